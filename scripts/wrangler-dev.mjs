@@ -1,0 +1,92 @@
+// Starts `wrangler dev` for the local cluster, the end-to-end tests and the benchmark,
+// and stops it with its whole process group (its workerd children keep the port
+// otherwise). Offline: no login, no remote bindings.
+
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @param {{ port: number, persistTo: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, output: () => string }>}
+ */
+export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = "warn", stdio = "pipe" }) {
+  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
+  args.push("--log-level", logLevel, "--show-interactive-dev-session=false");
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" },
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => stopGroup(child);
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`wrangler dev did not start: ${error.message}\n${output.slice(-4000)}`);
+  }
+  return { url, stop, output: () => output };
+}
+
+async function waitForHealth(url, child) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/v1/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from ${url}/v1/health within ${READY_TIMEOUT_MS} ms`);
+}
+
+function stopGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal(child, "SIGKILL");
+      resolve();
+    }, STOP_TIMEOUT_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      // workerd may outlive wrangler: make sure the whole group is gone.
+      signal(child, "SIGKILL");
+      resolve();
+    });
+    signal(child, "SIGTERM");
+  });
+}
+
+function signal(child, name) {
+  try {
+    process.kill(-child.pid, name);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,8 @@
+// The Worker: the router app, and the Durable Object classes it binds.
+import { app } from "./router/app.js";
+
+export { Catalog } from "./controller/catalog.js";
+export { TopicController } from "./controller/topic-controller.js";
+export { PartitionReplica } from "./partition/partition-replica.js";
+
+export default app;

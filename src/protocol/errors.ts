@@ -1,0 +1,87 @@
+// One table of error codes, shared by the server and the SDK. Codes are Kafka's error
+// names where Kafka has one; clients decide whether to retry from `retriable` alone.
+
+export const ERROR_TABLE = {
+  INVALID_REQUEST: { status: 400, retriable: false },
+  INVALID_TOPIC_EXCEPTION: { status: 400, retriable: false },
+  INVALID_PARTITIONS: { status: 400, retriable: false },
+  INVALID_REPLICATION_FACTOR: { status: 400, retriable: false },
+  INVALID_CONFIG: { status: 400, retriable: false },
+  INVALID_RECORD: { status: 400, retriable: false },
+  SASL_AUTHENTICATION_FAILED: { status: 401, retriable: false },
+  TOPIC_AUTHORIZATION_FAILED: { status: 403, retriable: false },
+  GROUP_AUTHORIZATION_FAILED: { status: 403, retriable: false },
+  CLUSTER_AUTHORIZATION_FAILED: { status: 403, retriable: false },
+  UNKNOWN_TOPIC_OR_PARTITION: { status: 404, retriable: false },
+  GROUP_ID_NOT_FOUND: { status: 404, retriable: false },
+  NOT_FOUND: { status: 404, retriable: false },
+  TOPIC_ALREADY_EXISTS: { status: 409, retriable: false },
+  NON_EMPTY_GROUP: { status: 409, retriable: false },
+  UNKNOWN_MEMBER_ID: { status: 409, retriable: false },
+  FENCED_MEMBER_EPOCH: { status: 409, retriable: false },
+  STALE_MEMBER_EPOCH: { status: 409, retriable: true },
+  INVALID_PRODUCER_EPOCH: { status: 409, retriable: false },
+  OUT_OF_ORDER_SEQUENCE_NUMBER: { status: 409, retriable: false },
+  MESSAGE_TOO_LARGE: { status: 413, retriable: false },
+  RECORD_LIST_TOO_LARGE: { status: 413, retriable: false },
+  OFFSET_OUT_OF_RANGE: { status: 416, retriable: false },
+  THROTTLING_QUOTA_EXCEEDED: { status: 429, retriable: true },
+  NOT_LEADER_OR_FOLLOWER: { status: 503, retriable: true },
+  FENCED_LEADER_EPOCH: { status: 503, retriable: true },
+  NOT_ENOUGH_REPLICAS: { status: 503, retriable: true },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: { status: 503, retriable: true },
+  REQUEST_TIMED_OUT: { status: 504, retriable: true },
+  INTERNAL_ERROR: { status: 500, retriable: true },
+} as const satisfies Record<string, { status: number; retriable: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+/** Extra fields an error may carry, e.g. logStartOffset and highWatermark on 416. */
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+/** The `error` object of every error response, and the error half of every DO result. */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; retriable: boolean } & ErrorDetails;
+}
+
+export type Failure = { ok: false; error: ErrorData };
+export type Result<T> = ({ ok: true } & T) | Failure;
+/** Any DO result, as typed after crossing RPC. */
+export type AnyResult = { ok: true } | Failure;
+
+export function failure(code: ErrorCode, message: string, details?: ErrorDetails): Failure {
+  return { ok: false, error: details ? { code, message, details } : { code, message } };
+}
+
+export function isRetriable(code: ErrorCode): boolean {
+  return ERROR_TABLE[code].retriable;
+}
+
+export function errorBody(error: ErrorData): ErrorBody {
+  return { error: { code: error.code, message: error.message, retriable: isRetriable(error.code), ...error.details } };
+}
+
+/** Thrown inside the router only; its single onError turns it into the response. */
+export class EdgelogError extends Error {
+  readonly data: ErrorData;
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = "EdgelogError";
+    this.data = details ? { code, message, details } : { code, message };
+  }
+  get status(): number {
+    return ERROR_TABLE[this.data.code].status;
+  }
+}
+
+/** The success half of a DO result; the error half is thrown for the router's onError. */
+export function unwrap<R extends AnyResult>(result: R): Extract<R, { ok: true }> {
+  if (!result.ok) throw new EdgelogError(result.error.code, result.error.message, result.error.details);
+  return result as Extract<R, { ok: true }>;
+}

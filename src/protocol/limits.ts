@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** Every limit of DESIGN.md section 4, with its default. Override any of them with
+ * the EDGELOG_LIMITS variable (a JSON object with some of these keys). */
+export const DEFAULT_LIMITS = {
+  maxTopicNameLength: 249,
+  maxPartitionsPerTopic: 1024,
+  maxReplicationFactor: 5,
+  maxRecordBytes: 1 * MiB,
+  maxRequestBytes: 8 * MiB,
+  maxRecordsPerRequest: 10_000,
+  maxHeadersPerRecord: 64,
+  /** Payload bytes in one stored batch row; a single larger record gets a row alone. */
+  maxBatchRowBytes: 1 * MiB,
+  maxWaitMs: 30_000,
+  maxFetchRecords: 10_000,
+  maxFetchBytes: 8 * MiB,
+  maxFetchPartitions: 256,
+  maxGroupMembers: 1_000,
+  maxReplicaBytes: 9 * GiB,
+  /** Long-poll fetches parked on one replica at once; more are answered at once. */
+  maxWaitersPerReplica: 1_000,
+  maxTopics: 10_000,
+  /** Concurrent DO calls fanned out from one request (describe, produce to many partitions). */
+  maxFanOut: 16,
+} as const;
+
+export type Limits = { readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+const overridesSchema = z
+  .object(
+    Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((k) => [k, z.number().int().positive().optional()])) as Record<
+      keyof Limits,
+      z.ZodOptional<z.ZodNumber>
+    >,
+  )
+  .strict();
+
+const cache = new Map<string, Limits>();
+
+/** Limits in force, given the raw EDGELOG_LIMITS variable. A bad value is a deploy
+ * mistake, so it fails loudly rather than silently running with defaults. */
+export function resolveLimits(raw: string | undefined): Limits {
+  const key = raw ?? "";
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const overrides = raw ? overridesSchema.parse(JSON.parse(raw)) : {};
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const limits: Limits = { ...DEFAULT_LIMITS, ...defined };
+  cache.set(key, limits);
+  return limits;
+}

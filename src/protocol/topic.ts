@@ -1,0 +1,130 @@
+// Topics as the API shows them, and the rules their names and configs obey.
+
+import type { ErrorData } from "./errors.js";
+import type { Limits } from "./limits.js";
+
+export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+export type LocationHint = (typeof LOCATION_HINTS)[number];
+export const JURISDICTIONS = ["eu", "fedramp"] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+export interface TopicConfig {
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  /** -1: keep forever. */
+  retentionMs: number;
+  /** -1: no size limit beyond the replica's own (maxReplicaBytes). */
+  retentionBytes: number;
+  placement: LocationHint[];
+  jurisdiction: Jurisdiction | null;
+  followerFetch: boolean;
+}
+
+/** Config that PATCH may change; the rest is fixed at creation. */
+export type AlterableConfig = Pick<
+  TopicConfig,
+  "minInsyncReplicas" | "retentionMs" | "retentionBytes" | "followerFetch"
+>;
+
+export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
+  replicationFactor: 1,
+  minInsyncReplicas: 1,
+  retentionMs: 604_800_000,
+  retentionBytes: -1,
+  placement: [],
+  jurisdiction: null,
+  followerFetch: false,
+};
+
+export interface PartitionState {
+  partition: number;
+  /** Replica indexes 0..RF-1. */
+  replicas: number[];
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  partitionEpoch: number;
+}
+
+/** What routers cache: enough to route a produce or fetch. `version` grows with every
+ * change so a cache can tell stale from fresh. */
+export interface TopicMetadata {
+  name: string;
+  topicId: string;
+  version: number;
+  config: TopicConfig;
+  partitions: PartitionState[];
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  logStartOffset: number;
+  highWatermark: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  topicId: string;
+  config: TopicConfig;
+  partitions: PartitionDescription[];
+}
+
+export interface TopicListing {
+  name: string;
+  topicId: string;
+  partitions: number;
+  config: TopicConfig;
+}
+
+const NAME = /^[a-zA-Z0-9._-]+$/;
+
+export function checkTopicName(name: string, limits: Limits): ErrorData | null {
+  if (
+    name.length === 0 ||
+    name.length > limits.maxTopicNameLength ||
+    !NAME.test(name) ||
+    name === "." ||
+    name === ".."
+  ) {
+    return {
+      code: "INVALID_TOPIC_EXCEPTION",
+      message: `topic name must match [a-zA-Z0-9._-]{1,${limits.maxTopicNameLength}} and not be "." or ".."`,
+    };
+  }
+  return null;
+}
+
+export function checkPartitionCount(count: number, limits: Limits): ErrorData | null {
+  if (count >= 1 && count <= limits.maxPartitionsPerTopic) return null;
+  return { code: "INVALID_PARTITIONS", message: `partitions must be 1..${limits.maxPartitionsPerTopic}` };
+}
+
+/** Checks the rules between config fields; the schemas have checked each field's type. */
+export function checkTopicConfig(config: TopicConfig, limits: Limits): ErrorData | null {
+  const rf = config.replicationFactor;
+  if (rf < 1 || rf > limits.maxReplicationFactor) {
+    return {
+      code: "INVALID_REPLICATION_FACTOR",
+      message: `replicationFactor must be 1..${limits.maxReplicationFactor}`,
+    };
+  }
+  if (rf > 1) {
+    return {
+      code: "INVALID_REPLICATION_FACTOR",
+      message: "replicationFactor above 1 is not available yet: replication is not built in this version",
+    };
+  }
+  if (config.minInsyncReplicas < 1 || config.minInsyncReplicas > rf) {
+    return { code: "INVALID_CONFIG", message: `minInsyncReplicas must be 1..replicationFactor (${rf})` };
+  }
+  if (config.retentionMs === 0) return { code: "INVALID_CONFIG", message: "retentionMs must be -1 or positive" };
+  if (config.retentionBytes === 0) return { code: "INVALID_CONFIG", message: "retentionBytes must be -1 or positive" };
+  if (config.placement.length > rf) {
+    return { code: "INVALID_CONFIG", message: `placement lists at most replicationFactor (${rf}) location hints` };
+  }
+  return null;
+}

@@ -1,0 +1,35 @@
+// The router: a Hono app that validates, routes and answers. It holds no durable
+// state; every error leaves through the one onError below.
+
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { EdgelogError, errorBody } from "../protocol/errors.js";
+import { resolveLimits } from "../protocol/limits.js";
+import { requireToken } from "./auth.js";
+import type { AppEnv } from "./context.js";
+import { fetchRoutes } from "./fetch.js";
+import { produceRoutes } from "./produce.js";
+import { topicRoutes } from "./topics.js";
+
+export const VERSION = "0.1.0";
+
+export const app = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    c.set("limits", resolveLimits(c.env.EDGELOG_LIMITS));
+    await next();
+  })
+  .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))
+  .use("/v1/*", requireToken)
+  .route("/", topicRoutes)
+  .route("/", produceRoutes)
+  .route("/", fetchRoutes);
+
+app.notFound((c) =>
+  c.json(errorBody({ code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }), 404),
+);
+
+app.onError((err, c) => {
+  if (err instanceof EdgelogError) return c.json(errorBody(err.data), err.status as ContentfulStatusCode);
+  console.error("unhandled error", err);
+  return c.json(errorBody({ code: "INTERNAL_ERROR", message: "internal error" }), 500);
+});

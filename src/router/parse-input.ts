@@ -1,0 +1,81 @@
+// The edge of the system: request bodies, queries and path parameters become typed
+// values here, or the request is refused with INVALID_REQUEST and nothing changes.
+
+import type { z } from "zod";
+import { EdgelogError } from "../protocol/errors.js";
+import type { AppContext } from "./context.js";
+
+export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  const detail = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
+  throw new EdgelogError("INVALID_REQUEST", `invalid ${what}${path}: ${detail}`);
+}
+
+/** The query string as single values; a repeated parameter is refused. */
+export function queryOf(c: AppContext): Record<string, string> {
+  const all = c.req.queries();
+  const single: Record<string, string> = {};
+  for (const [name, values] of Object.entries(all)) {
+    if (values.length !== 1) throw new EdgelogError("INVALID_REQUEST", `query parameter ${name} is repeated`);
+    single[name] = values[0]!;
+  }
+  return single;
+}
+
+export function partitionParam(c: AppContext): number {
+  const raw = c.req.param("partition") ?? "";
+  if (!/^\d{1,9}$/.test(raw)) throw new EdgelogError("INVALID_REQUEST", "partition must be a non-negative integer");
+  return Number(raw);
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** The JSON body, read up to maxBytes: over it the request is refused with
+ * RECORD_LIST_TOO_LARGE before it is all read. */
+export async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown> {
+  const type = c.req.header("content-type");
+  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new EdgelogError("INVALID_REQUEST", "content-type must be application/json");
+  }
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const body = c.req.raw.body;
+  if (!body) throw new EdgelogError("INVALID_REQUEST", "a JSON body is required");
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new EdgelogError("INVALID_REQUEST", "the body is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+  }
+}
+
+function tooLarge(maxBytes: number): EdgelogError {
+  return new EdgelogError("RECORD_LIST_TOO_LARGE", `the request body is over ${maxBytes} bytes`);
+}

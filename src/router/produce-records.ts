@@ -1,0 +1,84 @@
+// Turns validated produce records into what replicas store, enforcing the record
+// limits: MESSAGE_TOO_LARGE, INVALID_RECORD (bad base64, bad headers).
+
+import type { ProduceRecord } from "../partition/partition-replica.js";
+import { decodeBase64 } from "../protocol/base64.js";
+import { EdgelogError } from "../protocol/errors.js";
+import type { Limits } from "../protocol/limits.js";
+import { type Encoding, headerEntries, recordSizeBytes } from "../protocol/record-codec.js";
+
+export interface IncomingRecord {
+  key?: string | null | undefined;
+  value?: unknown;
+  headers?: unknown;
+  partition?: number | undefined;
+  timestamp?: number | undefined;
+}
+
+export interface PreparedRecord {
+  record: ProduceRecord;
+  partition: number | undefined;
+}
+
+const utf8 = new TextEncoder();
+
+export function prepareRecords(
+  records: readonly IncomingRecord[],
+  encoding: Encoding,
+  limits: Limits,
+): PreparedRecord[] {
+  return records.map((incoming, index) => {
+    const where = `records[${index}]`;
+    if (!("value" in incoming))
+      throw new EdgelogError("INVALID_REQUEST", `${where}: value is required (null for a tombstone)`);
+    const record: ProduceRecord = {
+      key: bytesOf(incoming.key ?? null, encoding, `${where}.key`, false),
+      value: bytesOf(incoming.value, encoding, `${where}.value`, true),
+      headers: headerEntries(checkHeaders(incoming.headers, where, limits)),
+      timestamp: incoming.timestamp ?? null,
+    };
+    const size = recordSizeBytes(record);
+    if (size > limits.maxRecordBytes) {
+      throw new EdgelogError(
+        "MESSAGE_TOO_LARGE",
+        `${where} is ${size} bytes, over the ${limits.maxRecordBytes}-byte limit`,
+      );
+    }
+    return { record, partition: incoming.partition };
+  });
+}
+
+function bytesOf(value: unknown, encoding: Encoding, where: string, isValue: boolean): Uint8Array | null {
+  if (value === null) return null;
+  if (encoding === "json") {
+    if (isValue) return utf8.encode(JSON.stringify(value));
+    return utf8.encode(value as string);
+  }
+  if (typeof value !== "string") throw new EdgelogError("INVALID_RECORD", `${where} must be a base64 string or null`);
+  const bytes = decodeBase64(value);
+  if (!bytes) throw new EdgelogError("INVALID_RECORD", `${where} is not valid padded base64 (RFC 4648)`);
+  return bytes;
+}
+
+function checkHeaders(headers: unknown, where: string, limits: Limits): Record<string, string> | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (typeof headers !== "object" || Array.isArray(headers)) {
+    throw new EdgelogError("INVALID_RECORD", `${where}.headers must be an object of string values`);
+  }
+  const entries = Object.entries(headers);
+  if (entries.length > limits.maxHeadersPerRecord) {
+    throw new EdgelogError(
+      "INVALID_RECORD",
+      `${where} has ${entries.length} headers, over the limit of ${limits.maxHeadersPerRecord}`,
+    );
+  }
+  for (const [name, value] of entries) {
+    if (typeof value !== "string" || name.length === 0) {
+      throw new EdgelogError(
+        "INVALID_RECORD",
+        `${where}.headers: each header needs a non-empty name and a string value`,
+      );
+    }
+  }
+  return headers as Record<string, string>;
+}

@@ -1,0 +1,114 @@
+// POST /v1/topics/{topic}/records and /v1/topics/{topic}/partitions/{p}/records.
+
+import { Hono } from "hono";
+import { z } from "zod";
+import { mapBounded } from "../common/bounded-map.js";
+import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody } from "../protocol/errors.js";
+import { partitionForKey } from "../protocol/partitioner.js";
+import type { RecordFormat } from "../protocol/record-codec.js";
+import { acksSchema, produceBodySchema } from "../protocol/schemas.js";
+import type { AppContext, AppEnv } from "./context.js";
+import { callLeader } from "./leader-call.js";
+import { topicMetadata } from "./metadata-cache.js";
+import { jsonBody, parseWith, partitionParam, queryOf } from "./parse-input.js";
+import { type PreparedRecord, prepareRecords } from "./produce-records.js";
+
+type RecordResult = { partition: number; offset: number } | { partition: number; error: ErrorData };
+
+const produceQuerySchema = z.object({ acks: acksSchema }).strict();
+
+export const produceRoutes = new Hono<AppEnv>()
+  .post("/v1/topics/:topic/records", (c) => produce(c, null))
+  .post("/v1/topics/:topic/partitions/:partition/records", (c) => produce(c, partitionParam(c)));
+
+async function produce(c: AppContext, pathPartition: number | null): Promise<Response> {
+  const limits = c.get("limits");
+  const topic = c.req.param("topic")!;
+  const { acks } = parseWith(produceQuerySchema, queryOf(c), "query");
+  const raw = await jsonBody(c, limits.maxRequestBytes);
+  const count = (raw as { records?: unknown })?.records;
+  if (Array.isArray(count) && count.length > limits.maxRecordsPerRequest) {
+    throw new EdgelogError(
+      "RECORD_LIST_TOO_LARGE",
+      `${count.length} records, over the limit of ${limits.maxRecordsPerRequest} per request`,
+    );
+  }
+  const body = parseWith(produceBodySchema, raw, "produce request");
+  const prepared = prepareRecords(body.records, body.encoding, limits);
+  const format: RecordFormat = body.encoding === "base64" ? "binary" : "json";
+  const partitions = await choosePartitions(c.env, topic, prepared, pathPartition);
+  const byPartition = groupByPartition(partitions);
+  const appendAll = mapBounded([...byPartition], limits.maxFanOut, async ([partition, indexes]) => {
+    const records = indexes.map((i) => prepared[i]!.record);
+    const result = await callLeader(
+      c.env,
+      topic,
+      partition,
+      async (leader) => await leader.produce({ format, records }),
+    );
+    return { partition, indexes, result };
+  });
+  if (acks === "0") {
+    c.executionCtx.waitUntil(appendAll.catch((e: unknown) => console.warn("acks=0 produce failed", String(e))));
+    return c.json({}, 202);
+  }
+  const results = new Array<RecordResult>(prepared.length);
+  const failures: ErrorData[] = [];
+  for (const { partition, indexes, result } of await appendAll) {
+    if (!result.ok) failures.push(result.error);
+    indexes.forEach((recordIndex, i) => {
+      results[recordIndex] = result.ok
+        ? { partition, offset: result.baseOffset + i }
+        : { partition, error: result.error };
+    });
+  }
+  if (failures.length === byPartition.size) {
+    const first = failures[0]!;
+    return c.json(errorBody(first), ERROR_TABLE[first.code].status);
+  }
+  const rendered = results.map((r) => ("error" in r ? { partition: r.partition, ...errorBody(r.error) } : r));
+  return c.json({ results: rendered }, failures.length > 0 ? 207 : 200);
+}
+
+/** Explicit partition, else Kafka's default partitioner on the key, else one random
+ * partition for all key-less records of the request. */
+async function choosePartitions(
+  env: Env,
+  topic: string,
+  records: readonly PreparedRecord[],
+  pathPartition: number | null,
+): Promise<number[]> {
+  let metadata = await topicMetadata(env, topic);
+  const highest = Math.max(pathPartition ?? -1, ...records.map((r) => r.partition ?? -1));
+  if (highest >= metadata.partitions.length) metadata = await topicMetadata(env, topic, true);
+  const count = metadata.partitions.length;
+  if (highest >= count)
+    throw new EdgelogError(
+      "UNKNOWN_TOPIC_OR_PARTITION",
+      `topic ${topic} has ${count} partitions; there is no partition ${highest}`,
+    );
+  const random = Math.floor(Math.random() * count);
+  return records.map(({ record, partition }) => {
+    if (pathPartition !== null) {
+      if (partition !== undefined && partition !== pathPartition) {
+        throw new EdgelogError(
+          "INVALID_REQUEST",
+          `a record names partition ${partition} on the route of partition ${pathPartition}`,
+        );
+      }
+      return pathPartition;
+    }
+    if (partition !== undefined) return partition;
+    return record.key === null ? random : partitionForKey(record.key, count);
+  });
+}
+
+function groupByPartition(partitions: readonly number[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  partitions.forEach((partition, index) => {
+    const group = groups.get(partition);
+    if (group) group.push(index);
+    else groups.set(partition, [index]);
+  });
+  return groups;
+}
