@@ -12,7 +12,10 @@ export default defineConfig({
           cloudflareTest({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { EDGELOG_AUTH: "off" } },
+            // Few long-poll slots, so the bound on parked fetches is testable.
+            miniflare: {
+              bindings: { EDGELOG_AUTH: "off", EDGELOG_LIMITS: JSON.stringify({ maxWaitersPerReplica: 4 }) },
+            },
           }),
         ],
         test: { name: "do", include: ["test/do/**/*.test.ts"] },

@@ -42,12 +42,7 @@ export class TopicController extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topic (
-      id INTEGER PRIMARY KEY CHECK (id = 1), topic_id TEXT NOT NULL, name TEXT NOT NULL,
-      version INTEGER NOT NULL, config TEXT NOT NULL)`);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS partitions (
-      partition INTEGER PRIMARY KEY, replicas TEXT NOT NULL, leader INTEGER NOT NULL,
-      leader_epoch INTEGER NOT NULL, isr TEXT NOT NULL, partition_epoch INTEGER NOT NULL)`);
+    this.createSchema();
   }
 
   /** Creates the topic and its replicas. Idempotent for the same topicId. */
@@ -153,7 +148,18 @@ export class TopicController extends DurableObject<Env> {
       replicaStub(this.env, metadata.topicId, metadata.config, partition, replica).destroy(),
     );
     await this.ctx.storage.deleteAll();
+    // deleteAll drops the tables too; this instance may still be asked about the topic.
+    this.createSchema();
     return { ok: true };
+  }
+
+  private createSchema(): void {
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topic (
+      id INTEGER PRIMARY KEY CHECK (id = 1), topic_id TEXT NOT NULL, name TEXT NOT NULL,
+      version INTEGER NOT NULL, config TEXT NOT NULL)`);
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS partitions (
+      partition INTEGER PRIMARY KEY, replicas TEXT NOT NULL, leader INTEGER NOT NULL,
+      leader_epoch INTEGER NOT NULL, isr TEXT NOT NULL, partition_epoch INTEGER NOT NULL)`);
   }
 
   private topicRow(): TopicRow | undefined {

@@ -1,17 +1,281 @@
-import { env } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { eventually, jsonRecord, leaderReplica, reopen, sizedRecord } from "./replica-helpers.js";
 
-describe("smoke", () => {
-  it("assigns", async () => {
-    const stub = env.REPLICA.get(env.REPLICA.idFromName("t/0/0"));
-    const r = await stub.assign({
-      topicId: "t",
-      partition: 0,
-      replica: 0,
-      role: "leader",
-      leaderEpoch: 0,
-      config: { retentionMs: -1, retentionBytes: -1 },
+const fetchAll = {
+  maxRecords: 10_000,
+  maxBytes: 8 * 1024 * 1024,
+  maxWaitMs: 0,
+  encoding: "json",
+  waitKey: null,
+} as const;
+
+describe("append", () => {
+  it("gives dense offsets across batches and stores one row per batch", async () => {
+    const { stub } = await leaderReplica();
+    const first = await stub.produce({
+      format: "json",
+      records: Array.from({ length: 100 }, (_, i) => sizedRecord(1024 + (i % 3))),
     });
-    expect(r.ok).toBe(true);
+    const second = await stub.produce({ format: "json", records: [jsonRecord("a"), jsonRecord("b")] });
+    expect(first).toMatchObject({ ok: true, baseOffset: 0, lastOffset: 99, rowsWritten: 1 });
+    expect(second).toMatchObject({ ok: true, baseOffset: 100, lastOffset: 101, rowsWritten: 1 });
+    const rows = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql
+        .exec<{ base_offset: number; last_offset: number }>(
+          "SELECT base_offset, last_offset FROM batches ORDER BY base_offset",
+        )
+        .toArray(),
+    );
+    expect(rows).toEqual([
+      { base_offset: 0, last_offset: 99 },
+      { base_offset: 100, last_offset: 101 },
+    ]);
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 0, highWatermark: 102, logEndOffset: 102 });
+  });
+
+  it("splits a batch into rows of at most 1 MiB, a larger record alone in its row", async () => {
+    const { stub } = await leaderReplica();
+    const records = [...Array.from({ length: 5 }, () => sizedRecord(600 * 1024)), sizedRecord(1024 * 1024)];
+    const appended = await stub.produce({ format: "json", records });
+    expect(appended).toMatchObject({ ok: true, baseOffset: 0, lastOffset: 5, rowsWritten: 6 });
+    const sizes = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql
+        .exec<{ n: number; bytes: number }>(
+          "SELECT last_offset - base_offset + 1 AS n, length(payload) AS bytes FROM batches",
+        )
+        .toArray(),
+    );
+    expect(sizes.map((s) => s.n)).toEqual([1, 1, 1, 1, 1, 1]);
+    for (const { bytes } of sizes) expect(bytes).toBeLessThan(2_000_000);
+    const small = await stub.produce({
+      format: "json",
+      records: Array.from({ length: 3_000 }, () => sizedRecord(1000)),
+    });
+    expect(small).toMatchObject({ ok: true, rowsWritten: 3 });
+  });
+
+  it("refuses produce on a follower and on a replica that was never assigned or was destroyed", async () => {
+    const { stub, topicId } = await leaderReplica();
+    expect(
+      await stub.assign({
+        topicId,
+        partition: 0,
+        replica: 0,
+        role: "follower",
+        leaderEpoch: 1,
+        config: { retentionMs: -1, retentionBytes: -1 },
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await stub.produce({ format: "json", records: [jsonRecord(1)] })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_LEADER_OR_FOLLOWER" },
+    });
+    const { env } = await import("cloudflare:workers");
+    const blank = env.REPLICA.get(env.REPLICA.idFromName(`never-assigned/0/0`));
+    expect(await blank.produce({ format: "json", records: [jsonRecord(1)] })).toMatchObject({
+      ok: false,
+      error: { code: "UNKNOWN_TOPIC_OR_PARTITION" },
+    });
+    const doomed = await leaderReplica();
+    await doomed.stub.produce({ format: "json", records: [jsonRecord(1)] });
+    await doomed.stub.destroy();
+    expect(await doomed.stub.fetchRecords({ ...fetchAll, offset: 0 })).toMatchObject({
+      ok: false,
+      error: { code: "UNKNOWN_TOPIC_OR_PARTITION" },
+    });
+  });
+
+  it("never lets the leaderEpoch go back", async () => {
+    const { stub, topicId } = await leaderReplica();
+    const config = { retentionMs: -1, retentionBytes: -1 };
+    expect(
+      await stub.assign({ topicId, partition: 0, replica: 0, role: "leader", leaderEpoch: 3, config }),
+    ).toMatchObject({ ok: true, leaderEpoch: 3 });
+    expect(
+      await stub.assign({ topicId, partition: 0, replica: 0, role: "leader", leaderEpoch: 2, config }),
+    ).toMatchObject({ ok: false, error: { code: "FENCED_LEADER_EPOCH" } });
+    expect(await stub.describe()).toMatchObject({ ok: true, leaderEpoch: 3 });
+  });
+
+  it("keeps the log across a restart of the object", async () => {
+    const { stub, topicId } = await leaderReplica();
+    await stub.produce({ format: "json", records: [jsonRecord("a"), jsonRecord("b")] });
+    await abortAllDurableObjects();
+    const restarted = reopen(topicId);
+    expect(await restarted.describe()).toMatchObject({ ok: true, highWatermark: 2, logEndOffset: 2 });
+    expect(await restarted.produce({ format: "json", records: [jsonRecord("c")] })).toMatchObject({
+      ok: true,
+      baseOffset: 2,
+    });
+  });
+});
+
+describe("fetch", () => {
+  it("reads from any offset, bounded by maxRecords and maxBytes, at least one record (KIP-74)", async () => {
+    const { stub } = await leaderReplica();
+    await stub.produce({
+      format: "json",
+      records: Array.from({ length: 10 }, (_, i) => jsonRecord({ i }, { key: `k${i}` })),
+    });
+    await stub.produce({ format: "json", records: Array.from({ length: 10 }, (_, i) => jsonRecord({ i: i + 10 })) });
+    const middle = await stub.fetchRecords({ ...fetchAll, offset: 7, maxRecords: 5 });
+    if (!middle.ok) throw new Error(middle.error.message);
+    expect(JSON.parse(middle.records).map((r: { value: { i: number } }) => r.value.i)).toEqual([7, 8, 9, 10, 11]);
+    expect(middle).toMatchObject({ recordCount: 5, nextOffset: 12, highWatermark: 20, logStartOffset: 0 });
+    const tiny = await stub.fetchRecords({ ...fetchAll, offset: 3, maxBytes: 1 });
+    expect(tiny).toMatchObject({ ok: true, recordCount: 1, nextOffset: 4 });
+    const byBytes = await stub.fetchRecords({ ...fetchAll, offset: 0, maxBytes: 3 * 11 });
+    expect(byBytes).toMatchObject({ ok: true, recordCount: 3 });
+    const end = await stub.fetchRecords({ ...fetchAll, offset: 20 });
+    expect(end).toMatchObject({ ok: true, recordCount: 0, nextOffset: 20, records: "[]" });
+  });
+
+  it("answers OFFSET_OUT_OF_RANGE past the logEndOffset with the partition's bounds", async () => {
+    const { stub } = await leaderReplica();
+    await stub.produce({ format: "json", records: [jsonRecord(1)] });
+    expect(await stub.fetchRecords({ ...fetchAll, offset: 2 })).toMatchObject({
+      ok: false,
+      error: { code: "OFFSET_OUT_OF_RANGE", details: { logStartOffset: 0, highWatermark: 1 } },
+    });
+  });
+
+  it("renders json and binary records in both encodings", async () => {
+    const { stub } = await leaderReplica();
+    const utf8 = new TextEncoder();
+    await stub.produce({
+      format: "json",
+      records: [
+        {
+          key: utf8.encode("ключ"),
+          value: utf8.encode('{"a":[1,2]}'),
+          headers: [[utf8.encode("h"), utf8.encode("v")]],
+          timestamp: 5,
+        },
+      ],
+    });
+    await stub.produce({
+      format: "binary",
+      records: [{ key: null, value: new Uint8Array([0, 255]), headers: [], timestamp: 6 }],
+    });
+    const asJson = await stub.fetchRecords({ ...fetchAll, offset: 0 });
+    if (!asJson.ok) throw new Error(asJson.error.message);
+    expect(JSON.parse(asJson.records)).toEqual([
+      { offset: 0, timestamp: 5, key: "ключ", value: { a: [1, 2] }, headers: { h: "v" } },
+      { offset: 1, timestamp: 6, key: null, value: "AP8=", headers: {}, encoding: "base64" },
+    ]);
+    const asBase64 = await stub.fetchRecords({ ...fetchAll, offset: 0, encoding: "base64" });
+    if (!asBase64.ok) throw new Error(asBase64.error.message);
+    expect(JSON.parse(asBase64.records)[0]).toEqual({
+      offset: 0,
+      timestamp: 5,
+      key: btoa("\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87"),
+      value: btoa('{"a":[1,2]}'),
+      headers: { h: "v" },
+    });
+  });
+});
+
+describe("long-poll", () => {
+  it("parks a fetch at the highWatermark and wakes it on append", async () => {
+    const { stub } = await leaderReplica();
+    const started = Date.now();
+    const parked = stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    await stub.produce({ format: "json", records: [jsonRecord("wake")] });
+    const woken = await parked;
+    expect(woken).toMatchObject({ ok: true, recordCount: 1, nextOffset: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("returns empty once maxWaitMs runs out, or when cancelled by its waitKey", async () => {
+    const { stub } = await leaderReplica();
+    const started = Date.now();
+    expect(await stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 300 })).toMatchObject({
+      ok: true,
+      recordCount: 0,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const parked = stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000, waitKey: "k1" });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await stub.cancelWait("k1")).toBe(1);
+    expect(await parked).toMatchObject({ ok: true, recordCount: 0 });
+  });
+
+  it("parks at most maxWaitersPerReplica fetches; the next answers at once", async () => {
+    const { stub } = await leaderReplica();
+    const parked = Array.from({ length: 4 }, () =>
+      stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000, waitKey: "many" }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    expect(await stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000 })).toMatchObject({
+      ok: true,
+      recordCount: 0,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await stub.cancelWait("many")).toBe(4);
+    await Promise.all(parked);
+  });
+});
+
+describe("ListOffsets", () => {
+  it("finds earliest, latest and the first offset at or after a timestamp", async () => {
+    const { stub } = await leaderReplica();
+    await stub.produce({ format: "json", records: [1000, 2000, 1500].map((t) => jsonRecord(t, { timestamp: t })) });
+    await stub.produce({ format: "json", records: [jsonRecord(3000, { timestamp: 3000 })] });
+    expect(await stub.listOffsets("earliest")).toEqual({ ok: true, offset: 0 });
+    expect(await stub.listOffsets("latest")).toEqual({ ok: true, offset: 4 });
+    expect(await stub.listOffsets(1200)).toEqual({ ok: true, offset: 1, timestamp: 2000 });
+    expect(await stub.listOffsets(2500)).toEqual({ ok: true, offset: 3, timestamp: 3000 });
+    expect(await stub.listOffsets(9999)).toEqual({ ok: true, offset: 4 });
+  });
+});
+
+describe("retention (alarm)", () => {
+  it("deletes batches older than retentionMs and moves logStartOffset", async () => {
+    const { stub, topicId } = await leaderReplica({ retentionMs: 60_000 });
+    const old = Date.now() - 3_600_000;
+    await stub.produce({
+      format: "json",
+      records: [jsonRecord("old1", { timestamp: old }), jsonRecord("old2", { timestamp: old })],
+    });
+    await stub.produce({ format: "json", records: [jsonRecord("new")] });
+    const alarmAt = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
+    expect(alarmAt).not.toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 2, highWatermark: 3 });
+    expect(await stub.fetchRecords({ ...fetchAll, offset: 1 })).toMatchObject({
+      ok: false,
+      error: { code: "OFFSET_OUT_OF_RANGE", details: { logStartOffset: 2, highWatermark: 3 } },
+    });
+    expect(await stub.listOffsets("earliest")).toEqual({ ok: true, offset: 2 });
+    // The next run is due when the remaining batch expires.
+    const next = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
+    expect(next).toBeGreaterThan(Date.now() + 30_000);
+    await abortAllDurableObjects();
+    expect(await reopen(topicId).describe()).toMatchObject({ ok: true, logStartOffset: 2, logEndOffset: 3 });
+  });
+
+  it("deletes the oldest batches while the log is over retentionBytes, never the newest", async () => {
+    const { stub } = await leaderReplica({ retentionBytes: 2_500 });
+    for (let i = 0; i < 5; i++) await stub.produce({ format: "json", records: [sizedRecord(1000)] });
+    // Over the limit, the alarm is due at once and may already have run.
+    await runDurableObjectAlarm(stub);
+    await eventually(async () => {
+      const status = await stub.describe();
+      return status.ok && status.logStartOffset === 3;
+    });
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 3, highWatermark: 5, sizeBytes: 2000 });
+    const big = await leaderReplica({ retentionBytes: 10 });
+    await big.stub.produce({ format: "json", records: [sizedRecord(1000)] });
+    await runDurableObjectAlarm(big.stub);
+    expect(await big.stub.describe()).toMatchObject({ ok: true, logStartOffset: 0, highWatermark: 1 });
+  });
+
+  it("sets no alarm when nothing can expire", async () => {
+    const { stub } = await leaderReplica({ retentionMs: -1, retentionBytes: -1 });
+    await stub.produce({ format: "json", records: [jsonRecord(1)] });
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
   });
 });

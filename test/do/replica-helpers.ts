@@ -1,0 +1,50 @@
+import { env } from "cloudflare:workers";
+import type { ProduceRecord, ReplicaConfig } from "../../src/partition/partition-replica.js";
+
+const utf8 = new TextEncoder();
+let next = 0;
+
+/** A fresh leader replica with its own name, so tests never share state. */
+export async function leaderReplica(config: Partial<ReplicaConfig> = {}) {
+  const topicId = `t${next++}-${crypto.randomUUID()}`;
+  const stub = env.REPLICA.get(env.REPLICA.idFromName(`${topicId}/0/0`));
+  const assigned = await stub.assign({
+    topicId,
+    partition: 0,
+    replica: 0,
+    role: "leader",
+    leaderEpoch: 0,
+    config: { retentionMs: -1, retentionBytes: -1, ...config },
+  });
+  if (!assigned.ok) throw new Error(JSON.stringify(assigned.error));
+  return { stub, topicId };
+}
+
+export function jsonRecord(value: unknown, options: { key?: string; timestamp?: number } = {}): ProduceRecord {
+  return {
+    key: options.key === undefined ? null : utf8.encode(options.key),
+    value: utf8.encode(JSON.stringify(value)),
+    headers: [],
+    timestamp: options.timestamp ?? null,
+  };
+}
+
+/** A record whose value is `sizeBytes` long once JSON-encoded. */
+export function sizedRecord(sizeBytes: number, timestamp?: number): ProduceRecord {
+  return jsonRecord("x".repeat(sizeBytes - 2), timestamp === undefined ? {} : { timestamp });
+}
+
+/** A new stub for the replica: after abortAllDurableObjects() old stubs are broken. */
+export function reopen(topicId: string) {
+  return env.REPLICA.get(env.REPLICA.idFromName(`${topicId}/0/0`));
+}
+
+/** Polls `check` until it holds; alarms due now fire on their own, so tests wait for
+ * their effect rather than race them. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { decodeBase64, encodeBase64 } from "../../src/protocol/base64.js";
+import {
+  decodeBatch,
+  encodeBatch,
+  headerEntries,
+  recordSizeBytes,
+  renderRecord,
+  type StoredRecord,
+} from "../../src/protocol/record-codec.js";
+
+const utf8 = new TextEncoder();
+
+describe("base64", () => {
+  it("round-trips every byte value and sizes around the chunk boundary", () => {
+    for (const length of [0, 1, 2, 3, 255, 256, 0x8000, 0x8001, 100_000]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 0xff);
+      const text = encodeBase64(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString("base64"));
+      expect(decodeBase64(text)).toEqual(bytes);
+    }
+  });
+
+  it("refuses anything but canonical padded base64", () => {
+    for (const bad of ["A", "AB", "ABC", "AB=", "A===", "AB==C", "AB C", "AB-_", "====", "AB==\n"]) {
+      expect(decodeBase64(bad), bad).toBeNull();
+    }
+    expect(decodeBase64("")).toEqual(new Uint8Array());
+  });
+});
+
+describe("batch codec", () => {
+  const records: StoredRecord[] = [
+    {
+      timestamp: 1_700_000_000_123,
+      key: utf8.encode("k1"),
+      value: utf8.encode('{"a":1}'),
+      headers: headerEntries({ h: "v", ü: "ß" }),
+    },
+    { timestamp: 0, key: null, value: null, headers: [] },
+    { timestamp: 42, key: new Uint8Array(), value: new Uint8Array([0, 1, 255]), headers: [] },
+  ];
+
+  it("decodes what it encodes, format included", () => {
+    for (const format of ["json", "binary"] as const) {
+      const decoded = decodeBatch(encodeBatch(records, format));
+      expect(decoded.format).toBe(format);
+      expect(decoded.records).toEqual(records);
+    }
+  });
+
+  it("counts a record's size as key + value + header UTF-8 bytes", () => {
+    expect(recordSizeBytes(records[0]!)).toBe(2 + 7 + (1 + 1) + (2 + 2));
+    expect(recordSizeBytes(records[1]!)).toBe(0);
+  });
+
+  it("renders json records with the value spliced in, binary ones as base64", () => {
+    expect(JSON.parse(renderRecord(records[0]!, 7, "json", "json"))).toEqual({
+      offset: 7,
+      timestamp: 1_700_000_000_123,
+      key: "k1",
+      value: { a: 1 },
+      headers: { h: "v", ü: "ß" },
+    });
+    expect(JSON.parse(renderRecord(records[1]!, 8, "json", "json"))).toEqual({
+      offset: 8,
+      timestamp: 0,
+      key: null,
+      value: null,
+      headers: {},
+    });
+    expect(JSON.parse(renderRecord(records[2]!, 9, "binary", "json"))).toEqual({
+      offset: 9,
+      timestamp: 42,
+      key: "",
+      value: "AAH/",
+      headers: {},
+      encoding: "base64",
+    });
+    expect(JSON.parse(renderRecord(records[0]!, 7, "json", "base64"))).toMatchObject({
+      key: "azE=",
+      value: btoa('{"a":1}'),
+    });
+  });
+});
