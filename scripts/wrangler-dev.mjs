@@ -28,7 +28,10 @@ export function freePort() {
  * @returns {Promise<{ url: string, stop: () => Promise<void>, output: () => string }>}
  */
 export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = "warn", stdio = "pipe" }) {
+  // Its own inspector port too: two instances starting at once otherwise race for one.
+  const inspectorPort = await freePort();
   const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
+  args.push("--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort));
   args.push("--log-level", logLevel, "--show-interactive-dev-session=false");
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, {

@@ -47,7 +47,9 @@ export class Catalog extends DurableObject<Env> {
       partitions,
       JSON.stringify(config),
     );
-    const created = await controllerStub(this.env, topicId).create(topicId, name, partitions, config);
+    const created = await controllerStub(this.env, topicId)
+      .create(topicId, name, partitions, config)
+      .catch((e: unknown) => failure("INTERNAL_ERROR", `topic creation failed: ${String(e)}`));
     if (!created.ok) {
       this.ctx.storage.sql.exec("DELETE FROM topics WHERE name = ? AND topic_id = ?", name, topicId);
       return created;

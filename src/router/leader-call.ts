@@ -18,7 +18,11 @@ export async function callLeader<R extends AnyResult>(
   for (let attempt = 0; attempt < 2; attempt++) {
     const state = metadata.partitions[partition];
     const result: R | Failure = state
-      ? await call(replicaStub(env, metadata.topicId, metadata.config, partition, state.leader), metadata)
+      ? await call(replicaStub(env, metadata.topicId, metadata.config, partition, state.leader), metadata).catch(
+          // A thrown RPC (object reset, overloaded) leaves the outcome unknown: the
+          // client may retry, as Kafka clients do after a request timeout.
+          (e: unknown) => failure("REQUEST_TIMED_OUT", `partition ${partition} leader call failed: ${String(e)}`),
+        )
       : failure("UNKNOWN_TOPIC_OR_PARTITION", `topic ${topic} has no partition ${partition}`);
     if (result.ok || attempt > 0 || !isStaleMetadataError(result.error.code)) return result;
     metadata = await topicMetadata(env, topic, true);
