@@ -31,12 +31,13 @@ describe("auth on by default", () => {
   });
 
   it("refuses calls without a valid bearer token, without leaking it", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: "Bearer wrong" },
       { authorization: "s3cret-root" },
       { authorization: "Bearer s3cret-rootX" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const reply = await call("GET", "/v1/topics", undefined, headers, withToken.url);
       expect(reply.status).toBe(401);
       expect(reply.body.error).toMatchObject({ code: "SASL_AUTHENTICATION_FAILED", retriable: false });
