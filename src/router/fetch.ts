@@ -5,22 +5,23 @@ import { Hono } from "hono";
 import type { FetchRequest, FetchResponse } from "../partition/partition-replica.js";
 import { EdgelogError, type ErrorData, errorBody, type Result, unwrap } from "../protocol/errors.js";
 import { fetchQuerySchema, listOffsetsQuerySchema, multiFetchSchema } from "../protocol/schemas.js";
+import { checkTopicName } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
-import { jsonBody, parseWith, partitionParam, queryOf } from "./parse-input.js";
+import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
 
 export const fetchRoutes = new Hono<AppEnv>()
   .get("/v1/topics/:topic/partitions/:partition/records", async (c) => {
     const partition = partitionParam(c);
     const query = parseWith(fetchQuerySchema(c.get("limits")), queryOf(c), "fetch query");
-    const result = unwrap(await fetchPartition(c.env, c.req.param("topic"), partition, { ...query, waitKey: null }));
+    const result = unwrap(await fetchPartition(c.env, topicParam(c), partition, { ...query, waitKey: null }));
     return jsonText(c, renderFetch(result));
   })
   .get("/v1/topics/:topic/partitions/:partition/offsets", async (c) => {
     const partition = partitionParam(c);
     const { at } = parseWith(listOffsetsQuerySchema, queryOf(c), "offsets query");
     const { ok: _, ...offset } = unwrap(
-      await callLeader(c.env, c.req.param("topic"), partition, async (leader) => await leader.listOffsets(at)),
+      await callLeader(c.env, topicParam(c), partition, async (leader) => await leader.listOffsets(at)),
     );
     return c.json(offset);
   })
@@ -60,6 +61,10 @@ type PartitionAnswer = { topic: string; partition: number } & (
 async function multiFetch(c: AppContext): Promise<Response> {
   const limits = c.get("limits");
   const body = parseWith(multiFetchSchema(limits), await jsonBody(c, limits.maxRequestBytes), "fetch request");
+  for (const { topic } of body.partitions) {
+    const invalid = checkTopicName(topic, limits);
+    if (invalid) throw new EdgelogError(invalid.code, invalid.message);
+  }
   const waitKey = crypto.randomUUID();
   const pending = new Set<number>();
   let answered = false;

@@ -3,6 +3,7 @@
 
 import type { z } from "zod";
 import { EdgelogError } from "../protocol/errors.js";
+import { checkTopicName } from "../protocol/topic.js";
 import type { AppContext } from "./context.js";
 
 export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, what: string): z.output<S> {
@@ -23,6 +24,14 @@ export function queryOf(c: AppContext): Record<string, string> {
     single[name] = values[0]!;
   }
   return single;
+}
+
+/** The {topic} path parameter: a name Kafka would accept, or INVALID_TOPIC_EXCEPTION. */
+export function topicParam(c: AppContext): string {
+  const name = c.req.param("topic") ?? "";
+  const invalid = checkTopicName(name, c.get("limits"));
+  if (invalid) throw new EdgelogError(invalid.code, invalid.message);
+  return name;
 }
 
 export function partitionParam(c: AppContext): number {

@@ -10,7 +10,7 @@ import { acksSchema, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
-import { jsonBody, parseWith, partitionParam, queryOf } from "./parse-input.js";
+import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
 import { type PreparedRecord, prepareRecords } from "./produce-records.js";
 
 type RecordResult = { partition: number; offset: number } | { partition: number; error: ErrorData };
@@ -23,7 +23,7 @@ export const produceRoutes = new Hono<AppEnv>()
 
 async function produce(c: AppContext, pathPartition: number | null): Promise<Response> {
   const limits = c.get("limits");
-  const topic = c.req.param("topic")!;
+  const topic = topicParam(c);
   const { acks } = parseWith(produceQuerySchema, queryOf(c), "query");
   const raw = await jsonBody(c, limits.maxRequestBytes);
   const count = (raw as { records?: unknown })?.records;

@@ -13,7 +13,7 @@ import {
 } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { catalogStub, forget, remember } from "./metadata-cache.js";
-import { jsonBody, parseWith } from "./parse-input.js";
+import { jsonBody, parseWith, topicParam } from "./parse-input.js";
 
 export const topicRoutes = new Hono<AppEnv>()
   .post("/v1/topics", async (c) => {
@@ -31,32 +31,25 @@ export const topicRoutes = new Hono<AppEnv>()
     return c.json(freshDescription(created.metadata), 201);
   })
   .get("/v1/topics", async (c) => c.json({ topics: await catalogStub(c.env).listTopics() }))
-  .get("/v1/topics/:topic", async (c) => c.json(await describe(c, topicName(c))))
+  .get("/v1/topics/:topic", async (c) => c.json(await describe(c, topicParam(c))))
   .patch("/v1/topics/:topic", async (c) => {
-    const name = topicName(c);
+    const name = topicParam(c);
     const patch = parseWith(alterTopicSchema, await jsonBody(c, c.get("limits").maxRequestBytes), "config");
     remember(unwrap(await catalogStub(c.env).alterConfig(name, patch)).metadata);
     return c.json(await describe(c, name));
   })
   .post("/v1/topics/:topic/partitions", async (c) => {
-    const name = topicName(c);
+    const name = topicParam(c);
     const { count } = parseWith(addPartitionsSchema, await jsonBody(c, c.get("limits").maxRequestBytes), "partitions");
     remember(unwrap(await catalogStub(c.env).addPartitions(name, count)).metadata);
     return c.json(await describe(c, name));
   })
   .delete("/v1/topics/:topic", async (c) => {
-    const name = topicName(c);
+    const name = topicParam(c);
     unwrap(await catalogStub(c.env).deleteTopic(name));
     forget(name);
     return c.body(null, 204);
   });
-
-function topicName(c: AppContext): string {
-  const name = c.req.param("topic") ?? "";
-  const invalid = checkTopicName(name, c.get("limits"));
-  if (invalid) throw new EdgelogError(invalid.code, invalid.message);
-  return name;
-}
 
 async function describe(c: AppContext, name: string): Promise<TopicDescription> {
   const found = unwrap(await catalogStub(c.env).lookup(name));
