@@ -2,7 +2,7 @@
 // stay dense, and each producer's records keep the order it sent them in.
 
 import { expect, it } from "vitest";
-import { createTopic, fetchRecords, produce, uniqueTopic } from "./http.js";
+import { createTopic, fetchAll, produce, uniqueTopic } from "./http.js";
 
 const PRODUCERS = 8;
 const RECORDS_PER_PRODUCER = 500;
@@ -36,16 +36,7 @@ it(`keeps ${TOTAL} records from ${PRODUCERS} concurrent producers dense, complet
   );
   expect(acknowledged.size).toBe(TOTAL);
 
-  const records: { offset: number; value: Value }[] = [];
-  let offset = 0;
-  for (let page = 0; page < 20 && offset < TOTAL; page++) {
-    const reply = await fetchRecords(topic, 0, `offset=${offset}&maxRecords=1000`);
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    expect(reply.body.highWatermark).toBe(TOTAL);
-    expect(reply.body.records.length).toBeGreaterThan(0);
-    records.push(...reply.body.records);
-    offset = reply.body.nextOffset;
-  }
+  const records = await fetchAll<{ offset: number; value: Value }>(topic, 0);
 
   expect(records).toHaveLength(TOTAL);
   expect(records.map((r) => r.offset)).toEqual(Array.from({ length: TOTAL }, (_, i) => i));

@@ -60,3 +60,23 @@ export async function produce(topic: string, records: unknown[], query = "", url
 export async function fetchRecords(topic: string, partition: number, query: string, url = baseUrl()) {
   return call("GET", `/v1/topics/${topic}/partitions/${partition}/records?${query}`, undefined, {}, url);
 }
+
+/** Every committed record of a partition from offset 0, paging with maxRecords. */
+export async function fetchAll<R = unknown>(
+  topic: string,
+  partition: number,
+  query = "",
+  url = baseUrl(),
+): Promise<R[]> {
+  const records: R[] = [];
+  let offset = 0;
+  for (let page = 0; page < 100; page++) {
+    const reply = await fetchRecords(topic, partition, `offset=${offset}&maxRecords=1000${query}`, url);
+    if (reply.status !== 200)
+      throw new Error(`fetch ${topic}/${partition}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    records.push(...reply.body.records);
+    if (reply.body.records.length === 0 || reply.body.nextOffset >= reply.body.highWatermark) return records;
+    offset = reply.body.nextOffset;
+  }
+  throw new Error(`partition ${partition} of ${topic} did not end within 100 pages`);
+}

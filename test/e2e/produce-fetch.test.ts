@@ -3,13 +3,10 @@
 // tombstones, timestamps, ListOffsets and acks.
 
 import { Buffer } from "node:buffer";
-import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { call, createTopic, fetchRecords, produce, uniqueTopic } from "./http.js";
-
-const require = createRequire(import.meta.url);
-const { Partitioners } = require("kafkajs") as typeof import("kafkajs");
+import { kafkajsPartition } from "../kafkajs-oracle.js";
+import { call, createTopic, fetchAll, fetchRecords, produce, uniqueTopic } from "./http.js";
 
 interface FetchedRecord {
   offset: number;
@@ -18,33 +15,6 @@ interface FetchedRecord {
   value: unknown;
   headers: Record<string, string>;
   encoding?: string;
-}
-
-/** Every committed record of a partition from offset 0, paging with maxRecords. */
-async function fetchAll(topic: string, partition: number, query = ""): Promise<FetchedRecord[]> {
-  const records: FetchedRecord[] = [];
-  let offset = 0;
-  for (let page = 0; page < 100; page++) {
-    const reply = await fetchRecords(topic, partition, `offset=${offset}&maxRecords=1000${query}`);
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    records.push(...reply.body.records);
-    if (reply.body.records.length === 0 || reply.body.nextOffset >= reply.body.highWatermark) return records;
-    offset = reply.body.nextOffset;
-  }
-  throw new Error(`partition ${partition} of ${topic} did not end within 100 pages`);
-}
-
-/** kafkajs' DefaultPartitioner (Java-compatible murmur2) as the oracle. */
-function kafkajsPartition(topic: string, key: string, partitionCount: number): number {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  return partitioner({ topic, partitionMetadata, message: { key, value: null } });
 }
 
 function base64(bytes: Uint8Array | string): string {
@@ -72,7 +42,7 @@ describe("ordering and offsets", () => {
       });
     }
     for (let partition = 0; partition < 3; partition++) {
-      const records = await fetchAll(topic, partition);
+      const records = await fetchAll<FetchedRecord>(topic, partition);
       const list = expected[partition]!;
       expect(records.map((r) => r.offset)).toEqual(list.map((_, i) => i));
       expect(records.map((r) => ({ key: r.key, value: r.value }))).toEqual(list);
@@ -105,13 +75,13 @@ describe("ordering and offsets", () => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     const expected: string[][] = Array.from({ length: partitionCount }, () => []);
     keys.forEach((key, i) => {
-      const partition = kafkajsPartition(topic, key, partitionCount);
+      const partition = kafkajsPartition(key, partitionCount);
       expect(reply.body.results[i].partition, `key ${JSON.stringify(key)}`).toBe(partition);
       expected[partition]!.push(key);
     });
     expect(expected.filter((list) => list.length > 0).length).toBe(partitionCount);
     for (let partition = 0; partition < partitionCount; partition++) {
-      const records = await fetchAll(topic, partition);
+      const records = await fetchAll<FetchedRecord>(topic, partition);
       expect(records.map((r) => r.key)).toEqual(expected[partition]);
       expect(records.map((r) => r.offset)).toEqual(expected[partition]!.map((_, i) => i));
     }
@@ -138,7 +108,7 @@ describe("ordering and offsets", () => {
       counts[partition]! += records.length;
     }
     for (let partition = 0; partition < 5; partition++) {
-      const records = await fetchAll(topic, partition);
+      const records = await fetchAll<FetchedRecord>(topic, partition);
       expect(records).toHaveLength(counts[partition]!);
       for (const record of records) expect(record.key).toBeNull();
     }

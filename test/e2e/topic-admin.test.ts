@@ -1,12 +1,9 @@
 // Topic administration over HTTP: create, list, describe, alter config, add
 // partitions, delete and re-create.
 
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { kafkajsPartition } from "../kafkajs-oracle.js";
 import { call, createTopic, fetchRecords, produce, uniqueTopic } from "./http.js";
-
-const require = createRequire(import.meta.url);
-const { Partitioners } = require("kafkajs") as typeof import("kafkajs");
 
 const DEFAULT_CONFIG = {
   replicationFactor: 1,
@@ -25,17 +22,6 @@ function emptyPartition(partition: number) {
     logStartOffset: 0,
     highWatermark: 0,
   };
-}
-
-function kafkajsPartition(topic: string, key: string, partitionCount: number): number {
-  const partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  return Partitioners.DefaultPartitioner()({ topic, partitionMetadata, message: { key, value: null } });
 }
 
 const describeTopic = (topic: string) => call("GET", `/v1/topics/${topic}`);
@@ -145,7 +131,7 @@ describe("topics", () => {
       keys.map((key) => ({ key, value: key })),
     );
     expect(keyed.status, JSON.stringify(keyed.body)).toBe(200);
-    const expected = keys.map((key) => kafkajsPartition(topic, key, 5));
+    const expected = keys.map((key) => kafkajsPartition(key, 5));
     expect(keyed.body.results.map((r: { partition: number }) => r.partition)).toEqual(expected);
     for (const p of [2, 3]) {
       const onP = keys.filter((_, i) => expected[i] === p);
