@@ -80,8 +80,13 @@ export class EdgelogError extends Error {
   }
 }
 
+/** Throws a rule's verdict, if any, for the router's onError. */
+export function refuse(error: ErrorData | null): void {
+  if (error) throw new EdgelogError(error.code, error.message, error.details);
+}
+
 /** The success half of a DO result; the error half is thrown for the router's onError. */
 export function unwrap<R extends AnyResult>(result: R): Extract<R, { ok: true }> {
-  if (!result.ok) throw new EdgelogError(result.error.code, result.error.message, result.error.details);
+  if (!result.ok) refuse(result.error);
   return result as Extract<R, { ok: true }>;
 }

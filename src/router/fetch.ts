@@ -3,7 +3,7 @@
 
 import { Hono } from "hono";
 import type { FetchRequest, FetchResponse } from "../partition/partition-replica.js";
-import { EdgelogError, type ErrorData, errorBody, type Result, unwrap } from "../protocol/errors.js";
+import { EdgelogError, type ErrorData, errorBody, type Result, refuse, unwrap } from "../protocol/errors.js";
 import { fetchQuerySchema, listOffsetsQuerySchema, multiFetchSchema } from "../protocol/schemas.js";
 import { checkTopicName } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
@@ -61,10 +61,7 @@ type PartitionAnswer = { topic: string; partition: number } & (
 async function multiFetch(c: AppContext): Promise<Response> {
   const limits = c.get("limits");
   const body = parseWith(multiFetchSchema(limits), await jsonBody(c, limits.maxRequestBytes), "fetch request");
-  for (const { topic } of body.partitions) {
-    const invalid = checkTopicName(topic, limits);
-    if (invalid) throw new EdgelogError(invalid.code, invalid.message);
-  }
+  for (const { topic } of body.partitions) refuse(checkTopicName(topic, limits));
   const waitKey = crypto.randomUUID();
   const pending = new Set<number>();
   let answered = false;

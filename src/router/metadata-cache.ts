@@ -3,7 +3,7 @@
 // UNKNOWN_TOPIC_OR_PARTITION from a replica, and after admin changes made here.
 
 import { controllerStub } from "../controller/catalog.js";
-import { EdgelogError } from "../protocol/errors.js";
+import { unwrap } from "../protocol/errors.js";
 import type { TopicMetadata } from "../protocol/topic.js";
 
 const METADATA_MAX_AGE_MS = 30_000;
@@ -24,17 +24,11 @@ export async function topicMetadata(env: Env, name: string, refresh = false): Pr
   const hit = cache.get(name);
   if (hit && !refresh && Date.now() - hit.fetchedAtMs < METADATA_MAX_AGE_MS) return hit.metadata;
   const found = await catalogStub(env).lookup(name);
-  if (!found.ok) {
-    cache.delete(name);
-    throw new EdgelogError(found.error.code, found.error.message);
-  }
-  const fresh = await controllerStub(env, found.topicId).metadata();
-  if (!fresh.ok) {
-    cache.delete(name);
-    throw new EdgelogError(fresh.error.code, fresh.error.message);
-  }
-  remember(fresh.metadata);
-  return fresh.metadata;
+  const fresh = found.ok ? await controllerStub(env, found.topicId).metadata() : found;
+  if (!fresh.ok) cache.delete(name);
+  const { metadata } = unwrap(fresh);
+  remember(metadata);
+  return metadata;
 }
 
 export function remember(metadata: TopicMetadata): void {

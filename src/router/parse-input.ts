@@ -2,7 +2,7 @@
 // values here, or the request is refused with INVALID_REQUEST and nothing changes.
 
 import type { z } from "zod";
-import { EdgelogError } from "../protocol/errors.js";
+import { EdgelogError, refuse } from "../protocol/errors.js";
 import { checkTopicName } from "../protocol/topic.js";
 import type { AppContext } from "./context.js";
 
@@ -29,8 +29,7 @@ export function queryOf(c: AppContext): Record<string, string> {
 /** The {topic} path parameter: a name Kafka would accept, or INVALID_TOPIC_EXCEPTION. */
 export function topicParam(c: AppContext): string {
   const name = c.req.param("topic") ?? "";
-  const invalid = checkTopicName(name, c.get("limits"));
-  if (invalid) throw new EdgelogError(invalid.code, invalid.message);
+  refuse(checkTopicName(name, c.get("limits")));
   return name;
 }
 

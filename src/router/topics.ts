@@ -2,7 +2,7 @@
 
 import { Hono } from "hono";
 import { controllerStub } from "../controller/catalog.js";
-import { EdgelogError, unwrap } from "../protocol/errors.js";
+import { refuse, unwrap } from "../protocol/errors.js";
 import { addPartitionsSchema, alterTopicSchema, createTopicSchema } from "../protocol/schemas.js";
 import {
   checkPartitionCount,
@@ -23,9 +23,7 @@ export const topicRoutes = new Hono<AppEnv>()
       await jsonBody(c, limits.maxRequestBytes),
       "topic",
     );
-    const invalid =
-      checkTopicName(name, limits) ?? checkPartitionCount(partitions, limits) ?? checkTopicConfig(config, limits);
-    if (invalid) throw new EdgelogError(invalid.code, invalid.message);
+    refuse(checkTopicName(name, limits) ?? checkPartitionCount(partitions, limits) ?? checkTopicConfig(config, limits));
     const created = unwrap(await catalogStub(c.env).createTopic(name, partitions, config));
     remember(created.metadata);
     return c.json(freshDescription(created.metadata), 201);
