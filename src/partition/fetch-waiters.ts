@@ -8,8 +8,13 @@ interface Waiter {
   wake: () => void;
 }
 
+/** Cancelled waitKeys remembered, so that a fetch whose cancel overtook it (calls on
+ * different stubs have no order) does not park at all. */
+const MAX_CANCELLED_KEYS = 1_000;
+
 export class FetchWaiters {
   private readonly waiters = new Set<Waiter>();
+  private readonly cancelled = new Set<string>();
 
   constructor(private readonly maxWaiters: number) {}
 
@@ -21,6 +26,7 @@ export class FetchWaiters {
    * cancelled. Resolves at once when the replica already parks maxWaiters fetches. */
   wait(offset: number, maxWaitMs: number, waitKey: string | null): Promise<void> {
     if (maxWaitMs <= 0 || this.waiters.size >= this.maxWaiters) return Promise.resolve();
+    if (waitKey !== null && this.cancelled.has(waitKey)) return Promise.resolve();
     return new Promise((resolve) => {
       const waiter: Waiter = {
         offset,
@@ -38,6 +44,8 @@ export class FetchWaiters {
   }
 
   cancel(waitKey: string): number {
+    this.cancelled.add(waitKey);
+    if (this.cancelled.size > MAX_CANCELLED_KEYS) this.cancelled.delete(this.cancelled.values().next().value!);
     let cancelled = 0;
     for (const waiter of this.waiters) {
       if (waiter.waitKey !== waitKey) continue;

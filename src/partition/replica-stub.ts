@@ -15,3 +15,14 @@ export function replicaStub(
   const locationHint = config.placement.length > 0 ? config.placement[replica % config.placement.length] : undefined;
   return locationHint ? namespace.get(id, { locationHint }) : namespace.get(id);
 }
+
+/** Whether this runtime can confine Durable Objects to `jurisdiction`: Cloudflare can,
+ * local workerd cannot, and a topic must never silently lose its data residency. */
+export function jurisdictionSupported(env: Env, jurisdiction: string): boolean {
+  try {
+    env.REPLICA.jurisdiction(jurisdiction as DurableObjectJurisdiction);
+    return true;
+  } catch {
+    return false;
+  }
+}

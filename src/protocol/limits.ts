@@ -30,6 +30,9 @@ export const DEFAULT_LIMITS = {
 
 export type Limits = { readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 
+/** A stored row must stay under the Durable Object row limit of 2 MB, framing included. */
+const MAX_ROW_PAYLOAD_BYTES = 1_900_000;
+
 const overridesSchema = z
   .object(
     Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((k) => [k, z.number().int().positive().optional()])) as Record<
@@ -37,7 +40,13 @@ const overridesSchema = z
       z.ZodOptional<z.ZodNumber>
     >,
   )
-  .strict();
+  .strict()
+  .refine(
+    (o) => (o.maxRecordBytes ?? 0) <= MAX_ROW_PAYLOAD_BYTES && (o.maxBatchRowBytes ?? 0) <= MAX_ROW_PAYLOAD_BYTES,
+    {
+      message: `maxRecordBytes and maxBatchRowBytes must stay at or under ${MAX_ROW_PAYLOAD_BYTES} (the 2 MB row limit)`,
+    },
+  );
 
 const cache = new Map<string, Limits>();
 

@@ -56,13 +56,10 @@ export const produceBodySchema = z
 
 export const acksSchema = z.enum(["all", "-1", "1", "0"]).default("all");
 
-const offsetParam = z.union([
-  z.enum(["earliest", "latest"]),
-  z
-    .string()
-    .regex(/^\d{1,16}$/, "offset must be a non-negative integer, earliest or latest")
-    .transform(Number),
-]);
+const offsetParam = z
+  .string({ required_error: "offset is required: a non-negative integer, earliest or latest" })
+  .regex(/^(\d{1,16}|earliest|latest)$/, "offset must be a non-negative integer, earliest or latest")
+  .transform((v) => (v === "earliest" || v === "latest" ? v : Number(v)));
 
 const intParam = (max: number, fallback: number) =>
   z
@@ -86,13 +83,10 @@ export function fetchQuerySchema(limits: { maxFetchRecords: number; maxFetchByte
 
 export const listOffsetsQuerySchema = z
   .object({
-    at: z.union([
-      z.enum(["earliest", "latest"]),
-      z
-        .string()
-        .regex(/^\d{1,16}$/, "at must be earliest, latest or a timestamp in ms")
-        .transform(Number),
-    ]),
+    at: z
+      .string({ required_error: "at is required: earliest, latest or a timestamp in ms" })
+      .regex(/^(\d{1,16}|earliest|latest)$/, "at must be earliest, latest or a timestamp in ms")
+      .transform((v) => (v === "earliest" || v === "latest" ? v : Number(v))),
   })
   .strict();
 

@@ -56,8 +56,9 @@ type PartitionAnswer = { topic: string; partition: number } & (
 );
 
 /** Long-polls every listed partition at once and answers as soon as one has records:
- * the other parked waits are cancelled, so no replica stays awake for nothing. The
- * answer holds up to maxBytes in request order (at least one record, KIP-74). */
+ * the other parked waits are cancelled, so no replica stays awake for nothing.
+ * maxBytes is shared evenly between the partitions, so the answer stays near it (each
+ * partition still returns at least one record, KIP-74). */
 async function multiFetch(c: AppContext): Promise<Response> {
   const limits = c.get("limits");
   const body = parseWith(multiFetchSchema(limits), await jsonBody(c, limits.maxRequestBytes), "fetch request");
@@ -85,7 +86,7 @@ async function multiFetch(c: AppContext): Promise<Response> {
       const request: FetchRequest = {
         offset,
         maxRecords: body.maxRecords,
-        maxBytes: body.maxBytes,
+        maxBytes: Math.max(1, Math.floor(body.maxBytes / body.partitions.length)),
         maxWaitMs: body.maxWaitMs,
         encoding: body.encoding,
         waitKey,
@@ -108,26 +109,11 @@ async function multiFetch(c: AppContext): Promise<Response> {
     }),
   );
   c.executionCtx.waitUntil(cancelling.catch(() => undefined));
-  return jsonText(c, `{"partitions":[${renderAnswers(answers, body.maxBytes).join(",")}]}`);
+  return jsonText(c, `{"partitions":[${answers.map(renderAnswer).join(",")}]}`);
 }
 
-function renderAnswers(answers: readonly PartitionAnswer[], maxBytes: number): string[] {
-  let budget = maxBytes;
-  let anyRecords = false;
-  return answers.map((a) => {
-    const head = `"topic":${JSON.stringify(a.topic)},"partition":${a.partition}`;
-    if (!a.ok) return `{${head},${JSON.stringify(errorBody(a.error)).slice(1, -1)}}`;
-    const r = a.response;
-    const fits = r.recordCount > 0 && (!anyRecords || r.sizeBytes <= budget);
-    // A partition over the remaining budget answers empty, from its requested offset,
-    // so the consumer simply asks again.
-    const shown: FetchResponse = fits
-      ? r
-      : { ...r, records: "[]", recordCount: 0, sizeBytes: 0, nextOffset: r.fetchOffset };
-    if (fits) {
-      budget -= r.sizeBytes;
-      anyRecords = true;
-    }
-    return `{${head},${renderFetch(shown).slice(1)}`;
-  });
+function renderAnswer(a: PartitionAnswer): string {
+  const head = `"topic":${JSON.stringify(a.topic)},"partition":${a.partition}`;
+  if (!a.ok) return `{${head},${JSON.stringify(errorBody(a.error)).slice(1, -1)}}`;
+  return `{${head},${renderFetch(a.response).slice(1)}`;
 }

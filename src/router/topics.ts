@@ -2,6 +2,7 @@
 
 import { Hono } from "hono";
 import { controllerStub } from "../controller/catalog.js";
+import { jurisdictionSupported } from "../partition/replica-stub.js";
 import { refuse, unwrap } from "../protocol/errors.js";
 import { addPartitionsSchema, alterTopicSchema, createTopicSchema } from "../protocol/schemas.js";
 import {
@@ -24,6 +25,12 @@ export const topicRoutes = new Hono<AppEnv>()
       "topic",
     );
     refuse(checkTopicName(name, limits) ?? checkPartitionCount(partitions, limits) ?? checkTopicConfig(config, limits));
+    if (config.jurisdiction && !jurisdictionSupported(c.env, config.jurisdiction)) {
+      refuse({
+        code: "INVALID_CONFIG",
+        message: `jurisdiction ${config.jurisdiction} is not supported by this runtime (local workerd); it is on Cloudflare`,
+      });
+    }
     const created = unwrap(await catalogStub(c.env).createTopic(name, partitions, config));
     remember(created.metadata);
     return c.json(freshDescription(created.metadata), 201);

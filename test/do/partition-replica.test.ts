@@ -202,6 +202,17 @@ describe("long-poll", () => {
     expect(await parked).toMatchObject({ ok: true, recordCount: 0 });
   });
 
+  it("does not park a fetch whose cancel arrived first", async () => {
+    const { stub } = await leaderReplica();
+    expect(await stub.cancelWait("early")).toBe(0);
+    const started = Date.now();
+    expect(await stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000, waitKey: "early" })).toMatchObject({
+      ok: true,
+      recordCount: 0,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("parks at most maxWaitersPerReplica fetches; the next answers at once", async () => {
     const { stub } = await leaderReplica();
     const parked = Array.from({ length: 4 }, () =>

@@ -45,6 +45,7 @@ const badCreateNames = {
   retentionMinus2: uniqueTopic("bad-retm2"),
   unknownField: uniqueTopic("bad-field"),
   placement: uniqueTopic("bad-placement"),
+  jurisdiction: uniqueTopic("bad-jurisdiction"),
   malformed: uniqueTopic("bad-json"),
 };
 const badTopicNames = ["", ".", "..", "a/b", "x".repeat(250), "has space", "tópico", "bad$name"];
@@ -783,6 +784,15 @@ const cases: Case[] = [
     body: { name: badCreateNames.placement, placement: ["mars"] },
     status: 400,
     code: "INVALID_REQUEST",
+  },
+  {
+    // Local workerd cannot confine objects to a jurisdiction: refused, never ignored.
+    name: "create a topic with a jurisdiction this runtime cannot enforce",
+    method: "POST",
+    path: "/v1/topics",
+    body: { name: badCreateNames.jurisdiction, jurisdiction: "eu" },
+    status: 400,
+    code: "INVALID_CONFIG",
   },
   {
     name: "create a topic with malformed JSON",
