@@ -6,6 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import type { AlterableConfig, TopicConfig, TopicListing, TopicMetadata } from "../protocol/topic.js";
+import { controllerStub } from "./controller-stub.js";
 
 type TopicRow = {
   name: string;
@@ -13,10 +14,6 @@ type TopicRow = {
   partitions: number;
   config: string;
 };
-
-export function controllerStub(env: Env, topicId: string) {
-  return env.CONTROLLER.get(env.CONTROLLER.idFromName(`controller/${topicId}`));
-}
 
 export class Catalog extends DurableObject<Env> {
   private readonly limits: Limits;

@@ -1,12 +1,15 @@
 // The controller of one topic: a Durable Object named `controller/<topicId>` that owns
 // the topic's config and, per partition, replicas, leader, leaderEpoch, isr and
-// partitionEpoch (Kafka's KRaft controller, one per topic).
+// partitionEpoch (Kafka's KRaft controller, one per topic): it elects leaders, applies
+// AlterPartition from leaders, and checks leaders' liveness through its alarm.
 
 import { DurableObject } from "cloudflare:workers";
+import { AlarmTasks } from "../common/alarm-tasks.js";
 import { mapBounded } from "../common/bounded-map.js";
 import { invariant } from "../common/invariant.js";
-import type { ReplicaAssignment } from "../partition/partition-replica.js";
+import { withTimeout } from "../common/timeout.js";
 import { replicaStub } from "../partition/replica-stub.js";
+import type { ReplicaAssignment, ReplicaConfig } from "../partition/replica-types.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import {
@@ -16,6 +19,7 @@ import {
   type PartitionDescription,
   type PartitionState,
   type TopicConfig,
+  type TopicCounters,
   type TopicDescription,
   type TopicMetadata,
 } from "../protocol/topic.js";
@@ -25,6 +29,9 @@ type TopicRow = {
   name: string;
   version: number;
   config: string;
+  isr_shrinks: number;
+  isr_expands: number;
+  elections: number;
 };
 
 type PartitionRow = {
@@ -36,13 +43,35 @@ type PartitionRow = {
   partition_epoch: number;
 };
 
+/** A leader's AlterPartition: the ISR it wants, on the partition state it knows. */
+export interface AlterPartitionRequest {
+  partition: number;
+  replica: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  isr: number[];
+}
+
+/** Who reports a leader unreachable, and as of which leaderEpoch. */
+export interface UnreachableReport {
+  partition: number;
+  replica: number;
+  leaderEpoch: number;
+}
+
+type Counter = "isr_shrinks" | "isr_expands" | "elections";
+
 export class TopicController extends DurableObject<Env> {
   private readonly limits: Limits;
+  private readonly tasks: AlarmTasks<"liveness">;
+  /** One election per partition at a time; concurrent reports share its outcome. */
+  private readonly elections = new Map<number, Promise<PartitionState>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
     this.createSchema();
+    this.tasks = new AlarmTasks(ctx.storage, ["liveness"]);
   }
 
   /** Creates the topic and its replicas. Idempotent for the same topicId. */
@@ -55,14 +84,17 @@ export class TopicController extends DurableObject<Env> {
     const existing = this.metadata();
     if (existing.ok) return existing.metadata.topicId === topicId ? existing : failure("TOPIC_ALREADY_EXISTS", name);
     this.ctx.storage.sql.exec(
-      "INSERT INTO topic (id, topic_id, name, version, config) VALUES (1, ?, ?, 1, ?)",
+      "INSERT INTO topic (id, topic_id, name, version, config, isr_shrinks, isr_expands, elections) VALUES (1, ?, ?, 1, ?, 0, 0, 0)",
       topicId,
       name,
       JSON.stringify(config),
     );
     this.insertPartitions(0, partitionCount, config);
-    const assigned = await this.assignReplicas(0);
-    return assigned ? { ok: false, error: assigned } : this.metadata();
+    const assigned = await this.assignAll(0);
+    if (assigned) return { ok: false, error: assigned };
+    if (config.replicationFactor > 1)
+      await this.tasks.schedule("liveness", Date.now() + this.limits.livenessIntervalMs);
+    return this.metadata();
   }
 
   metadata(): Result<{ metadata: TopicMetadata }> {
@@ -84,7 +116,7 @@ export class TopicController extends DurableObject<Env> {
     };
   }
 
-  /** Metadata plus each leader's logStartOffset and highWatermark. */
+  /** Metadata plus each leader's logStartOffset and highWatermark, and the counters. */
   async describe(): Promise<Result<{ description: TopicDescription }>> {
     const found = this.metadata();
     if (!found.ok) return found;
@@ -93,22 +125,29 @@ export class TopicController extends DurableObject<Env> {
       metadata.partitions,
       this.limits.maxFanOut,
       async (p): Promise<PartitionDescription> => {
-        const status = await replicaStub(this.env, metadata.topicId, metadata.config, p.partition, p.leader).describe();
-        const { logStartOffset, highWatermark } = status.ok ? status : { logStartOffset: -1, highWatermark: -1 };
+        const status =
+          p.leader < 0 ? null : await this.callReplica(metadata, p, p.leader, async (s) => await s.describe());
+        const offsets = status?.ok ? status : { logStartOffset: -1, highWatermark: -1 };
         return {
           partition: p.partition,
           leader: p.leader,
           leaderEpoch: p.leaderEpoch,
           replicas: p.replicas,
           isr: p.isr,
-          logStartOffset,
-          highWatermark,
+          logStartOffset: offsets.logStartOffset,
+          highWatermark: offsets.highWatermark,
         };
       },
     );
+    const row = this.topicRow()!;
+    const counters: TopicCounters = {
+      isrShrinks: row.isr_shrinks,
+      isrExpands: row.isr_expands,
+      elections: row.elections,
+    };
     return {
       ok: true,
-      description: { name: metadata.name, topicId: metadata.topicId, config: metadata.config, partitions },
+      description: { name: metadata.name, topicId: metadata.topicId, config: metadata.config, partitions, counters },
     };
   }
 
@@ -119,7 +158,7 @@ export class TopicController extends DurableObject<Env> {
     const invalid = checkTopicConfig(config, this.limits);
     if (invalid) return { ok: false, error: invalid };
     this.ctx.storage.sql.exec("UPDATE topic SET config = ?, version = version + 1", JSON.stringify(config));
-    const assigned = await this.assignReplicas(0);
+    const assigned = await this.assignAll(0);
     return assigned ? { ok: false, error: assigned } : this.metadata();
   }
 
@@ -130,11 +169,12 @@ export class TopicController extends DurableObject<Env> {
     const current = found.metadata.partitions.length;
     const invalid = checkPartitionCount(count, this.limits);
     if (invalid) return { ok: false, error: invalid };
-    if (count <= current)
+    if (count <= current) {
       return failure("INVALID_PARTITIONS", `the topic has ${current} partitions; the count can only grow`);
+    }
     this.ctx.storage.sql.exec("UPDATE topic SET version = version + 1");
     this.insertPartitions(current, count, found.metadata.config);
-    const assigned = await this.assignReplicas(current);
+    const assigned = await this.assignAll(current);
     return assigned ? { ok: false, error: assigned } : this.metadata();
   }
 
@@ -145,7 +185,9 @@ export class TopicController extends DurableObject<Env> {
     const { metadata } = found;
     const replicas = metadata.partitions.flatMap((p) => p.replicas.map((r) => [p.partition, r] as const));
     await mapBounded(replicas, this.limits.maxFanOut, ([partition, replica]) =>
-      replicaStub(this.env, metadata.topicId, metadata.config, partition, replica).destroy(),
+      replicaStub(this.env, metadata.topicId, metadata.config, partition, replica)
+        .destroy()
+        .catch(() => undefined),
     );
     await this.ctx.storage.deleteAll();
     // deleteAll drops the tables too; this instance may still be asked about the topic.
@@ -153,17 +195,203 @@ export class TopicController extends DurableObject<Env> {
     return { ok: true };
   }
 
-  private createSchema(): void {
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topic (
-      id INTEGER PRIMARY KEY CHECK (id = 1), topic_id TEXT NOT NULL, name TEXT NOT NULL,
-      version INTEGER NOT NULL, config TEXT NOT NULL)`);
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS partitions (
-      partition INTEGER PRIMARY KEY, replicas TEXT NOT NULL, leader INTEGER NOT NULL,
-      leader_epoch INTEGER NOT NULL, isr TEXT NOT NULL, partition_epoch INTEGER NOT NULL)`);
+  /** Kafka's AlterPartition: the leader of the current epochs changes the ISR
+   * (compare-and-set on partitionEpoch). A stale request gets the current state. */
+  async alterPartition(request: AlterPartitionRequest): Promise<Result<{ applied: boolean; state: PartitionState }>> {
+    const state = this.partitionState(request.partition);
+    if (!state) return failure("UNKNOWN_TOPIC_OR_PARTITION", `no partition ${request.partition}`);
+    const current =
+      request.replica === state.leader &&
+      request.leaderEpoch === state.leaderEpoch &&
+      request.partitionEpoch === state.partitionEpoch;
+    if (!current) return { ok: true, applied: false, state };
+    const valid =
+      request.isr.includes(state.leader) &&
+      request.isr.every((r) => state.replicas.includes(r)) &&
+      new Set(request.isr).size === request.isr.length;
+    if (!valid) return failure("INVALID_REQUEST", `ISR ${JSON.stringify(request.isr)} is not valid for this partition`);
+    const next: PartitionState = { ...state, isr: request.isr, partitionEpoch: state.partitionEpoch + 1 };
+    this.saveState(next);
+    if (next.isr.length < state.isr.length) this.count("isr_shrinks");
+    if (next.isr.length > state.isr.length) this.count("isr_expands");
+    // Followers learn the new ISR without holding up the leader.
+    void this.notify(next, [state.leader]);
+    return { ok: true, applied: true, state: next };
+  }
+
+  /** A router or replica could not reach a leader: check it, and elect another when it
+   * is really gone. */
+  async reportUnreachable(report: UnreachableReport): Promise<Result<{ state: PartitionState }>> {
+    const state = this.partitionState(report.partition);
+    if (!state) return failure("UNKNOWN_TOPIC_OR_PARTITION", `no partition ${report.partition}`);
+    if (state.leader !== report.replica || state.leaderEpoch !== report.leaderEpoch) return { ok: true, state };
+    if (await this.alive(state, state.leader)) return { ok: true, state };
+    return { ok: true, state: await this.elect(report.partition, report.replica) };
+  }
+
+  /** Liveness: every leader is pinged; offline partitions and dead leaders get an
+   * election. */
+  override async alarm(): Promise<void> {
+    const found = this.metadata();
+    if (!found.ok) return;
+    this.tasks.takeDue(Date.now());
+    await mapBounded(found.metadata.partitions, this.limits.maxFanOut, async (p) => {
+      if (p.leader < 0) await this.elect(p.partition, null);
+      else if (!(await this.alive(p, p.leader))) await this.elect(p.partition, p.leader);
+    });
+    if (found.metadata.config.replicationFactor > 1) {
+      await this.tasks.schedule("liveness", Date.now() + this.limits.livenessIntervalMs);
+    }
+  }
+
+  private elect(partition: number, failed: number | null): Promise<PartitionState> {
+    const running = this.elections.get(partition);
+    if (running) return running;
+    const election = this.runElection(partition, failed).finally(() => this.elections.delete(partition));
+    this.elections.set(partition, election);
+    return election;
+  }
+
+  /** The first live ISR member leads (never a replica outside the ISR unless the topic
+   * allows unclean election). Each attempt bumps leaderEpoch before the candidate hears
+   * of it, so two leaders never share an epoch. With no live candidate the partition
+   * goes offline (leader -1) under a new epoch that fences the old leader. */
+  private async runElection(partition: number, failed: number | null): Promise<PartitionState> {
+    const original = this.partitionState(partition);
+    invariant(original, "elections are for existing partitions");
+    const config = this.topicConfig();
+    const inSync = original.isr.filter((r) => r !== failed);
+    const unclean = config.uncleanLeaderElection
+      ? original.replicas.filter((r) => r !== failed && !original.isr.includes(r))
+      : [];
+    let state = original;
+    for (const candidate of [...inSync, ...unclean]) {
+      const isr = inSync.includes(candidate) ? inSync : [candidate];
+      state = {
+        ...state,
+        leader: candidate,
+        leaderEpoch: state.leaderEpoch + 1,
+        partitionEpoch: state.partitionEpoch + 1,
+        isr,
+      };
+      this.saveState(state);
+      this.count("elections");
+      const accepted = await this.callReplica(
+        this.metadataOrThrow(),
+        state,
+        candidate,
+        async (s) => await s.assign(this.assignmentFor(state, candidate)),
+      );
+      if (accepted?.ok) {
+        await this.notify(state, [candidate]);
+        return state;
+      }
+    }
+    const offline: PartitionState = {
+      ...state,
+      leader: -1,
+      leaderEpoch: state.leaderEpoch + 1,
+      partitionEpoch: state.partitionEpoch + 1,
+      isr: original.isr,
+    };
+    this.saveState(offline);
+    await this.notify(offline, []);
+    return offline;
+  }
+
+  private async alive(state: PartitionState, replica: number): Promise<boolean> {
+    const answer = await this.callReplica(this.metadataOrThrow(), state, replica, async (s) => await s.ping());
+    return answer?.ok === true;
+  }
+
+  /** Calls one replica with a timeout; null when it cannot be reached. */
+  private async callReplica<R>(
+    metadata: TopicMetadata,
+    state: PartitionState,
+    replica: number,
+    call: (stub: ReturnType<typeof replicaStub>) => Promise<R>,
+  ): Promise<R | null> {
+    try {
+      const stub = replicaStub(this.env, metadata.topicId, metadata.config, state.partition, replica);
+      return await withTimeout(() => call(stub), this.limits.peerTimeoutMs, `replica ${state.partition}/${replica}`);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Tells the partition's replicas (but `skip`) its state; the unreachable ones learn
+   * it later from their leader's epoch or the next change. */
+  private async notify(state: PartitionState, skip: number[]): Promise<void> {
+    const metadata = this.metadataOrThrow();
+    const targets = state.replicas.filter((r) => !skip.includes(r));
+    await mapBounded(targets, this.limits.maxFanOut, (r) =>
+      this.callReplica(metadata, state, r, async (s) => await s.assign(this.assignmentFor(state, r))),
+    );
+  }
+
+  /** Tells every replica of partitions ≥ `from` its state and config. */
+  private async assignAll(from: number): Promise<ErrorData | null> {
+    const metadata = this.metadataOrThrow();
+    const targets = metadata.partitions
+      .filter((p) => p.partition >= from)
+      .flatMap((p) => p.replicas.map((replica) => ({ p, replica })));
+    const results = await mapBounded(targets, this.limits.maxFanOut, async ({ p, replica }) => {
+      const answer = await this.callReplica(
+        metadata,
+        p,
+        replica,
+        async (s) => await s.assign(this.assignmentFor(p, replica)),
+      );
+      return answer ?? failure("REQUEST_TIMED_OUT", `replica ${p.partition}/${replica} did not answer`);
+    });
+    const failed = results.find((r) => !r.ok);
+    return failed && !failed.ok ? failed.error : null;
+  }
+
+  private assignmentFor(state: PartitionState, replica: number): ReplicaAssignment {
+    const metadata = this.metadataOrThrow();
+    return { topicId: metadata.topicId, replica, state, config: replicaConfig(metadata.config) };
+  }
+
+  private metadataOrThrow(): TopicMetadata {
+    const found = this.metadata();
+    invariant(found.ok, "the topic exists");
+    return found.metadata;
+  }
+
+  private topicConfig(): TopicConfig {
+    return this.metadataOrThrow().config;
+  }
+
+  private partitionState(partition: number): PartitionState | null {
+    const row = this.ctx.storage.sql
+      .exec<PartitionRow>("SELECT * FROM partitions WHERE partition = ?", partition)
+      .toArray()[0];
+    return row ? toPartitionState(row) : null;
+  }
+
+  private saveState(state: PartitionState): void {
+    const previous = this.partitionState(state.partition);
+    invariant(previous, "state of an existing partition");
+    invariant(state.leaderEpoch >= previous.leaderEpoch, "leaderEpoch never decreases");
+    invariant(state.partitionEpoch > previous.partitionEpoch, "partitionEpoch grows with every change");
+    this.ctx.storage.sql.exec(
+      "UPDATE partitions SET leader = ?, leader_epoch = ?, isr = ?, partition_epoch = ? WHERE partition = ?",
+      state.leader,
+      state.leaderEpoch,
+      JSON.stringify(state.isr),
+      state.partitionEpoch,
+      state.partition,
+    );
+    this.ctx.storage.sql.exec("UPDATE topic SET version = version + 1");
+  }
+
+  private count(counter: Counter): void {
+    this.ctx.storage.sql.exec(`UPDATE topic SET ${counter} = ${counter} + 1`);
   }
 
   private topicRow(): TopicRow | undefined {
-    return this.ctx.storage.sql.exec<TopicRow>("SELECT topic_id, name, version, config FROM topic").toArray()[0];
+    return this.ctx.storage.sql.exec<TopicRow>("SELECT * FROM topic").toArray()[0];
   }
 
   private insertPartitions(from: number, to: number, config: TopicConfig): void {
@@ -178,32 +406,21 @@ export class TopicController extends DurableObject<Env> {
     }
   }
 
-  /** Tells every replica of partitions ≥ `from` its role, epoch and config. */
-  private async assignReplicas(from: number): Promise<ErrorData | null> {
-    const found = this.metadata();
-    invariant(found.ok, "assign replicas of an existing topic");
-    const { metadata } = found;
-    const targets = metadata.partitions
-      .filter((p) => p.partition >= from)
-      .flatMap((p) => p.replicas.map((replica) => ({ p, replica })));
-    const results = await mapBounded(
-      targets,
-      this.limits.maxFanOut,
-      async ({ p, replica }): Promise<Result<object>> => {
-        const assignment: ReplicaAssignment = {
-          topicId: metadata.topicId,
-          partition: p.partition,
-          replica,
-          role: replica === p.leader ? "leader" : "follower",
-          leaderEpoch: p.leaderEpoch,
-          config: { retentionMs: metadata.config.retentionMs, retentionBytes: metadata.config.retentionBytes },
-        };
-        return await replicaStub(this.env, metadata.topicId, metadata.config, p.partition, replica).assign(assignment);
-      },
-    );
-    const failed = results.find((r) => !r.ok);
-    return failed && !failed.ok ? failed.error : null;
+  private createSchema(): void {
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topic (
+      id INTEGER PRIMARY KEY CHECK (id = 1), topic_id TEXT NOT NULL, name TEXT NOT NULL,
+      version INTEGER NOT NULL, config TEXT NOT NULL, isr_shrinks INTEGER NOT NULL,
+      isr_expands INTEGER NOT NULL, elections INTEGER NOT NULL)`);
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS partitions (
+      partition INTEGER PRIMARY KEY, replicas TEXT NOT NULL, leader INTEGER NOT NULL,
+      leader_epoch INTEGER NOT NULL, isr TEXT NOT NULL, partition_epoch INTEGER NOT NULL)`);
   }
+}
+
+function replicaConfig(config: TopicConfig): ReplicaConfig {
+  const { retentionMs, retentionBytes, minInsyncReplicas, replicaLagTimeMs, followerFetch, placement, jurisdiction } =
+    config;
+  return { retentionMs, retentionBytes, minInsyncReplicas, replicaLagTimeMs, followerFetch, placement, jurisdiction };
 }
 
 function toPartitionState(row: PartitionRow): PartitionState {

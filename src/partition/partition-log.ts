@@ -20,6 +20,15 @@ export interface LogOffsets {
   logEndOffset: number;
 }
 
+/** A stored batch as a leader ships it to its followers. */
+export interface ReplicatedBatch {
+  baseOffset: number;
+  lastOffset: number;
+  leaderEpoch: number;
+  maxTimestamp: number;
+  payload: Uint8Array;
+}
+
 export interface AppendResult {
   baseOffset: number;
   lastOffset: number;
@@ -53,17 +62,25 @@ export class PartitionLog {
       payload BLOB NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS log_state (
       id INTEGER PRIMARY KEY CHECK (id = 1),
-      log_start_offset INTEGER NOT NULL)`);
-    const start = sql.exec<{ s: number }>("SELECT log_start_offset AS s FROM log_state").toArray()[0]?.s ?? 0;
+      log_start_offset INTEGER NOT NULL,
+      high_watermark INTEGER NOT NULL DEFAULT 0)`);
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS leader_epochs (leader_epoch INTEGER PRIMARY KEY, start_offset INTEGER NOT NULL)",
+    );
+    const stored = sql
+      .exec<{ s: number; hw: number }>("SELECT log_start_offset AS s, high_watermark AS hw FROM log_state")
+      .toArray()[0];
+    const start = stored?.s ?? 0;
     const tail = sql
       .exec<{ end: number | null; bytes: number | null }>(
         "SELECT MAX(last_offset) + 1 AS end, SUM(size_bytes) AS bytes FROM batches",
       )
       .one();
     const logEndOffset = tail.end ?? start;
-    // With one replica every appended record is committed, so the highWatermark is the
-    // logEndOffset; replication will keep its own checkpoint.
-    this.offsets = { logStartOffset: start, highWatermark: logEndOffset, logEndOffset };
+    // The checkpoint may lag the true highWatermark (it is only ever too low, which is
+    // safe); a single-replica partition raises it to the logEndOffset at once.
+    const highWatermark = Math.min(Math.max(stored?.hw ?? 0, start), logEndOffset);
+    this.offsets = { logStartOffset: start, highWatermark, logEndOffset };
     this.storedBytes = tail.bytes ?? 0;
     this.checkOffsets();
   }
@@ -87,36 +104,174 @@ export class PartitionLog {
     const baseOffset = this.offsets.logEndOffset;
     let rowsWritten = 0;
     let next = baseOffset;
-    let bytesAdded = 0;
     for (const rowRecords of splitRows(records, maxRowBytes)) {
       const payload = encodeBatch(rowRecords, format);
-      const sizeBytes = rowRecords.reduce((n, r) => n + recordSizeBytes(r), 0);
       const maxTimestamp = rowRecords.reduce((m, r) => Math.max(m, r.timestamp), Number.NEGATIVE_INFINITY);
       const last = next + rowRecords.length - 1;
-      const cursor = this.sql.exec(
-        "INSERT INTO batches (base_offset, last_offset, leader_epoch, max_timestamp, size_bytes, payload) VALUES (?, ?, ?, ?, ?, ?)",
-        next,
-        last,
-        leaderEpoch,
-        maxTimestamp,
-        sizeBytes,
-        payload,
-      );
-      rowsWritten += cursor.rowsWritten;
-      bytesAdded += sizeBytes;
+      rowsWritten += this.insertBatch({ baseOffset: next, lastOffset: last, leaderEpoch, maxTimestamp, payload });
       next = last + 1;
     }
     invariant(next === baseOffset + records.length, "appended offsets are dense");
-    this.storedBytes += bytesAdded;
-    this.offsets = { ...this.offsets, logEndOffset: next };
-    this.checkOffsets();
     return { baseOffset, lastOffset: next - 1, rowsWritten };
   }
 
-  advanceHighWatermark(to: number): void {
-    invariant(to >= this.offsets.highWatermark, `highWatermark moves back from ${this.offsets.highWatermark} to ${to}`);
-    this.offsets = { ...this.offsets, highWatermark: to };
+  /** A follower's append: the leader's batches, byte for byte, at the leader's offsets. */
+  appendReplicated(batches: readonly ReplicatedBatch[]): number {
+    let rowsWritten = 0;
+    for (const batch of batches) rowsWritten += this.insertBatch(batch);
+    return rowsWritten;
+  }
+
+  /** Moves the highWatermark up (never down, never past the logEndOffset); `persist`
+   * keeps a checkpoint for replicated partitions. */
+  advanceHighWatermark(to: number, persist: boolean): boolean {
+    const target = Math.min(to, this.offsets.logEndOffset);
+    if (target <= this.offsets.highWatermark) return false;
+    this.offsets = { ...this.offsets, highWatermark: target };
     this.checkOffsets();
+    if (persist) this.saveState();
+    return true;
+  }
+
+  /** The leader epoch of the record at `offset`, from its batch or, below the
+   * logStartOffset, from the leader-epoch cache; -1 before offset 0. */
+  epochAt(offset: number): number {
+    if (offset < 0) return -1;
+    const row = this.sql
+      .exec<{ e: number }>(
+        "SELECT leader_epoch AS e FROM batches WHERE base_offset <= ? AND last_offset >= ? ORDER BY base_offset DESC LIMIT 1",
+        offset,
+        offset,
+      )
+      .toArray()[0];
+    if (row) return row.e;
+    const cached = this.sql
+      .exec<{ e: number }>(
+        "SELECT leader_epoch AS e FROM leader_epochs WHERE start_offset <= ? ORDER BY leader_epoch DESC LIMIT 1",
+        offset,
+      )
+      .toArray()[0];
+    return cached?.e ?? -1;
+  }
+
+  latestEpoch(): number {
+    return this.sql.exec<{ e: number | null }>("SELECT MAX(leader_epoch) AS e FROM leader_epochs").one().e ?? -1;
+  }
+
+  /** Records that `leaderEpoch` starts at `startOffset` (Kafka's leader-epoch cache). */
+  recordEpoch(leaderEpoch: number, startOffset: number): void {
+    const latest = this.latestEpoch();
+    if (leaderEpoch <= latest) return;
+    this.sql.exec("INSERT INTO leader_epochs (leader_epoch, start_offset) VALUES (?, ?)", leaderEpoch, startOffset);
+  }
+
+  /** KIP-101/279 OffsetsForLeaderEpoch: the largest epoch ≤ `leaderEpoch` this log
+   * knows, and where it ends (the start of the next epoch, or the logEndOffset). */
+  endOffsetForEpoch(leaderEpoch: number): { leaderEpoch: number; endOffset: number } {
+    const known = this.sql
+      .exec<{ e: number }>(
+        "SELECT leader_epoch AS e FROM leader_epochs WHERE leader_epoch <= ? ORDER BY leader_epoch DESC LIMIT 1",
+        leaderEpoch,
+      )
+      .toArray()[0];
+    const next = this.sql
+      .exec<{ s: number }>(
+        "SELECT start_offset AS s FROM leader_epochs WHERE leader_epoch > ? ORDER BY leader_epoch LIMIT 1",
+        known?.e ?? -1,
+      )
+      .toArray()[0];
+    return { leaderEpoch: known?.e ?? -1, endOffset: next?.s ?? this.offsets.logEndOffset };
+  }
+
+  /** Drops every record at or after `offset` (a diverged suffix). A batch that straddles
+   * `offset` goes whole: the leader sends it again. Returns the new logEndOffset. */
+  truncateTo(offset: number): number {
+    if (offset >= this.offsets.logEndOffset) return this.offsets.logEndOffset;
+    const straddling = this.sql
+      .exec<{ base: number }>(
+        "SELECT base_offset AS base FROM batches WHERE base_offset < ? AND last_offset >= ?",
+        offset,
+        offset,
+      )
+      .toArray()[0];
+    const end = Math.max(straddling?.base ?? offset, this.offsets.logStartOffset);
+    const removed = this.sql
+      .exec<{ bytes: number | null }>("SELECT SUM(size_bytes) AS bytes FROM batches WHERE base_offset >= ?", end)
+      .one().bytes;
+    this.sql.exec("DELETE FROM batches WHERE base_offset >= ?", end);
+    this.sql.exec("DELETE FROM leader_epochs WHERE start_offset >= ?", end);
+    this.storedBytes -= removed ?? 0;
+    const highWatermark = Math.min(this.offsets.highWatermark, end);
+    this.offsets = { ...this.offsets, highWatermark, logEndOffset: end };
+    this.checkOffsets();
+    this.saveState();
+    return end;
+  }
+
+  /** Stored batches from `fromOffset` (a batch boundary) up to about maxBytes, at least
+   * one: what a leader sends a follower. */
+  batchesFrom(fromOffset: number, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
+    const cursor = this.sql.exec<{
+      base_offset: number;
+      last_offset: number;
+      leader_epoch: number;
+      max_timestamp: number;
+      payload: ArrayBuffer;
+    }>(
+      "SELECT base_offset, last_offset, leader_epoch, max_timestamp, payload FROM batches WHERE base_offset >= ? ORDER BY base_offset LIMIT ?",
+      fromOffset,
+      maxBatches,
+    );
+    const batches: ReplicatedBatch[] = [];
+    let bytes = 0;
+    for (const row of cursor) {
+      if (batches.length > 0 && bytes + row.payload.byteLength > maxBytes) break;
+      bytes += row.payload.byteLength;
+      batches.push({
+        baseOffset: row.base_offset,
+        lastOffset: row.last_offset,
+        leaderEpoch: row.leader_epoch,
+        maxTimestamp: row.max_timestamp,
+        payload: new Uint8Array(row.payload),
+      });
+    }
+    return batches;
+  }
+
+  /** Whether this log holds exactly the records before `offset`, the last of them of
+   * epoch `prevEpoch`: where a leader's batches may continue it. */
+  continuesAt(offset: number, prevEpoch: number): boolean {
+    const { logStartOffset, logEndOffset } = this.offsets;
+    if (offset > logEndOffset || offset < logStartOffset || !this.isBatchBoundary(offset)) return false;
+    return offset === logStartOffset || this.epochAt(offset - 1) === prevEpoch;
+  }
+
+  /** Whether `offset` starts a stored batch or is the logEndOffset. */
+  isBatchBoundary(offset: number): boolean {
+    if (offset === this.offsets.logEndOffset || offset === this.offsets.logStartOffset) return true;
+    return this.sql.exec("SELECT 1 FROM batches WHERE base_offset = ?", offset).toArray().length > 0;
+  }
+
+  private insertBatch(batch: ReplicatedBatch): number {
+    invariant(
+      batch.baseOffset === this.offsets.logEndOffset,
+      `batch at ${batch.baseOffset} appended at ${this.offsets.logEndOffset}`,
+    );
+    invariant(batch.lastOffset >= batch.baseOffset, "a batch holds at least one record");
+    const cursor = this.sql.exec(
+      "INSERT INTO batches (base_offset, last_offset, leader_epoch, max_timestamp, size_bytes, payload) VALUES (?, ?, ?, ?, ?, ?)",
+      batch.baseOffset,
+      batch.lastOffset,
+      batch.leaderEpoch,
+      batch.maxTimestamp,
+      batch.payload.length,
+      batch.payload,
+    );
+    this.recordEpoch(batch.leaderEpoch, batch.baseOffset);
+    this.storedBytes += batch.payload.length;
+    this.offsets = { ...this.offsets, logEndOffset: batch.lastOffset + 1 };
+    this.checkOffsets();
+    return cursor.rowsWritten;
   }
 
   /** Committed records from `offset`, at most maxRecords, and at most maxBytes unless
@@ -227,12 +382,18 @@ export class PartitionLog {
 
   private setLogStartOffset(offset: number): void {
     invariant(offset >= this.offsets.logStartOffset, "logStartOffset never moves back");
-    this.sql.exec(
-      "INSERT INTO log_state (id, log_start_offset) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET log_start_offset = excluded.log_start_offset",
-      offset,
-    );
     this.offsets = { ...this.offsets, logStartOffset: offset };
     this.checkOffsets();
+    this.saveState();
+  }
+
+  private saveState(): void {
+    this.sql.exec(
+      `INSERT INTO log_state (id, log_start_offset, high_watermark) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET log_start_offset = excluded.log_start_offset, high_watermark = excluded.high_watermark`,
+      this.offsets.logStartOffset,
+      this.offsets.highWatermark,
+    );
   }
 
   private checkOffsets(): void {

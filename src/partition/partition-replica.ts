@@ -1,157 +1,169 @@
 // One replica of one partition: a Durable Object named `<topicId>/<partition>/<replica>`
-// that owns the partition's log in SQLite, its role and leaderEpoch, long-poll
-// waiters, and retention through its alarm.
+// that owns the partition's log in SQLite, its role and leaderEpoch, replication (as
+// leader: push; as follower: accept pushes, pull to catch up), long-poll waiters, and
+// retention through its alarm.
 
 import { DurableObject } from "cloudflare:workers";
 import { AlarmTasks } from "../common/alarm-tasks.js";
 import { invariant } from "../common/invariant.js";
-import { failure, type Result } from "../protocol/errors.js";
+import { withTimeout } from "../common/timeout.js";
+import { controllerStub } from "../controller/controller-stub.js";
+import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
-import type { Encoding, RecordFormat, StoredRecord } from "../protocol/record-codec.js";
+import { decodeBatch, renderRecord, type StoredRecord } from "../protocol/record-codec.js";
+import type { PartitionState } from "../protocol/topic.js";
+import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
-import { PartitionLog } from "./partition-log.js";
+import { LeaderReplication } from "./leader-replication.js";
+import { PartitionLog, type ReplicatedBatch } from "./partition-log.js";
+import { replicaStub } from "./replica-stub.js";
+import type {
+  Fault,
+  FetchRequest,
+  FetchResponse,
+  FollowerFetchRequest,
+  FollowerFetchResponse,
+  ProduceRequest,
+  ProduceResponse,
+  ReplicaAssignment,
+  ReplicaConfig,
+  ReplicaLogDump,
+  ReplicaStatus,
+  ReplicateRequest,
+  ReplicateResponse,
+  TruncateRequest,
+} from "./replica-types.js";
 
-export interface ReplicaConfig {
-  retentionMs: number;
-  retentionBytes: number;
-}
-
-/** What the controller tells a replica about itself. */
-export interface ReplicaAssignment {
-  topicId: string;
-  partition: number;
-  replica: number;
-  role: "leader" | "follower";
-  leaderEpoch: number;
-  config: ReplicaConfig;
-}
-
-export type ProduceRecord = Omit<StoredRecord, "timestamp"> & {
-  /** Null: the leader's clock at append. */
-  timestamp: number | null;
-};
-
-export interface ProduceRequest {
-  format: RecordFormat;
-  records: ProduceRecord[];
-}
-
-export interface FetchRequest {
-  offset: number | "earliest" | "latest";
-  maxRecords: number;
-  maxBytes: number;
-  maxWaitMs: number;
-  encoding: Encoding;
-  /** Lets the router cancel this wait once a sibling partition of its fetch answers. */
-  waitKey: string | null;
-}
-
-export interface FetchResponse {
-  /** The offset read from, once earliest/latest are resolved. */
-  fetchOffset: number;
-  /** A JSON array text of the records, spliced as is into the HTTP response. */
-  records: string;
-  recordCount: number;
-  sizeBytes: number;
-  nextOffset: number;
-  highWatermark: number;
-  logStartOffset: number;
-}
-
-export interface ReplicaStatus {
-  role: "leader" | "follower";
-  leaderEpoch: number;
-  logStartOffset: number;
-  highWatermark: number;
-  logEndOffset: number;
-  sizeBytes: number;
-}
-
-type Task = "retention";
+type Task = "retention" | "catch-up";
 
 /** Batches deleted by one retention run; more are left to the next alarm. */
 const RETENTION_BATCHES_PER_RUN = 5_000;
+/** Pull rounds of one catch-up run before it yields to the next alarm. */
+const CATCH_UP_ROUNDS = 32;
+const MAX_DUMP_RECORDS = 100_000;
 
 export class PartitionReplica extends DurableObject<Env> {
-  private readonly limits: Limits;
-  private readonly log: PartitionLog;
-  private readonly tasks: AlarmTasks<Task>;
-  private readonly waiters: FetchWaiters;
-  private assignment: ReplicaAssignment | null;
-  private retentionDueAt: number | null;
+  readonly limits: Limits;
+  log!: PartitionLog;
+  private tasks!: AlarmTasks<Task>;
+  private waiters!: FetchWaiters;
+  private readonly faults: Faults;
+  private current: ReplicaAssignment | null = null;
+  private leadership: LeaderReplication | null = null;
+  private retentionDueAt: number | null = null;
   private destroyed = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
-    const sql = ctx.storage.sql;
+    this.faults = new Faults(ctx.storage.sql);
+    this.load();
+  }
+
+  /** (Re)builds every in-memory structure from storage, as a restarted object would. */
+  private load(): void {
+    const sql = this.ctx.storage.sql;
     sql.exec(
       "CREATE TABLE IF NOT EXISTS replica_assignment (id INTEGER PRIMARY KEY CHECK (id = 1), assignment TEXT NOT NULL)",
     );
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS leader_epochs (leader_epoch INTEGER PRIMARY KEY, start_offset INTEGER NOT NULL)",
-    );
     this.log = new PartitionLog(sql);
-    this.tasks = new AlarmTasks<Task>(ctx.storage, ["retention"]);
+    this.tasks = new AlarmTasks<Task>(this.ctx.storage, ["retention", "catch-up"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica);
     const row = sql.exec<{ assignment: string }>("SELECT assignment FROM replica_assignment").toArray()[0];
-    this.assignment = row ? (JSON.parse(row.assignment) as ReplicaAssignment) : null;
+    this.current = row ? (JSON.parse(row.assignment) as ReplicaAssignment) : null;
     this.retentionDueAt = this.tasks.dueAt("retention");
+    this.leadership = null;
+    if (this.current && this.isLeader()) this.lead();
+    else if (this.current) void this.tasks.schedule("catch-up", Date.now());
   }
 
-  /** Creates the replica or updates its role, epoch and config. Epochs never go back. */
+  // ---- controller ----------------------------------------------------------------
+
+  /** Creates the replica or updates its role, epochs, ISR and config. A stale
+   * assignment (older leaderEpoch or partitionEpoch) changes nothing. */
   async assign(next: ReplicaAssignment): Promise<Result<ReplicaStatus>> {
+    await this.faults.gate("peer");
     if (this.destroyed) return unknownPartition();
-    const current = this.assignment;
+    const current = this.current;
     if (current) {
-      invariant(current.topicId === next.topicId && current.partition === next.partition, "replica identity is fixed");
-      if (next.leaderEpoch < current.leaderEpoch) {
-        return failure("FENCED_LEADER_EPOCH", `leaderEpoch ${next.leaderEpoch} is older than ${current.leaderEpoch}`);
-      }
-    }
-    this.ctx.storage.sql.exec(
-      "INSERT INTO replica_assignment (id, assignment) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET assignment = excluded.assignment",
-      JSON.stringify(next),
-    );
-    if (next.role === "leader" && (!current || next.leaderEpoch > current.leaderEpoch || current.role !== "leader")) {
-      this.ctx.storage.sql.exec(
-        "INSERT OR IGNORE INTO leader_epochs (leader_epoch, start_offset) VALUES (?, ?)",
-        next.leaderEpoch,
-        this.log.state.logEndOffset,
+      invariant(
+        current.topicId === next.topicId &&
+          current.state.partition === next.state.partition &&
+          current.replica === next.replica,
+        "replica identity is fixed",
       );
+      if (next.state.leaderEpoch < current.state.leaderEpoch) {
+        return failure(
+          "FENCED_LEADER_EPOCH",
+          `leaderEpoch ${next.state.leaderEpoch} is older than ${current.state.leaderEpoch}`,
+        );
+      }
+      const stale =
+        next.state.leaderEpoch === current.state.leaderEpoch &&
+        next.state.partitionEpoch < current.state.partitionEpoch;
+      if (stale) return { ok: true, ...this.status() };
     }
-    this.assignment = next;
+    this.adopt(next);
     this.retentionDueAt = null;
     await this.scheduleRetention();
     return { ok: true, ...this.status() };
   }
 
-  async produce(
-    request: ProduceRequest,
-  ): Promise<Result<{ baseOffset: number; lastOffset: number; rowsWritten: number }>> {
-    const leader = this.leaderAssignment();
-    if (!leader.ok) return leader;
+  /** Liveness probe for the controller. */
+  async ping(): Promise<{ ok: true; leaderEpoch: number }> {
+    await this.faults.gate("peer");
+    return { ok: true, leaderEpoch: this.current?.state.leaderEpoch ?? -1 };
+  }
+
+  /** Drops all state: the topic was deleted. Parked fetches are woken and refused. */
+  async destroy(): Promise<{ ok: true }> {
+    this.destroyed = true;
+    this.leadership?.stop({ code: "UNKNOWN_TOPIC_OR_PARTITION", message: "the topic was deleted" });
+    this.leadership = null;
+    this.current = null;
+    this.waiters.releaseAll();
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    return { ok: true };
+  }
+
+  // ---- router ----------------------------------------------------------------------
+
+  async produce(request: ProduceRequest): Promise<Result<ProduceResponse>> {
+    await this.faults.gate("router");
+    const leading = this.leading();
+    if (!leading.ok) return leading;
+    const { state, config } = leading.assignment;
+    if (request.acks === "all" && state.isr.length < config.minInsyncReplicas) {
+      return failure(
+        "NOT_ENOUGH_REPLICAS",
+        `the ISR has ${state.isr.length} replicas, below minInsyncReplicas ${config.minInsyncReplicas}`,
+      );
+    }
     const now = Date.now();
     const records: StoredRecord[] = request.records.map((r) => ({ ...r, timestamp: r.timestamp ?? now }));
     const appended = this.ctx.storage.transactionSync(() =>
-      this.log.append(records, request.format, leader.assignment.leaderEpoch, this.limits.maxBatchRowBytes),
+      this.log.append(records, request.format, state.leaderEpoch, this.limits.maxBatchRowBytes),
     );
-    this.log.advanceHighWatermark(this.log.state.logEndOffset);
-    this.waiters.notify(this.log.state.highWatermark);
-    if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(leader.assignment.config)) {
-      await this.scheduleRetention();
+    leading.leadership.kick();
+    if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();
+    if (request.acks === "all") {
+      const committed = await leading.leadership.awaitCommit(appended.lastOffset);
+      if (!committed.ok) return committed;
     }
     return { ok: true, ...appended };
   }
 
   async fetchRecords(request: FetchRequest): Promise<Result<FetchResponse>> {
-    const leader = this.leaderAssignment();
-    if (!leader.ok) return leader;
+    await this.faults.gate("router");
+    const serving = this.serving(request.allowFollower);
+    if (!serving.ok) return serving;
     const offset = this.resolveOffset(request.offset);
     const range = this.checkOffset(offset);
     if (!range.ok) return range;
     if (offset >= this.log.state.highWatermark && request.maxWaitMs > 0) {
       await this.waiters.wait(offset, Math.min(request.maxWaitMs, this.limits.maxWaitMs), request.waitKey);
+      await this.faults.gate("router");
       if (this.destroyed) return unknownPartition();
     }
     const read = this.log.read(offset, request.maxRecords, request.maxBytes, request.encoding);
@@ -175,39 +187,294 @@ export class PartitionReplica extends DurableObject<Env> {
 
   /** Kafka ListOffsets: earliest, latest (the highWatermark) or the first offset at or
    * after a timestamp; with no such record, the highWatermark and no timestamp. */
-  listOffsets(at: "earliest" | "latest" | number): Result<{ offset: number; timestamp?: number }> {
-    const leader = this.leaderAssignment();
-    if (!leader.ok) return leader;
+  async listOffsets(at: "earliest" | "latest" | number): Promise<Result<{ offset: number; timestamp?: number }>> {
+    await this.faults.gate("router");
+    const leading = this.leading();
+    if (!leading.ok) return leading;
     if (typeof at !== "number") return { ok: true, offset: this.resolveOffset(at) };
     const found = this.log.offsetForTimestamp(at);
     return found ? { ok: true, ...found } : { ok: true, offset: this.log.state.highWatermark };
   }
 
-  describe(): Result<ReplicaStatus> {
-    if (this.destroyed || !this.assignment) return unknownPartition();
+  async describe(): Promise<Result<ReplicaStatus>> {
+    await this.faults.gate("router");
+    if (this.destroyed || !this.current) return unknownPartition();
     return { ok: true, ...this.status() };
   }
 
-  /** Drops all state: the topic was deleted. Parked fetches are woken and refused. */
-  async destroy(): Promise<{ ok: true }> {
-    this.destroyed = true;
-    this.assignment = null;
-    this.waiters.releaseAll();
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
+  // ---- replication -----------------------------------------------------------------
+
+  /** A leader's push. Accepted only from the current (or a newer) leaderEpoch, and only
+   * where it continues this log; else the leader learns where the logs diverge. */
+  async replicate(request: ReplicateRequest): Promise<Result<ReplicateResponse>> {
+    await this.faults.gate("peer");
+    const fenced = this.followLeader(request.leaderEpoch, request.leader);
+    if (fenced) return fenced;
+    if (
+      request.fromOffset !== this.log.state.logEndOffset ||
+      !this.log.continuesAt(request.fromOffset, request.prevEpoch)
+    ) {
+      return { ok: true, matched: false, logEndOffset: this.log.state.logEndOffset, lastEpoch: this.log.latestEpoch() };
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.log.appendReplicated(request.batches);
+      this.log.advanceHighWatermark(request.highWatermark, true);
+    });
+    this.waiters.notify(this.log.state.highWatermark);
+    return { ok: true, matched: true, logEndOffset: this.log.state.logEndOffset };
+  }
+
+  /** Drops this follower's diverged suffix (KIP-101/279): to the smaller of the
+   * leader's end of `epoch` and this log's own end of it. */
+  async truncate(request: TruncateRequest): Promise<Result<{ logEndOffset: number }>> {
+    await this.faults.gate("peer");
+    const fenced = this.followLeader(request.leaderEpoch, this.current?.state.leader ?? -1);
+    if (fenced) return fenced;
+    const own = this.log.endOffsetForEpoch(request.epoch).endOffset;
+    const logEndOffset = this.ctx.storage.transactionSync(() => this.log.truncateTo(Math.min(request.endOffset, own)));
+    return { ok: true, logEndOffset };
+  }
+
+  /** A follower pulling to catch up. */
+  async fetchForFollower(request: FollowerFetchRequest): Promise<Result<FollowerFetchResponse>> {
+    await this.faults.gate("peer");
+    const leading = this.leading();
+    if (!leading.ok) return leading;
+    if (request.leaderEpoch !== leading.assignment.state.leaderEpoch) {
+      return failure(
+        "FENCED_LEADER_EPOCH",
+        `follower at leaderEpoch ${request.leaderEpoch}, leader at ${leading.assignment.state.leaderEpoch}`,
+      );
+    }
+    return { ok: true, ...(await leading.leadership.followerFetch(request)) };
+  }
+
+  // ---- faults (tests only; the router exposes them only with EDGELOG_FAULTS=1) --------
+
+  async injectFault(fault: Fault): Promise<{ ok: true }> {
+    const wasCrashed = this.faults.crashed;
+    this.faults.set(fault);
+    if (fault === "crash") {
+      // A crash loses everything in memory: parked fetches and pending acks fail.
+      this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "the leader crashed" });
+      this.leadership = null;
+      this.waiters.releaseAll();
+    } else if (fault === "heal" && wasCrashed) this.load();
+    if (fault === "heal") await this.tasks.schedule("catch-up", Date.now());
     return { ok: true };
   }
 
+  /** Every stored record from `fromOffset` up to the logEndOffset, whatever the role. */
+  dumpLog(fromOffset: number): ReplicaLogDump {
+    const records: string[] = [];
+    for (const batch of this.log.batchesFrom(fromOffset, Number.MAX_SAFE_INTEGER, MAX_DUMP_RECORDS)) {
+      const { format, records: decoded } = decodeBatch(batch.payload);
+      decoded.forEach((record, i) => {
+        if (batch.baseOffset + i >= fromOffset)
+          records.push(renderRecord(record, batch.baseOffset + i, format, "json"));
+      });
+    }
+    return {
+      ...this.log.state,
+      leaderEpoch: this.current?.state.leaderEpoch ?? -1,
+      records: `[${records.join(",")}]`,
+    };
+  }
+
+  // ---- alarm -------------------------------------------------------------------------
+
   override async alarm(): Promise<void> {
-    if (this.destroyed || !this.assignment) return;
+    if (this.destroyed || !this.current) return;
+    if (this.faults.crashed) {
+      await this.ctx.storage.setAlarm(Date.now() + this.limits.catchUpIntervalMs);
+      return;
+    }
     const now = Date.now();
     for (const task of this.tasks.takeDue(now)) {
-      if (task === "retention") this.runRetention(now, this.assignment.config);
+      if (task === "retention") this.runRetention(now, this.current.config);
+      if (task === "catch-up") await this.catchUp();
     }
     this.retentionDueAt = null;
     await this.scheduleRetention();
     await this.tasks.arm();
   }
+
+  /** A follower pulls from its leader until it has all the leader has, then keeps
+   * pulling at catchUpIntervalMs while the leader says it is not in the ISR. */
+  private async catchUp(): Promise<void> {
+    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      const assignment = this.current;
+      if (!assignment || this.isLeader() || assignment.state.leader < 0) return;
+      let answer: Result<FollowerFetchResponse>;
+      try {
+        await this.faults.outgoing();
+        const leader = this.replicaStub(assignment.state.leader);
+        answer = await withTimeout(
+          async () =>
+            await leader.fetchForFollower({
+              replica: assignment.replica,
+              leaderEpoch: assignment.state.leaderEpoch,
+              fromOffset: this.log.state.logEndOffset,
+              prevEpoch: this.log.epochAt(this.log.state.logEndOffset - 1),
+              lastEpoch: this.log.latestEpoch(),
+            }),
+          this.limits.peerTimeoutMs,
+          "catch-up fetch",
+        );
+      } catch {
+        break;
+      }
+      if (!answer.ok) break;
+      if (answer.diverged) {
+        const truncateTo = Math.min(answer.endOffset, this.log.endOffsetForEpoch(answer.epoch).endOffset);
+        this.ctx.storage.transactionSync(() => this.log.truncateTo(truncateTo));
+        continue;
+      }
+      this.applyPulled(answer.batches, answer.highWatermark);
+      if (answer.batches.length === 0) {
+        if (answer.inIsr) return;
+        break;
+      }
+    }
+    await this.tasks.schedule("catch-up", Date.now() + this.limits.catchUpIntervalMs);
+  }
+
+  /** Pulled batches may overlap what a push already brought: only the rest is new. */
+  private applyPulled(batches: readonly ReplicatedBatch[], highWatermark: number): void {
+    const fresh = batches.filter((b) => b.baseOffset >= this.log.state.logEndOffset);
+    if (fresh.length > 0 && fresh[0]!.baseOffset !== this.log.state.logEndOffset) return;
+    this.ctx.storage.transactionSync(() => {
+      this.log.appendReplicated(fresh);
+      this.log.advanceHighWatermark(highWatermark, true);
+    });
+    this.waiters.notify(this.log.state.highWatermark);
+  }
+
+  // ---- roles -------------------------------------------------------------------------
+
+  private isLeader(): boolean {
+    return this.current !== null && this.current.state.leader === this.current.replica;
+  }
+
+  /** Stores and applies an assignment: starts or ends leadership as it says. */
+  private adopt(next: ReplicaAssignment): void {
+    const previous = this.current;
+    this.ctx.storage.sql.exec(
+      "INSERT INTO replica_assignment (id, assignment) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET assignment = excluded.assignment",
+      JSON.stringify(next),
+    );
+    this.current = next;
+    const sameLeadership =
+      previous !== null &&
+      previous.state.leader === next.state.leader &&
+      previous.state.leaderEpoch === next.state.leaderEpoch;
+    if (this.leadership && !(sameLeadership && this.isLeader())) {
+      this.leadership.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "leadership moved" });
+      this.leadership = null;
+    }
+    if (this.isLeader()) {
+      if (this.leadership) this.leadership.isrChanged();
+      else this.lead();
+    } else if (!next.state.isr.includes(next.replica)) {
+      void this.tasks.schedule("catch-up", Date.now());
+    }
+  }
+
+  private lead(): void {
+    const assignment = this.current;
+    invariant(assignment && this.isLeader(), "only the leader leads");
+    this.log.recordEpoch(assignment.state.leaderEpoch, this.log.state.logEndOffset);
+    this.leadership = new LeaderReplication({
+      log: this.log,
+      limits: this.limits,
+      assignment: () => {
+        invariant(this.current, "a leader has an assignment");
+        return this.current;
+      },
+      replicaStub: (r) => this.replicaStub(r),
+      alterIsr: (isr) => this.alterIsr(isr),
+      highWatermarkAdvanced: () => this.waiters.notify(this.log.state.highWatermark),
+      fenced: () => this.stepDown(),
+      outgoing: () => this.faults.outgoing(),
+    });
+    this.leadership.kick();
+  }
+
+  /** A follower answered with a newer epoch: stop acting as leader until the
+   * controller's assignment arrives. */
+  private stepDown(): void {
+    this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "a newer leader was elected" });
+    this.leadership = null;
+    if (this.current) this.current = { ...this.current, state: { ...this.current.state, leader: -1 } };
+  }
+
+  /** Accepts a leader of `leaderEpoch` if it is not older than the one known here; a
+   * newer one is adopted before the controller's word arrives (it can only come from
+   * an election). */
+  private followLeader(leaderEpoch: number, leader: number): { ok: false; error: ErrorData } | null {
+    const current = this.current;
+    if (this.destroyed || !current) return unknownPartition();
+    if (leaderEpoch < current.state.leaderEpoch) {
+      return failure("FENCED_LEADER_EPOCH", `leaderEpoch ${leaderEpoch} is older than ${current.state.leaderEpoch}`);
+    }
+    if (leaderEpoch > current.state.leaderEpoch) {
+      this.adopt({ ...current, state: { ...current.state, leader, leaderEpoch } });
+    }
+    return null;
+  }
+
+  private async alterIsr(isr: number[]): Promise<void> {
+    const assignment = this.current;
+    if (!assignment || !this.isLeader()) return;
+    await this.faults.outgoing();
+    const answer = await withTimeout(
+      async () =>
+        await controllerStub(this.env, assignment.topicId).alterPartition({
+          partition: assignment.state.partition,
+          replica: assignment.replica,
+          leaderEpoch: assignment.state.leaderEpoch,
+          partitionEpoch: assignment.state.partitionEpoch,
+          isr,
+        }),
+      this.limits.peerTimeoutMs,
+      "AlterPartition",
+    );
+    if (!answer.ok) return;
+    this.applyState(answer.state);
+  }
+
+  private applyState(state: PartitionState): void {
+    const current = this.current;
+    if (!current) return;
+    const newer =
+      state.leaderEpoch > current.state.leaderEpoch ||
+      (state.leaderEpoch === current.state.leaderEpoch && state.partitionEpoch > current.state.partitionEpoch);
+    if (newer) this.adopt({ ...current, state });
+  }
+
+  private leading(): Result<{ assignment: ReplicaAssignment; leadership: LeaderReplication }> {
+    if (this.destroyed || !this.current) return unknownPartition();
+    if (!this.isLeader() || !this.leadership) {
+      return failure("NOT_LEADER_OR_FOLLOWER", "this replica is not the partition leader");
+    }
+    return { ok: true, assignment: this.current, leadership: this.leadership };
+  }
+
+  /** The leader serves fetches; with follower fetch, so does an in-sync follower. */
+  private serving(allowFollower: boolean): Result<object> {
+    if (this.destroyed || !this.current) return unknownPartition();
+    if (this.isLeader() && this.leadership) return { ok: true };
+    if (allowFollower && this.current.state.isr.includes(this.current.replica)) return { ok: true };
+    return failure("NOT_LEADER_OR_FOLLOWER", "this replica is not the partition leader");
+  }
+
+  private replicaStub(replica: number) {
+    const assignment = this.current;
+    invariant(assignment, "peers of an assigned replica");
+    return replicaStub(this.env, assignment.topicId, assignment.config, assignment.state.partition, replica);
+  }
+
+  // ---- retention ---------------------------------------------------------------------
 
   private runRetention(nowMs: number, config: ReplicaConfig): void {
     const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : nowMs - config.retentionMs;
@@ -219,7 +486,7 @@ export class PartitionReplica extends DurableObject<Env> {
   /** Schedules the next retention run: now when the log is over its size limit, else
    * when its oldest batch expires. */
   private async scheduleRetention(): Promise<void> {
-    const config = this.assignment?.config;
+    const config = this.current?.config;
     if (!config) return;
     const now = Date.now();
     let due: number | null = null;
@@ -239,13 +506,7 @@ export class PartitionReplica extends DurableObject<Env> {
       : Math.min(config.retentionBytes, this.limits.maxReplicaBytes);
   }
 
-  private leaderAssignment(): Result<{ assignment: ReplicaAssignment }> {
-    if (this.destroyed || !this.assignment) return unknownPartition();
-    if (this.assignment.role !== "leader") {
-      return failure("NOT_LEADER_OR_FOLLOWER", "this replica is not the partition leader");
-    }
-    return { ok: true, assignment: this.assignment };
-  }
+  // ---- helpers -----------------------------------------------------------------------
 
   private resolveOffset(offset: number | "earliest" | "latest"): number {
     if (offset === "earliest") return this.log.state.logStartOffset;
@@ -263,16 +524,16 @@ export class PartitionReplica extends DurableObject<Env> {
   }
 
   private status(): ReplicaStatus {
-    invariant(this.assignment, "status of an unassigned replica");
+    invariant(this.current, "status of an unassigned replica");
     return {
-      role: this.assignment.role,
-      leaderEpoch: this.assignment.leaderEpoch,
+      role: this.isLeader() ? "leader" : "follower",
+      leaderEpoch: this.current.state.leaderEpoch,
       ...this.log.state,
       sizeBytes: this.log.sizeBytes,
     };
   }
 }
 
-function unknownPartition(): { ok: false; error: { code: "UNKNOWN_TOPIC_OR_PARTITION"; message: string } } {
+function unknownPartition(): { ok: false; error: ErrorData } {
   return { ok: false, error: { code: "UNKNOWN_TOPIC_OR_PARTITION", message: "this partition does not exist" } };
 }

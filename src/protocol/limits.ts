@@ -26,6 +26,16 @@ export const DEFAULT_LIMITS = {
   maxTopics: 10_000,
   /** Concurrent DO calls fanned out from one request (describe, produce to many partitions). */
   maxFanOut: 16,
+  /** How long an acks=all produce waits for the ISR before REQUEST_TIMED_OUT. */
+  ackTimeoutMs: 10_000,
+  /** How long a replica, controller or leader waits for another object's answer. */
+  peerTimeoutMs: 3_000,
+  /** How often a controller checks that its partitions' leaders are alive. */
+  livenessIntervalMs: 10_000,
+  /** How often an out-of-sync follower pulls from its leader to catch up. */
+  catchUpIntervalMs: 1_000,
+  /** Bytes of stored batches a leader sends a follower in one call. */
+  maxReplicationBytes: 4 * MiB,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -8,6 +8,10 @@ const count = z.number().int().nonnegative();
 /** -1 (unlimited) or a non-negative integer. */
 const limitOrUnlimited = z.number().int().min(-1, "must be -1 or a non-negative integer").max(Number.MAX_SAFE_INTEGER);
 
+const lagTime = count
+  .min(100, "replicaLagTimeMs must be 100..600000")
+  .max(600_000, "replicaLagTimeMs must be 100..600000");
+
 export const createTopicSchema = z
   .object({
     name: z.string(),
@@ -19,6 +23,8 @@ export const createTopicSchema = z
     placement: z.array(z.enum(LOCATION_HINTS)).max(5).default([]),
     jurisdiction: z.enum(JURISDICTIONS).nullable().default(null),
     followerFetch: z.boolean().default(false),
+    uncleanLeaderElection: z.boolean().default(false),
+    replicaLagTimeMs: lagTime.default(30_000),
   })
   .strict();
 
@@ -28,6 +34,8 @@ export const alterTopicSchema = z
     retentionMs: limitOrUnlimited.optional(),
     retentionBytes: limitOrUnlimited.optional(),
     followerFetch: z.boolean().optional(),
+    uncleanLeaderElection: z.boolean().optional(),
+    replicaLagTimeMs: lagTime.optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, "give at least one config field to change");

@@ -18,6 +18,10 @@ export interface TopicConfig {
   placement: LocationHint[];
   jurisdiction: Jurisdiction | null;
   followerFetch: boolean;
+  /** Elect a replica outside the ISR when no ISR member is alive (may lose data). */
+  uncleanLeaderElection: boolean;
+  /** A follower that has not caught up with the leader for this long leaves the ISR. */
+  replicaLagTimeMs: number;
 }
 
 /** Config that PATCH may change; the rest is fixed at creation. */
@@ -34,12 +38,15 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
   placement: [],
   jurisdiction: null,
   followerFetch: false,
+  uncleanLeaderElection: false,
+  replicaLagTimeMs: 30_000,
 };
 
 export interface PartitionState {
   partition: number;
   /** Replica indexes 0..RF-1. */
   replicas: number[];
+  /** -1 while no in-sync replica is alive to lead (the partition is offline). */
   leader: number;
   leaderEpoch: number;
   isr: number[];
@@ -66,11 +73,19 @@ export interface PartitionDescription {
   highWatermark: number;
 }
 
+/** Kafka's controller metrics for one topic. */
+export interface TopicCounters {
+  isrShrinks: number;
+  isrExpands: number;
+  elections: number;
+}
+
 export interface TopicDescription {
   name: string;
   topicId: string;
   config: TopicConfig;
   partitions: PartitionDescription[];
+  counters: TopicCounters;
 }
 
 export interface TopicListing {
@@ -110,12 +125,6 @@ export function checkTopicConfig(config: TopicConfig, limits: Limits): ErrorData
     return {
       code: "INVALID_REPLICATION_FACTOR",
       message: `replicationFactor must be 1..${limits.maxReplicationFactor}`,
-    };
-  }
-  if (rf > 1) {
-    return {
-      code: "INVALID_REPLICATION_FACTOR",
-      message: "replicationFactor above 1 is not available yet: replication is not built in this version",
     };
   }
   if (config.minInsyncReplicas < 1 || config.minInsyncReplicas > rf) {

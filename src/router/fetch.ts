@@ -2,19 +2,21 @@
 // multi-partition long-poll POST /v1/fetch.
 
 import { Hono } from "hono";
-import type { FetchRequest, FetchResponse } from "../partition/partition-replica.js";
+import type { FetchRequest, FetchResponse } from "../partition/replica-types.js";
 import { EdgelogError, type ErrorData, errorBody, type Result, refuse, unwrap } from "../protocol/errors.js";
 import { fetchQuerySchema, listOffsetsQuerySchema, multiFetchSchema } from "../protocol/schemas.js";
 import { checkTopicName } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
+import { callerRegion } from "./replica-choice.js";
 
 export const fetchRoutes = new Hono<AppEnv>()
   .get("/v1/topics/:topic/partitions/:partition/records", async (c) => {
     const partition = partitionParam(c);
     const query = parseWith(fetchQuerySchema(c.get("limits")), queryOf(c), "fetch query");
-    const result = unwrap(await fetchPartition(c.env, topicParam(c), partition, { ...query, waitKey: null }));
+    const request: FetchRequest = { ...query, waitKey: null, allowFollower: true };
+    const result = unwrap(await fetchPartition(c.env, topicParam(c), partition, request, callerRegion(c.req.raw)));
     return jsonText(c, renderFetch(result));
   })
   .get("/v1/topics/:topic/partitions/:partition/offsets", async (c) => {
@@ -32,12 +34,14 @@ async function fetchPartition(
   topic: string,
   partition: number,
   request: FetchRequest,
+  region: string | null,
 ): Promise<Result<FetchResponse>> {
   return await callLeader(
     env,
     topic,
     partition,
-    async (leader): Promise<Result<FetchResponse>> => await leader.fetchRecords(request),
+    async (replica): Promise<Result<FetchResponse>> => await replica.fetchRecords(request),
+    region,
   );
 }
 
@@ -64,6 +68,7 @@ async function multiFetch(c: AppContext): Promise<Response> {
   const body = parseWith(multiFetchSchema(limits), await jsonBody(c, limits.maxRequestBytes), "fetch request");
   for (const { topic } of body.partitions) refuse(checkTopicName(topic, limits));
   const waitKey = crypto.randomUUID();
+  const region = callerRegion(c.req.raw);
   const pending = new Set<number>();
   let answered = false;
   let cancelling: Promise<unknown> = Promise.resolve();
@@ -73,10 +78,13 @@ async function multiFetch(c: AppContext): Promise<Response> {
     cancelling = Promise.all(
       [...pending].map((i) => {
         const { topic, partition } = body.partitions[i]!;
-        return callLeader(c.env, topic, partition, async (leader) => ({
-          ok: true as const,
-          cancelled: await leader.cancelWait(waitKey),
-        }));
+        return callLeader(
+          c.env,
+          topic,
+          partition,
+          async (replica) => ({ ok: true as const, cancelled: await replica.cancelWait(waitKey) }),
+          region,
+        );
       }),
     );
   };
@@ -90,10 +98,11 @@ async function multiFetch(c: AppContext): Promise<Response> {
         maxWaitMs: body.maxWaitMs,
         encoding: body.encoding,
         waitKey,
+        allowFollower: true,
       };
       let result: Result<FetchResponse>;
       try {
-        result = await fetchPartition(c.env, topic, partition, request);
+        result = await fetchPartition(c.env, topic, partition, request, region);
       } catch (e) {
         result = {
           ok: false,

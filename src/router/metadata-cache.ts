@@ -2,7 +2,7 @@
 // Entries are refreshed after metadataMaxAgeMs, on NOT_LEADER_OR_FOLLOWER /
 // UNKNOWN_TOPIC_OR_PARTITION from a replica, and after admin changes made here.
 
-import { controllerStub } from "../controller/catalog.js";
+import { controllerStub } from "../controller/controller-stub.js";
 import { unwrap } from "../protocol/errors.js";
 import type { TopicMetadata } from "../protocol/topic.js";
 

@@ -1,7 +1,7 @@
 // Turns validated produce records into what replicas store, enforcing the record
 // limits: MESSAGE_TOO_LARGE, INVALID_RECORD (bad base64, bad headers).
 
-import type { ProduceRecord } from "../partition/partition-replica.js";
+import type { ProduceRecord } from "../partition/replica-types.js";
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";

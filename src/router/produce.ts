@@ -44,7 +44,7 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
       c.env,
       topic,
       partition,
-      async (leader) => await leader.produce({ format, records }),
+      async (leader) => await leader.produce({ format, records, acks: acks === "-1" ? "all" : acks }),
     );
     return { partition, indexes, result };
   });

@@ -1,7 +1,7 @@
 // Topic administration: create, list, describe, alter config, add partitions, delete.
 
 import { Hono } from "hono";
-import { controllerStub } from "../controller/catalog.js";
+import { controllerStub } from "../controller/controller-stub.js";
 import { jurisdictionSupported } from "../partition/replica-stub.js";
 import { refuse, unwrap } from "../protocol/errors.js";
 import { addPartitionsSchema, alterTopicSchema, createTopicSchema } from "../protocol/schemas.js";
@@ -76,5 +76,6 @@ function freshDescription(metadata: TopicMetadata): TopicDescription {
       logStartOffset: 0,
       highWatermark: 0,
     })),
+    counters: { isrShrinks: 0, isrExpands: 0, elections: 0 },
   };
 }

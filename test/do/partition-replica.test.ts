@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { eventually, jsonRecord, leaderReplica, reopen, sizedRecord } from "./replica-helpers.js";
+import { assignment, eventually, jsonRecord, leaderReplica, reopen, sizedRecord } from "./replica-helpers.js";
 
 const fetchAll = {
   maxRecords: 10_000,
@@ -8,16 +8,18 @@ const fetchAll = {
   maxWaitMs: 0,
   encoding: "json",
   waitKey: null,
+  allowFollower: false,
 } as const;
 
 describe("append", () => {
   it("gives dense offsets across batches and stores one row per batch", async () => {
     const { stub } = await leaderReplica();
     const first = await stub.produce({
+      acks: "all",
       format: "json",
       records: Array.from({ length: 100 }, (_, i) => sizedRecord(1024 + (i % 3))),
     });
-    const second = await stub.produce({ format: "json", records: [jsonRecord("a"), jsonRecord("b")] });
+    const second = await stub.produce({ acks: "all", format: "json", records: [jsonRecord("a"), jsonRecord("b")] });
     expect(first).toMatchObject({ ok: true, baseOffset: 0, lastOffset: 99, rowsWritten: 1 });
     expect(second).toMatchObject({ ok: true, baseOffset: 100, lastOffset: 101, rowsWritten: 1 });
     const rows = await runInDurableObject(stub, (_, state) =>
@@ -37,7 +39,7 @@ describe("append", () => {
   it("splits a batch into rows of at most 1 MiB, a larger record alone in its row", async () => {
     const { stub } = await leaderReplica();
     const records = [...Array.from({ length: 5 }, () => sizedRecord(600 * 1024)), sizedRecord(1024 * 1024)];
-    const appended = await stub.produce({ format: "json", records });
+    const appended = await stub.produce({ acks: "all", format: "json", records });
     expect(appended).toMatchObject({ ok: true, baseOffset: 0, lastOffset: 5, rowsWritten: 6 });
     const sizes = await runInDurableObject(stub, (_, state) =>
       state.storage.sql
@@ -49,6 +51,7 @@ describe("append", () => {
     expect(sizes.map((s) => s.n)).toEqual([1, 1, 1, 1, 1, 1]);
     for (const { bytes } of sizes) expect(bytes).toBeLessThan(2_000_000);
     const small = await stub.produce({
+      acks: "all",
       format: "json",
       records: Array.from({ length: 3_000 }, () => sizedRecord(1000)),
     });
@@ -58,27 +61,20 @@ describe("append", () => {
   it("refuses produce on a follower and on a replica that was never assigned or was destroyed", async () => {
     const { stub, topicId } = await leaderReplica();
     expect(
-      await stub.assign({
-        topicId,
-        partition: 0,
-        replica: 0,
-        role: "follower",
-        leaderEpoch: 1,
-        config: { retentionMs: -1, retentionBytes: -1 },
-      }),
+      await stub.assign(assignment(topicId, 0, { replicas: [0, 1], leader: 1, leaderEpoch: 1, isr: [0, 1] })),
     ).toMatchObject({ ok: true });
-    expect(await stub.produce({ format: "json", records: [jsonRecord(1)] })).toMatchObject({
+    expect(await stub.produce({ acks: "all", format: "json", records: [jsonRecord(1)] })).toMatchObject({
       ok: false,
       error: { code: "NOT_LEADER_OR_FOLLOWER" },
     });
     const { env } = await import("cloudflare:workers");
     const blank = env.REPLICA.get(env.REPLICA.idFromName(`never-assigned/0/0`));
-    expect(await blank.produce({ format: "json", records: [jsonRecord(1)] })).toMatchObject({
+    expect(await blank.produce({ acks: "all", format: "json", records: [jsonRecord(1)] })).toMatchObject({
       ok: false,
       error: { code: "UNKNOWN_TOPIC_OR_PARTITION" },
     });
     const doomed = await leaderReplica();
-    await doomed.stub.produce({ format: "json", records: [jsonRecord(1)] });
+    await doomed.stub.produce({ acks: "all", format: "json", records: [jsonRecord(1)] });
     await doomed.stub.destroy();
     expect(await doomed.stub.fetchRecords({ ...fetchAll, offset: 0 })).toMatchObject({
       ok: false,
@@ -88,23 +84,21 @@ describe("append", () => {
 
   it("never lets the leaderEpoch go back", async () => {
     const { stub, topicId } = await leaderReplica();
-    const config = { retentionMs: -1, retentionBytes: -1 };
-    expect(
-      await stub.assign({ topicId, partition: 0, replica: 0, role: "leader", leaderEpoch: 3, config }),
-    ).toMatchObject({ ok: true, leaderEpoch: 3 });
-    expect(
-      await stub.assign({ topicId, partition: 0, replica: 0, role: "leader", leaderEpoch: 2, config }),
-    ).toMatchObject({ ok: false, error: { code: "FENCED_LEADER_EPOCH" } });
+    expect(await stub.assign(assignment(topicId, 0, { leaderEpoch: 3 }))).toMatchObject({ ok: true, leaderEpoch: 3 });
+    expect(await stub.assign(assignment(topicId, 0, { leaderEpoch: 2 }))).toMatchObject({
+      ok: false,
+      error: { code: "FENCED_LEADER_EPOCH" },
+    });
     expect(await stub.describe()).toMatchObject({ ok: true, leaderEpoch: 3 });
   });
 
   it("keeps the log across a restart of the object", async () => {
     const { stub, topicId } = await leaderReplica();
-    await stub.produce({ format: "json", records: [jsonRecord("a"), jsonRecord("b")] });
+    await stub.produce({ acks: "all", format: "json", records: [jsonRecord("a"), jsonRecord("b")] });
     await abortAllDurableObjects();
     const restarted = reopen(topicId);
     expect(await restarted.describe()).toMatchObject({ ok: true, highWatermark: 2, logEndOffset: 2 });
-    expect(await restarted.produce({ format: "json", records: [jsonRecord("c")] })).toMatchObject({
+    expect(await restarted.produce({ acks: "all", format: "json", records: [jsonRecord("c")] })).toMatchObject({
       ok: true,
       baseOffset: 2,
     });
@@ -115,10 +109,15 @@ describe("fetch", () => {
   it("reads from any offset, bounded by maxRecords and maxBytes, at least one record (KIP-74)", async () => {
     const { stub } = await leaderReplica();
     await stub.produce({
+      acks: "all",
       format: "json",
       records: Array.from({ length: 10 }, (_, i) => jsonRecord({ i }, { key: `k${i}` })),
     });
-    await stub.produce({ format: "json", records: Array.from({ length: 10 }, (_, i) => jsonRecord({ i: i + 10 })) });
+    await stub.produce({
+      acks: "all",
+      format: "json",
+      records: Array.from({ length: 10 }, (_, i) => jsonRecord({ i: i + 10 })),
+    });
     const middle = await stub.fetchRecords({ ...fetchAll, offset: 7, maxRecords: 5 });
     if (!middle.ok) throw new Error(middle.error.message);
     expect(JSON.parse(middle.records).map((r: { value: { i: number } }) => r.value.i)).toEqual([7, 8, 9, 10, 11]);
@@ -133,7 +132,7 @@ describe("fetch", () => {
 
   it("answers OFFSET_OUT_OF_RANGE past the logEndOffset with the partition's bounds", async () => {
     const { stub } = await leaderReplica();
-    await stub.produce({ format: "json", records: [jsonRecord(1)] });
+    await stub.produce({ acks: "all", format: "json", records: [jsonRecord(1)] });
     expect(await stub.fetchRecords({ ...fetchAll, offset: 2 })).toMatchObject({
       ok: false,
       error: { code: "OFFSET_OUT_OF_RANGE", details: { logStartOffset: 0, highWatermark: 1 } },
@@ -144,6 +143,7 @@ describe("fetch", () => {
     const { stub } = await leaderReplica();
     const utf8 = new TextEncoder();
     await stub.produce({
+      acks: "all",
       format: "json",
       records: [
         {
@@ -155,6 +155,7 @@ describe("fetch", () => {
       ],
     });
     await stub.produce({
+      acks: "all",
       format: "binary",
       records: [{ key: null, value: new Uint8Array([0, 255]), headers: [], timestamp: 6 }],
     });
@@ -182,7 +183,7 @@ describe("long-poll", () => {
     const started = Date.now();
     const parked = stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 10_000 });
     await new Promise((r) => setTimeout(r, 50));
-    await stub.produce({ format: "json", records: [jsonRecord("wake")] });
+    await stub.produce({ acks: "all", format: "json", records: [jsonRecord("wake")] });
     const woken = await parked;
     expect(woken).toMatchObject({ ok: true, recordCount: 1, nextOffset: 1 });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -233,8 +234,12 @@ describe("long-poll", () => {
 describe("ListOffsets", () => {
   it("finds earliest, latest and the first offset at or after a timestamp", async () => {
     const { stub } = await leaderReplica();
-    await stub.produce({ format: "json", records: [1000, 2000, 1500].map((t) => jsonRecord(t, { timestamp: t })) });
-    await stub.produce({ format: "json", records: [jsonRecord(3000, { timestamp: 3000 })] });
+    await stub.produce({
+      acks: "all",
+      format: "json",
+      records: [1000, 2000, 1500].map((t) => jsonRecord(t, { timestamp: t })),
+    });
+    await stub.produce({ acks: "all", format: "json", records: [jsonRecord(3000, { timestamp: 3000 })] });
     expect(await stub.listOffsets("earliest")).toEqual({ ok: true, offset: 0 });
     expect(await stub.listOffsets("latest")).toEqual({ ok: true, offset: 4 });
     expect(await stub.listOffsets(1200)).toEqual({ ok: true, offset: 1, timestamp: 2000 });
@@ -248,10 +253,11 @@ describe("retention (alarm)", () => {
     const { stub, topicId } = await leaderReplica({ retentionMs: 60_000 });
     const old = Date.now() - 3_600_000;
     await stub.produce({
+      acks: "all",
       format: "json",
       records: [jsonRecord("old1", { timestamp: old }), jsonRecord("old2", { timestamp: old })],
     });
-    await stub.produce({ format: "json", records: [jsonRecord("new")] });
+    await stub.produce({ acks: "all", format: "json", records: [jsonRecord("new")] });
     const alarmAt = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
     expect(alarmAt).not.toBeNull();
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -270,23 +276,24 @@ describe("retention (alarm)", () => {
 
   it("deletes the oldest batches while the log is over retentionBytes, never the newest", async () => {
     const { stub } = await leaderReplica({ retentionBytes: 2_500 });
-    for (let i = 0; i < 5; i++) await stub.produce({ format: "json", records: [sizedRecord(1000)] });
+    for (let i = 0; i < 5; i++) await stub.produce({ acks: "all", format: "json", records: [sizedRecord(1000)] });
     // Over the limit, the alarm is due at once and may already have run.
     await runDurableObjectAlarm(stub);
     await eventually(async () => {
       const status = await stub.describe();
       return status.ok && status.logStartOffset === 3;
     });
-    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 3, highWatermark: 5, sizeBytes: 2000 });
+    // Stored size: 1,000 value bytes + 18 bytes of record framing + 6 of batch framing.
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 3, highWatermark: 5, sizeBytes: 2 * 1024 });
     const big = await leaderReplica({ retentionBytes: 10 });
-    await big.stub.produce({ format: "json", records: [sizedRecord(1000)] });
+    await big.stub.produce({ acks: "all", format: "json", records: [sizedRecord(1000)] });
     await runDurableObjectAlarm(big.stub);
     expect(await big.stub.describe()).toMatchObject({ ok: true, logStartOffset: 0, highWatermark: 1 });
   });
 
   it("sets no alarm when nothing can expire", async () => {
     const { stub } = await leaderReplica({ retentionMs: -1, retentionBytes: -1 });
-    await stub.produce({ format: "json", records: [jsonRecord(1)] });
+    await stub.produce({ acks: "all", format: "json", records: [jsonRecord(1)] });
     expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
   });
 });

@@ -1,21 +1,40 @@
 import { env } from "cloudflare:workers";
-import type { ProduceRecord, ReplicaConfig } from "../../src/partition/partition-replica.js";
+import type { ProduceRecord, ReplicaAssignment, ReplicaConfig } from "../../src/partition/replica-types.js";
 
 const utf8 = new TextEncoder();
 let next = 0;
 
-/** A fresh leader replica with its own name, so tests never share state. */
+export const TEST_CONFIG: ReplicaConfig = {
+  retentionMs: -1,
+  retentionBytes: -1,
+  minInsyncReplicas: 1,
+  replicaLagTimeMs: 30_000,
+  followerFetch: false,
+  placement: [],
+  jurisdiction: null,
+};
+
+/** An assignment of replica `replica` of partition 0; one replica, itself leader, unless
+ * `state` says otherwise. */
+export function assignment(
+  topicId: string,
+  replica: number,
+  state: Partial<ReplicaAssignment["state"]> = {},
+  config: Partial<ReplicaConfig> = {},
+): ReplicaAssignment {
+  return {
+    topicId,
+    replica,
+    state: { partition: 0, replicas: [0], leader: 0, leaderEpoch: 0, isr: [0], partitionEpoch: 0, ...state },
+    config: { ...TEST_CONFIG, ...config },
+  };
+}
+
+/** A fresh single-replica leader with its own name, so tests never share state. */
 export async function leaderReplica(config: Partial<ReplicaConfig> = {}) {
   const topicId = `t${next++}-${crypto.randomUUID()}`;
   const stub = env.REPLICA.get(env.REPLICA.idFromName(`${topicId}/0/0`));
-  const assigned = await stub.assign({
-    topicId,
-    partition: 0,
-    replica: 0,
-    role: "leader",
-    leaderEpoch: 0,
-    config: { retentionMs: -1, retentionBytes: -1, ...config },
-  });
+  const assigned = await stub.assign(assignment(topicId, 0, {}, config));
   if (!assigned.ok) throw new Error(JSON.stringify(assigned.error));
   return { stub, topicId };
 }

@@ -1,0 +1,125 @@
+// What replicas, the controller and the router say to each other over RPC.
+
+import type { Encoding, RecordFormat, StoredRecord } from "../protocol/record-codec.js";
+import type { PartitionState, TopicConfig } from "../protocol/topic.js";
+import type { ReplicatedBatch } from "./partition-log.js";
+
+export type ReplicaConfig = Pick<
+  TopicConfig,
+  | "retentionMs"
+  | "retentionBytes"
+  | "minInsyncReplicas"
+  | "replicaLagTimeMs"
+  | "followerFetch"
+  | "placement"
+  | "jurisdiction"
+>;
+
+/** What the controller tells each replica: who it is, and the partition's state. */
+export interface ReplicaAssignment {
+  topicId: string;
+  replica: number;
+  state: PartitionState;
+  config: ReplicaConfig;
+}
+
+export type ProduceRecord = Omit<StoredRecord, "timestamp"> & {
+  /** Null: the leader's clock at append. */
+  timestamp: number | null;
+};
+
+export type Acks = "all" | "1" | "0";
+
+export interface ProduceRequest {
+  format: RecordFormat;
+  records: ProduceRecord[];
+  acks: Acks;
+}
+
+export interface ProduceResponse {
+  baseOffset: number;
+  lastOffset: number;
+  rowsWritten: number;
+}
+
+export interface FetchRequest {
+  offset: number | "earliest" | "latest";
+  maxRecords: number;
+  maxBytes: number;
+  maxWaitMs: number;
+  encoding: Encoding;
+  /** Lets the router cancel this wait once a sibling partition of its fetch answers. */
+  waitKey: string | null;
+  /** Served by an in-sync follower (follower fetch) rather than only by the leader. */
+  allowFollower: boolean;
+}
+
+export interface FetchResponse {
+  /** The offset read from, once earliest/latest are resolved. */
+  fetchOffset: number;
+  /** A JSON array text of the records, spliced as is into the HTTP response. */
+  records: string;
+  recordCount: number;
+  sizeBytes: number;
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+export interface ReplicaStatus {
+  role: "leader" | "follower";
+  leaderEpoch: number;
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+  sizeBytes: number;
+}
+
+/** Leader → follower push: batches from `fromOffset`, which must be the follower's
+ * logEndOffset with the record before it of epoch `prevEpoch`. */
+export interface ReplicateRequest {
+  leaderEpoch: number;
+  leader: number;
+  fromOffset: number;
+  prevEpoch: number;
+  batches: ReplicatedBatch[];
+  highWatermark: number;
+}
+
+/** `matched: false`: the follower's log does not continue at fromOffset; the leader
+ * finds the divergence from the follower's last epoch (KIP-279). */
+export type ReplicateResponse =
+  | { matched: true; logEndOffset: number }
+  | { matched: false; logEndOffset: number; lastEpoch: number };
+
+export interface TruncateRequest {
+  leaderEpoch: number;
+  /** The leader's answer to OffsetsForLeaderEpoch(follower's last epoch). */
+  epoch: number;
+  endOffset: number;
+}
+
+/** Follower → leader pull (catch-up), Kafka's replica fetch. */
+export interface FollowerFetchRequest {
+  replica: number;
+  leaderEpoch: number;
+  fromOffset: number;
+  prevEpoch: number;
+  lastEpoch: number;
+}
+
+export type FollowerFetchResponse =
+  | { diverged: false; batches: ReplicatedBatch[]; highWatermark: number; logEndOffset: number; inIsr: boolean }
+  | { diverged: true; epoch: number; endOffset: number };
+
+export type Fault = "crash" | "partition" | "slow" | "heal";
+
+/** A replica's whole log, for the chaos test's comparison of replicas. */
+export interface ReplicaLogDump {
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+  leaderEpoch: number;
+  /** JSON array text of every stored record from `fromOffset`. */
+  records: string;
+}
