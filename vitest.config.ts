@@ -12,9 +12,16 @@ export default defineConfig({
           cloudflareTest({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            // Few long-poll slots, so the bound on parked fetches is testable.
+            // Few long-poll slots, so the bound on parked fetches is testable; short timeouts,
+            // so failures are found quickly; liveness left to the tests.
             miniflare: {
-              bindings: { EDGELOG_AUTH: "off", EDGELOG_LIMITS: JSON.stringify({ maxWaitersPerReplica: 4 }) },
+              bindings: { EDGELOG_AUTH: "off", EDGELOG_LIMITS: JSON.stringify({
+                  maxWaitersPerReplica: 4,
+                  ackTimeoutMs: 3_000,
+                  peerTimeoutMs: 1_000,
+                  catchUpIntervalMs: 100,
+                  livenessIntervalMs: 60_000,
+                }) },
             },
           }),
         ],

@@ -229,6 +229,15 @@ export class TopicController extends DurableObject<Env> {
     return { ok: true, state: await this.elect(report.partition, report.replica) };
   }
 
+  /** What a replica that lost track (a deposed leader, a restarted follower) should
+   * know about itself now. */
+  assignmentOf(partition: number, replica: number): Result<{ assignment: ReplicaAssignment }> {
+    const state = this.partitionState(partition);
+    if (!state || !state.replicas.includes(replica))
+      return failure("UNKNOWN_TOPIC_OR_PARTITION", `no replica ${partition}/${replica}`);
+    return { ok: true, assignment: this.assignmentFor(state, replica) };
+  }
+
   /** Liveness: every leader is pinged; offline partitions and dead leaders get an
    * election. */
   override async alarm(): Promise<void> {

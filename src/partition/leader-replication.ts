@@ -145,6 +145,7 @@ export class LeaderReplication {
   private async sync(link: FollowerLink): Promise<void> {
     if (link.syncing || this.stopped) return;
     link.syncing = true;
+    let failed = false;
     try {
       for (let round = 0; round < MAX_ROUNDS_PER_SYNC && this.needsSync(link); round++) {
         await this.host.outgoing();
@@ -154,13 +155,16 @@ export class LeaderReplication {
         this.recomputeHighWatermark();
       }
     } catch (e) {
+      failed = true;
       link.stub = null;
       link.knownLogEndOffset = null;
       if (!this.stopped) await this.followerFailed(link, e);
     } finally {
       link.syncing = false;
     }
-    if (this.needsSync(link) && !this.stopped) void this.sync(link);
+    // After a failure only the retry timer tries again, so a dead follower is not
+    // hammered; otherwise records that arrived during the last call go out now.
+    if (!failed && this.needsSync(link) && !this.stopped) void this.sync(link);
   }
 
   private needsSync(link: FollowerLink): boolean {

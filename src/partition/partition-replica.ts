@@ -303,8 +303,10 @@ export class PartitionReplica extends DurableObject<Env> {
    * pulling at catchUpIntervalMs while the leader says it is not in the ISR. */
   private async catchUp(): Promise<void> {
     for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      if (this.current && this.current.state.leader < 0) await this.refreshAssignment().catch(() => undefined);
       const assignment = this.current;
-      if (!assignment || this.isLeader() || assignment.state.leader < 0) return;
+      if (!assignment || this.isLeader()) return;
+      if (assignment.state.leader < 0) break;
       let answer: Result<FollowerFetchResponse>;
       try {
         await this.faults.outgoing();
@@ -324,7 +326,11 @@ export class PartitionReplica extends DurableObject<Env> {
       } catch {
         break;
       }
-      if (!answer.ok) break;
+      if (!answer.ok) {
+        // The leader moved or this replica's epoch is stale: ask the controller.
+        await this.refreshAssignment().catch(() => undefined);
+        break;
+      }
       if (answer.diverged) {
         const truncateTo = Math.min(answer.endOffset, this.log.endOffsetForEpoch(answer.epoch).endOffset);
         this.ctx.storage.transactionSync(() => this.log.truncateTo(truncateTo));
@@ -400,12 +406,27 @@ export class PartitionReplica extends DurableObject<Env> {
     this.leadership.kick();
   }
 
-  /** A follower answered with a newer epoch: stop acting as leader until the
-   * controller's assignment arrives. */
+  /** A follower answered with a newer epoch: stop acting as leader, and learn the
+   * partition's state from the controller. */
   private stepDown(): void {
     this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "a newer leader was elected" });
     this.leadership = null;
     if (this.current) this.current = { ...this.current, state: { ...this.current.state, leader: -1 } };
+    void this.tasks.schedule("catch-up", Date.now());
+  }
+
+  /** Asks the controller what this replica is now (after missing its notifications). */
+  private async refreshAssignment(): Promise<void> {
+    const assignment = this.current;
+    if (!assignment) return;
+    await this.faults.outgoing();
+    const answer = await withTimeout(
+      async () =>
+        await controllerStub(this.env, assignment.topicId).assignmentOf(assignment.state.partition, assignment.replica),
+      this.limits.peerTimeoutMs,
+      "assignment refresh",
+    );
+    if (answer.ok) this.applyState(answer.assignment.state, true);
   }
 
   /** Accepts a leader of `leaderEpoch` if it is not older than the one known here; a
@@ -443,13 +464,16 @@ export class PartitionReplica extends DurableObject<Env> {
     this.applyState(answer.state);
   }
 
-  private applyState(state: PartitionState): void {
+  /** Adopts `state` if it is newer than the one known here (or, from the controller's
+   * own answer, as new). */
+  private applyState(state: PartitionState, authoritative = false): void {
     const current = this.current;
     if (!current) return;
     const newer =
       state.leaderEpoch > current.state.leaderEpoch ||
       (state.leaderEpoch === current.state.leaderEpoch && state.partitionEpoch > current.state.partitionEpoch);
-    if (newer) this.adopt({ ...current, state });
+    const sameOrNewer = state.leaderEpoch >= current.state.leaderEpoch;
+    if (newer || (authoritative && sameOrNewer)) this.adopt({ ...current, state });
   }
 
   private leading(): Result<{ assignment: ReplicaAssignment; leadership: LeaderReplication }> {

@@ -121,3 +121,26 @@ export function multiFetchSchema(limits: {
     })
     .strict();
 }
+
+export const faultSchema = z
+  .object({
+    topic: z.string(),
+    partition: count,
+    replica: count,
+    fault: z.enum(["crash", "partition", "slow", "heal"]),
+  })
+  .strict();
+
+export const replicaLogQuerySchema = z
+  .object({
+    topic: z.string(),
+    partition: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number),
+    replica: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number),
+  })
+  .strict();

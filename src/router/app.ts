@@ -7,6 +7,7 @@ import { EdgelogError, errorBody } from "../protocol/errors.js";
 import { resolveLimits } from "../protocol/limits.js";
 import { requireToken } from "./auth.js";
 import type { AppEnv } from "./context.js";
+import { faultRoutes } from "./faults.js";
 import { fetchRoutes } from "./fetch.js";
 import { produceRoutes } from "./produce.js";
 import { topicRoutes } from "./topics.js";
@@ -22,7 +23,8 @@ export const app = new Hono<AppEnv>()
   .use("/v1/*", requireToken)
   .route("/", topicRoutes)
   .route("/", produceRoutes)
-  .route("/", fetchRoutes);
+  .route("/", fetchRoutes)
+  .route("/", faultRoutes);
 
 app.notFound((c) =>
   c.json(errorBody({ code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }), 404),
