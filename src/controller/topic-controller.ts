@@ -233,7 +233,7 @@ export class TopicController extends DurableObject<Env> {
    * know about itself now. */
   assignmentOf(partition: number, replica: number): Result<{ assignment: ReplicaAssignment }> {
     const state = this.partitionState(partition);
-    if (!state || !state.replicas.includes(replica))
+    if (!state?.replicas.includes(replica))
       return failure("UNKNOWN_TOPIC_OR_PARTITION", `no replica ${partition}/${replica}`);
     return { ok: true, assignment: this.assignmentFor(state, replica) };
   }

@@ -31,7 +31,7 @@ async function replicaOf(c: AppContext, topic: string, partition: number, replic
   refuse(checkTopicName(topic, c.get("limits")));
   const metadata = await topicMetadata(c.env, topic);
   const state = metadata.partitions[partition];
-  if (!state || !state.replicas.includes(replica)) {
+  if (!state?.replicas.includes(replica)) {
     refuse({ code: "UNKNOWN_TOPIC_OR_PARTITION", message: `no replica ${replica} of ${topic}/${partition}` });
   }
   return replicaStub(c.env, metadata.topicId, metadata.config, partition, replica);
