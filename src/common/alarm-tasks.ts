@@ -1,5 +1,7 @@
 // A DO has one alarm: due tasks live in a table and the alarm is set to the earliest.
 
+const MIN_ALARM_DELAY_MS = 5;
+
 export class AlarmTasks<Name extends string> {
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -38,10 +40,12 @@ export class AlarmTasks<Name extends string> {
     return due;
   }
 
-  /** Sets the alarm to the earliest task, or clears it when none is left. */
+  /** Sets the alarm to the earliest task, or clears it when none is left. Never at or
+   * before now: workerd may drop or stall an alarm re-armed to a past time from within
+   * alarm() (workerd issue #6866), which would silently stop every task. */
   async arm(): Promise<void> {
     const next = this.storage.sql.exec<{ due: number | null }>("SELECT MIN(due_at) AS due FROM alarm_tasks").one().due;
     if (next === null) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(next);
+    else await this.storage.setAlarm(Math.max(next, Date.now() + MIN_ALARM_DELAY_MS));
   }
 }

@@ -244,6 +244,7 @@ export class TopicController extends DurableObject<Env> {
     const found = this.metadata();
     if (!found.ok) return;
     this.tasks.takeDue(Date.now());
+    await this.informMissed();
     await mapBounded(found.metadata.partitions, this.limits.maxFanOut, async (p) => {
       if (p.leader < 0) await this.elect(p.partition, null);
       else if (!(await this.alive(p, p.leader))) await this.elect(p.partition, p.leader);
@@ -292,9 +293,11 @@ export class TopicController extends DurableObject<Env> {
         async (s) => await s.assign(this.assignmentFor(state, candidate)),
       );
       if (accepted?.ok) {
+        this.markUninformed(partition, candidate, false);
         await this.notify(state, [candidate]);
         return state;
       }
+      this.markUninformed(partition, candidate, true);
     }
     const offline: PartitionState = {
       ...state,
@@ -328,14 +331,48 @@ export class TopicController extends DurableObject<Env> {
     }
   }
 
-  /** Tells the partition's replicas (but `skip`) its state; the unreachable ones learn
-   * it later from their leader's epoch or the next change. */
+  /** Tells the partition's replicas (but `skip`) its state. An unreachable one is
+   * remembered and told again by the liveness alarm: a replica that was down through
+   * an election must not come back believing it still leads. */
   private async notify(state: PartitionState, skip: number[]): Promise<void> {
     const metadata = this.metadataOrThrow();
     const targets = state.replicas.filter((r) => !skip.includes(r));
-    await mapBounded(targets, this.limits.maxFanOut, (r) =>
-      this.callReplica(metadata, state, r, async (s) => await s.assign(this.assignmentFor(state, r))),
-    );
+    await mapBounded(targets, this.limits.maxFanOut, async (r) => {
+      const answer = await this.callReplica(
+        metadata,
+        state,
+        r,
+        async (s) => await s.assign(this.assignmentFor(state, r)),
+      );
+      this.markUninformed(state.partition, r, answer === null);
+    });
+  }
+
+  private markUninformed(partition: number, replica: number, uninformed: boolean): void {
+    if (uninformed) {
+      this.ctx.storage.sql.exec(
+        "INSERT OR IGNORE INTO uninformed (partition, replica) VALUES (?, ?)",
+        partition,
+        replica,
+      );
+    } else {
+      this.ctx.storage.sql.exec("DELETE FROM uninformed WHERE partition = ? AND replica = ?", partition, replica);
+    }
+  }
+
+  /** Replicas that missed a change of their partition's state, told again now. */
+  private async informMissed(): Promise<void> {
+    const missed = this.ctx.storage.sql
+      .exec<{ partition: number; replica: number }>("SELECT partition, replica FROM uninformed LIMIT 1000")
+      .toArray();
+    await mapBounded(missed, this.limits.maxFanOut, async ({ partition, replica }) => {
+      const state = this.partitionState(partition);
+      if (!state) return;
+      await this.notify(
+        state,
+        state.replicas.filter((r) => r !== replica),
+      );
+    });
   }
 
   /** Tells every replica of partitions ≥ `from` its state and config. */
@@ -423,6 +460,8 @@ export class TopicController extends DurableObject<Env> {
     this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS partitions (
       partition INTEGER PRIMARY KEY, replicas TEXT NOT NULL, leader INTEGER NOT NULL,
       leader_epoch INTEGER NOT NULL, isr TEXT NOT NULL, partition_epoch INTEGER NOT NULL)`);
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS uninformed (
+      partition INTEGER NOT NULL, replica INTEGER NOT NULL, PRIMARY KEY (partition, replica))`);
   }
 }
 

@@ -18,6 +18,10 @@ export class Faults {
     this.fault = (row?.fault as Exclude<Fault, "heal"> | undefined) ?? null;
   }
 
+  get current(): string | null {
+    return this.fault;
+  }
+
   get crashed(): boolean {
     return this.fault === "crash";
   }

@@ -265,7 +265,7 @@ export class PartitionReplica extends DurableObject<Env> {
   }
 
   /** Every stored record from `fromOffset` up to the logEndOffset, whatever the role. */
-  dumpLog(fromOffset: number): ReplicaLogDump {
+  async dumpLog(fromOffset: number): Promise<ReplicaLogDump> {
     const records: string[] = [];
     for (const batch of this.log.batchesFrom(fromOffset, Number.MAX_SAFE_INTEGER, MAX_DUMP_RECORDS)) {
       const { format, records: decoded } = decodeBatch(batch.payload);
@@ -277,6 +277,9 @@ export class PartitionReplica extends DurableObject<Env> {
     return {
       ...this.log.state,
       leaderEpoch: this.current?.state.leaderEpoch ?? -1,
+      state: this.current?.state ?? null,
+      alarmAtMs: await this.ctx.storage.getAlarm(),
+      fault: this.faults.current,
       records: `[${records.join(",")}]`,
     };
   }
@@ -286,6 +289,7 @@ export class PartitionReplica extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (this.destroyed || !this.current) return;
     if (this.faults.crashed) {
+      // A crashed replica does nothing; its tasks wait for the heal.
       await this.ctx.storage.setAlarm(Date.now() + this.limits.catchUpIntervalMs);
       return;
     }

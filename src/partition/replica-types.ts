@@ -120,6 +120,10 @@ export interface ReplicaLogDump {
   highWatermark: number;
   logEndOffset: number;
   leaderEpoch: number;
+  /** The partition state as this replica believes it, and its next alarm. */
+  state: PartitionState | null;
+  alarmAtMs: number | null;
+  fault: string | null;
   /** JSON array text of every stored record from `fromOffset`. */
   records: string;
 }

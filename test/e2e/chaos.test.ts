@@ -1,0 +1,214 @@
+// The chaos test: a seeded random schedule of faults (crash, partition, slow, heal) on
+// leaders and followers of a 4-partition, RF=3, minInsyncReplicas=2 topic while keyed
+// acks=all producers record what was acknowledged. After healing, every acknowledged
+// record is at its acknowledged offset, offsets are dense, per-key order holds and all
+// replicas hold identical logs. CHAOS_SEED replays a run; CHAOS_FAULTS makes it longer
+// (`npm run chaos`).
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { call, createTopic, fetchAll } from "./http.js";
+
+const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const FAULTS = Number(process.env.CHAOS_FAULTS ?? 200);
+const PARTITIONS = 4;
+const REPLICAS = 3;
+const PRODUCERS = 4;
+const KEYS_PER_PRODUCER = 5;
+const FAULT_GAP_MS = [20, 90] as const;
+const SETTLE_TIMEOUT_MS = 90_000;
+const TOPIC = "chaos";
+
+type FaultKind = "crash" | "partition" | "slow" | "heal";
+interface Acked {
+  partition: number;
+  offset: number;
+  key: string;
+  seq: number;
+}
+interface PartitionView {
+  partition: number;
+  leader: number;
+  isr: number[];
+  highWatermark: number;
+}
+
+/** mulberry32: small, seedable, good enough to pick faults. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+let cluster: Cluster;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edgelog-chaos-"));
+  cluster = await startWranglerDev({
+    port: await freePort(),
+    persistTo: dir,
+    vars: {
+      EDGELOG_AUTH: "off",
+      EDGELOG_FAULTS: "1",
+      EDGELOG_LIMITS: JSON.stringify({
+        ackTimeoutMs: 2_000,
+        peerTimeoutMs: 600,
+        livenessIntervalMs: 300,
+        catchUpIntervalMs: 100,
+      }),
+    },
+  });
+});
+
+afterAll(async () => {
+  if (process.env.CHAOS_LOG) await writeFile(process.env.CHAOS_LOG, cluster?.output() ?? "");
+  await cluster?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function describeTopic(): Promise<PartitionView[]> {
+  const reply = await call("GET", `/v1/topics/${TOPIC}`, undefined, {}, cluster.url);
+  if (reply.status !== 200) throw new Error(`describe: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body.partitions;
+}
+
+async function fault(partition: number, replica: number, kind: FaultKind): Promise<void> {
+  const reply = await call("POST", "/v1/_faults", { topic: TOPIC, partition, replica, fault: kind }, {}, cluster.url);
+  if (reply.status !== 200) throw new Error(`fault: ${reply.status} ${JSON.stringify(reply.body)}`);
+}
+
+/** One producer: its own keys, one request at a time, so per-key order is defined. */
+async function producer(index: number, next: () => number, until: () => boolean, acked: Acked[]): Promise<number> {
+  const seqs = new Map<string, number>();
+  let sent = 0;
+  for (let round = 0; round < 100_000 && !until(); round++) {
+    const count = 1 + Math.floor(next() * 4);
+    const records = Array.from({ length: count }, () => {
+      const key = `p${index}-k${Math.floor(next() * KEYS_PER_PRODUCER)}`;
+      const seq = seqs.get(key) ?? 0;
+      seqs.set(key, seq + 1);
+      return { key, value: { key, seq } };
+    });
+    sent += count;
+    const reply = await call("POST", `/v1/topics/${TOPIC}/records?acks=all`, { records }, {}, cluster.url);
+    if (reply.status !== 200 && reply.status !== 207) continue;
+    reply.body.results.forEach((r: { partition: number; offset?: number }, i: number) => {
+      if (r.offset === undefined) return;
+      const { key, seq } = records[i]!.value;
+      acked.push({ partition: r.partition, offset: r.offset, key, seq });
+    });
+  }
+  return sent;
+}
+
+async function settle(): Promise<PartitionView[]> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const view = await describeTopic();
+    const logs = await Promise.all(view.map((p) => Promise.all([0, 1, 2].map((r) => replicaLog(p.partition, r)))));
+    const settled = view.every(
+      (p, i) =>
+        p.leader >= 0 && p.isr.length === REPLICAS && logs[i]!.every((l) => l.offsets.logEndOffset === p.highWatermark),
+    );
+    if (settled) return view;
+    if (Date.now() > deadline) {
+      const ends = logs.map((l) => l.map((r) => ({ ...r.offsets, now: Date.now() })));
+      throw new Error(`not settled: ${JSON.stringify(view)}; replica logEndOffsets ${JSON.stringify(ends)}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function replicaLog(partition: number, replica: number) {
+  const reply = await call(
+    "GET",
+    `/v1/_faults/log?topic=${TOPIC}&partition=${partition}&replica=${replica}`,
+    undefined,
+    {},
+    cluster.url,
+  );
+  if (reply.status !== 200) throw new Error(`log: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body as { offsets: { logEndOffset: number }; records: { offset: number }[] };
+}
+
+it(`loses no acknowledged write under ${FAULTS} random faults (seed ${SEED})`, { timeout: 300_000 }, async () => {
+  console.log(`chaos seed ${SEED} (replay with CHAOS_SEED=${SEED}), ${FAULTS} faults`);
+  const next = rng(SEED);
+  await createTopic(
+    TOPIC,
+    PARTITIONS,
+    { replicationFactor: REPLICAS, minInsyncReplicas: 2, replicaLagTimeMs: 1_000 },
+    cluster.url,
+  );
+  const acked: Acked[] = [];
+  let done = false;
+  const producers = Array.from({ length: PRODUCERS }, (_, i) => producer(i, rng(SEED + i + 1), () => done, acked));
+
+  const kinds: FaultKind[] = ["crash", "crash", "partition", "partition", "slow", "heal", "heal", "heal"];
+  let view = await describeTopic();
+  const applied = new Map<string, number>();
+  for (let i = 0; i < FAULTS; i++) {
+    if (i % 10 === 0) view = await describeTopic();
+    const p = view[Math.floor(next() * PARTITIONS)]!;
+    const onLeader = next() < 0.5 && p.leader >= 0;
+    const replica = onLeader ? p.leader : Math.floor(next() * REPLICAS);
+    const kind = kinds[Math.floor(next() * kinds.length)]!;
+    await fault(p.partition, replica, kind);
+    applied.set(kind, (applied.get(kind) ?? 0) + 1);
+    await new Promise((r) => setTimeout(r, FAULT_GAP_MS[0] + next() * (FAULT_GAP_MS[1] - FAULT_GAP_MS[0])));
+  }
+  for (let p = 0; p < PARTITIONS; p++) for (let r = 0; r < REPLICAS; r++) await fault(p, r, "heal");
+  done = true;
+  const sent = (await Promise.all(producers)).reduce((a, b) => a + b, 0);
+  const settled = await settle();
+  console.log(
+    `chaos: ${JSON.stringify(Object.fromEntries(applied))}, ${sent} records sent, ${acked.length} acknowledged, ` +
+      `highWatermarks ${settled.map((p) => p.highWatermark).join("/")}`,
+  );
+  expect(acked.length).toBeGreaterThan(0);
+
+  for (const { partition, highWatermark } of settled) {
+    const records = await fetchAll<{ offset: number; key: string; value: { key: string; seq: number } | null }>(
+      TOPIC,
+      partition,
+      "",
+      cluster.url,
+    );
+    expect(
+      records.map((r) => r.offset),
+      `seed ${SEED}: dense offsets in partition ${partition}`,
+    ).toEqual(Array.from({ length: highWatermark }, (_, i) => i));
+    for (const a of acked.filter((x) => x.partition === partition)) {
+      expect(
+        records[a.offset]?.value,
+        `seed ${SEED}: acknowledged ${a.key}#${a.seq} at ${partition}/${a.offset}`,
+      ).toEqual({
+        key: a.key,
+        seq: a.seq,
+      });
+    }
+    const logs = await Promise.all([0, 1, 2].map((r) => replicaLog(partition, r)));
+    for (const log of logs.slice(1)) {
+      expect(log.records.slice(0, highWatermark), `seed ${SEED}: replicas of partition ${partition} agree`).toEqual(
+        logs[0]!.records.slice(0, highWatermark),
+      );
+    }
+  }
+  const byKey = new Map<string, Acked[]>();
+  for (const a of acked) byKey.set(a.key, [...(byKey.get(a.key) ?? []), a]);
+  for (const [key, list] of byKey) {
+    const inSeqOrder = [...list].sort((x, y) => x.seq - y.seq);
+    const offsets = inSeqOrder.map((a) => a.offset);
+    expect(new Set(inSeqOrder.map((a) => a.partition)).size, `seed ${SEED}: ${key} on one partition`).toBe(1);
+    expect(offsets, `seed ${SEED}: per-key order of ${key}`).toEqual([...offsets].sort((x, y) => x - y));
+  }
+});
