@@ -8,6 +8,7 @@ import { resolveLimits } from "../protocol/limits.js";
 import { requireToken } from "./auth.js";
 import type { AppEnv } from "./context.js";
 import { fetchRoutes } from "./fetch.js";
+import { groupRoutes } from "./groups.js";
 import { produceRoutes } from "./produce.js";
 import { topicRoutes } from "./topics.js";
 
@@ -22,7 +23,8 @@ export const app = new Hono<AppEnv>()
   .use("/v1/*", requireToken)
   .route("/", topicRoutes)
   .route("/", produceRoutes)
-  .route("/", fetchRoutes);
+  .route("/", fetchRoutes)
+  .route("/", groupRoutes);
 
 app.notFound((c) =>
   c.json(errorBody({ code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }), 404),
