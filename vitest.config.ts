@@ -12,9 +12,12 @@ export default defineConfig({
           cloudflareTest({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            // Few long-poll slots, so the bound on parked fetches is testable.
+            // Few long-poll slots and group members, so those bounds are testable.
             miniflare: {
-              bindings: { EDGELOG_AUTH: "off", EDGELOG_LIMITS: JSON.stringify({ maxWaitersPerReplica: 4 }) },
+              bindings: {
+                EDGELOG_AUTH: "off",
+                EDGELOG_LIMITS: JSON.stringify({ maxWaitersPerReplica: 4, maxGroupMembers: 8 }),
+              },
             },
           }),
         ],

@@ -157,6 +157,22 @@ describe("group coordinator reconciliation", () => {
   });
 });
 
+describe("group coordinator limits", () => {
+  it("admits at most maxGroupMembers members (8 in these tests), and still lets one rejoin", async () => {
+    const topic = await createdTopic(1);
+    const { groupId, stub } = newGroup();
+    const joined = [];
+    for (let i = 0; i < 8; i++) joined.push(await beat(stub, groupId, { memberEpoch: 0, topics: [topic] }));
+    expect(await stub.heartbeat(groupId, { memberEpoch: 0, topics: [topic] })).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_REQUEST" },
+    });
+    const rejoined = await beat(stub, groupId, { memberId: joined[0]!.memberId, memberEpoch: 0, topics: [topic] });
+    expect(rejoined.memberId).toBe(joined[0]!.memberId);
+    expect((await described(stub)).members).toHaveLength(8);
+  });
+});
+
 describe("group coordinator deadlines", () => {
   it("expires a member whose session ran out, through the alarm, and reassigns its partitions", async () => {
     const topic = await createdTopic(4);
