@@ -176,8 +176,7 @@ export class GroupCoordinator extends DurableObject<Env> {
     const now = Date.now();
     const { member } = found;
     this.store.commit(commit, now);
-    acknowledgeOwned(member, new Set());
-    this.reconcileMember(member, now);
+    this.reconcileMember(member, now, true);
     await this.afterChange();
     const positions = [...member.assigned].sort().map((key) => {
       const { topic, partition } = splitKey(key);
@@ -316,10 +315,16 @@ export class GroupCoordinator extends DurableObject<Env> {
     for (const m of members) this.persist(m);
   }
 
-  private reconcileMember(member: Member, nowMs: number): void {
+  /** With `releaseRevoked`, the member gives up at once whatever the target takes from
+   * it (a stateless member that has just committed), and then moves on. */
+  private reconcileMember(member: Member, nowMs: number, releaseRevoked = false): void {
     const others = new Set<PartitionKey>();
     for (const other of this.members.values()) if (other !== member) for (const key of heldBy(other)) others.add(key);
     reconcile(member, this.meta!.assignmentEpoch, others);
+    if (releaseRevoked && member.revoking.size > 0) {
+      acknowledgeOwned(member, new Set());
+      reconcile(member, this.meta!.assignmentEpoch, others);
+    }
     const deadlines = this.deadlines.get(member.memberId)!;
     deadlines.sessionMs = nowMs + member.sessionTimeoutMs;
     if (member.revoking.size === 0) deadlines.rebalanceMs = null;

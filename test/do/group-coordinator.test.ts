@@ -57,7 +57,7 @@ function checkSingleHolders(clients: readonly Client[], description: GroupDescri
 
 describe("group coordinator reconciliation", () => {
   for (const seed of [11, 12, 13]) {
-    it(`never gives a partition two holders over random join/leave/heartbeat (seed ${seed})`, async () => {
+    it(`never gives a partition two holders over random join/leave/heartbeat/group fetch (seed ${seed})`, async () => {
       const random = seededRandom(seed);
       const topics = [await createdTopic(4), await createdTopic(3)];
       const partitionCounts = new Map([
@@ -106,6 +106,15 @@ describe("group coordinator reconciliation", () => {
           const c = random.pick(clients);
           await beat(stub, groupId, { memberId: c.memberId, memberEpoch: -1 });
           clients = clients.filter((x) => x !== c);
+        } else if (op < 6) {
+          // A stateless member's group fetch: it holds nothing between calls.
+          const c = random.pick(clients);
+          c.held = new Set();
+          const reply = await stub.fetchPositions(c.memberId, c.memberEpoch, []);
+          if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+          c.memberEpoch = reply.memberEpoch;
+          c.assignment = reply.assignment;
+          c.held = new Set(keysOf(reply.assignment));
         } else {
           await heartbeat(random.pick(clients), random.next() < 0.7);
         }

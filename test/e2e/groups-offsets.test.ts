@@ -210,3 +210,32 @@ it("deletes and resets offsets of an empty group only", async () => {
   expect((await call("GET", `/v1/groups/${group}/offsets`)).body.error.code).toBe("GROUP_ID_NOT_FOUND");
   expect((await call("GET", "/v1/groups")).body.groups).not.toContainEqual({ groupId: group });
 });
+
+it("hands a partition from a stateless member to a new one at the offset it committed on its way out", async () => {
+  const topic = uniqueTopic("ghandoff");
+  await createTopic(topic, 2);
+  await produceTo(topic, 0, ["a0", "a1", "a2"]);
+  await produceTo(topic, 1, ["b0", "b1"]);
+  const group = uniqueTopic("group");
+  const stateless = await GroupMember.join(group, [topic]);
+  const first = await stateless.fetch({ autoOffsetReset: "earliest" });
+  expect(first.body.records).toHaveLength(5);
+
+  const joiner = await GroupMember.join(group, [topic]);
+  expect(joiner.assignment).toEqual({});
+  // Its next call commits what it read, gives up partition 1 and reads partition 0 only.
+  const next = await stateless.fetch({
+    commit: [
+      { topic, partition: 0, offset: 2 },
+      { topic, partition: 1, offset: 1 },
+    ],
+  });
+  expect(next.status, JSON.stringify(next.body)).toBe(200);
+  expect(next.body.assignment).toEqual({ [topic]: [0] });
+  expect(next.body.records.map((r: FetchedRecord) => r.value)).toEqual(["a2"]);
+  await joiner.heartbeat();
+  expect(joiner.assignment).toEqual({ [topic]: [1] });
+  const taken = await joiner.fetch({ autoOffsetReset: "earliest" });
+  expect(taken.body.records.map((r: FetchedRecord) => [r.partition, r.offset, r.value])).toEqual([[1, 1, "b1"]]);
+  expect((await describeGroup(group)).body.state).toBe("Stable");
+});
