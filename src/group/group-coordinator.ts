@@ -23,6 +23,7 @@ import {
   JOIN_EPOCH,
   LEAVE_EPOCH,
   type OffsetCommit,
+  type StartPosition,
 } from "../protocol/group.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { assignPartitions } from "./assignor.js";
@@ -191,14 +192,15 @@ export class GroupCoordinator extends DurableObject<Env> {
     };
   }
 
-  /** Stores where a group fetch started partitions that had no committed offset, so
-   * a stateless member resumes there (not at a later "latest") on its next call. */
-  initOffsets(memberId: string, memberEpoch: number, offsets: OffsetCommit[]): Result<object> {
+  /** Stores where a group fetch started partitions that had no usable committed
+   * offset (none, or one out of the log's range), so a stateless member resumes there
+   * on its next call rather than at a later "latest". */
+  storeStartPositions(memberId: string, memberEpoch: number, positions: StartPosition[]): Result<object> {
     const found = this.findMember(memberId, memberEpoch, "commit");
     if (!found.ok) return found;
-    const invalid = this.checkPartitions(offsets);
+    const invalid = this.checkPartitions(positions);
     if (invalid) return invalid;
-    this.store.commitIfAbsent(offsets, Date.now());
+    this.store.commitStartPositions(positions, Date.now());
     return { ok: true };
   }
 

@@ -3,7 +3,7 @@
 // __consumer_offsets). Members are written only when they change, so a heartbeat
 // that changes nothing writes no row.
 
-import type { CommittedOffset, OffsetCommit } from "../protocol/group.js";
+import type { CommittedOffset, OffsetCommit, StartPosition } from "../protocol/group.js";
 import type { PartitionKey } from "./partition-key.js";
 import type { MemberAssignmentState } from "./reconcile.js";
 
@@ -157,17 +157,10 @@ export class GroupStore {
     }
   }
 
-  /** Stores a starting position only where nothing is committed yet. */
-  commitIfAbsent(offsets: readonly OffsetCommit[], nowMs: number): void {
-    for (const o of offsets) {
-      this.sql.exec(
-        "INSERT OR IGNORE INTO offsets (topic, partition, committed_offset, metadata, commit_ts) VALUES (?, ?, ?, '', ?)",
-        o.topic,
-        o.partition,
-        o.offset,
-        nowMs,
-      );
-    }
+  /** Stores each start position whose partition still has the committed offset it replaces. */
+  commitStartPositions(positions: readonly StartPosition[], nowMs: number): void {
+    const unchanged = positions.filter((p) => this.committedOffset(p.topic, p.partition) === p.replaces);
+    this.commit(unchanged, nowMs);
   }
 
   committed(): CommittedOffset[] {

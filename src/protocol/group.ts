@@ -46,6 +46,15 @@ export interface OffsetCommit {
   metadata?: string | undefined;
 }
 
+/** Where a group fetch starts a partition: `offset` becomes its committed offset
+ * only if that is still `replaces` (null: none yet), so a real commit always wins. */
+export interface StartPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+  replaces: number | null;
+}
+
 export interface CommittedOffset {
   topic: string;
   partition: number;

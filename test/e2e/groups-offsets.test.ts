@@ -239,3 +239,22 @@ it("hands a partition from a stateless member to a new one at the offset it comm
   expect(taken.body.records.map((r: FetchedRecord) => [r.partition, r.offset, r.value])).toEqual([[1, 1, "b1"]]);
   expect((await describeGroup(group)).body.state).toBe("Stable");
 });
+
+it("restarts a partition whose committed offset is out of the log's range at autoOffsetReset", async () => {
+  const topic = uniqueTopic("grange");
+  await createTopic(topic, 1);
+  await produceTo(topic, 0, ["x", "y", "z"]);
+  const group = uniqueTopic("group");
+  const m = await GroupMember.join(group, [topic]);
+  // Kafka does not check a committed offset against the log; a fetch from it does.
+  expect((await m.commit([{ topic, partition: 0, offset: 100 }])).status).toBe(200);
+  const refused = await m.fetch({ autoOffsetReset: "earliest" });
+  expect(refused.body.records).toEqual([]);
+  expect(refused.body.errors).toMatchObject([
+    { topic, partition: 0, error: { code: "OFFSET_OUT_OF_RANGE", logStartOffset: 0, highWatermark: 3 } },
+  ]);
+  expect((await committed(group))[0]).toMatchObject({ offset: 0 });
+  const resumed = await m.fetch({ autoOffsetReset: "earliest" });
+  expect(resumed.body.records.map((r: FetchedRecord) => r.value)).toEqual(["x", "y", "z"]);
+  expect(resumed.body.errors).toEqual([]);
+});
