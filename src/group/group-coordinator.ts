@@ -29,6 +29,7 @@ import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { assignPartitions } from "./assignor.js";
 import { type GroupMeta, GroupStore, type Member } from "./group-store.js";
 import { groupDirectoryStub } from "./group-stubs.js";
+import { MemberDeadlines } from "./member-deadlines.js";
 import { fromAssignment, type PartitionKey, splitKey, toAssignment } from "./partition-key.js";
 import { acknowledgeOwned, heldBy, isReconciled, reconcile } from "./reconcile.js";
 import { partitionCountOf } from "./topic-partitions.js";
@@ -38,12 +39,6 @@ type Task = "expiry";
 /** Partition counts of subscribed topics are re-read at most this often, so new
  * partitions and newly created topics reach the next assignment. */
 const TOPIC_REFRESH_MS = 5_000;
-
-interface Deadlines {
-  sessionMs: number;
-  /** Set while the member has partitions to release. */
-  rebalanceMs: number | null;
-}
 
 export interface FetchPositions {
   memberEpoch: number;
@@ -62,9 +57,7 @@ export class GroupCoordinator extends DurableObject<Env> {
   private partitionCounts: Map<string, number>;
   /** What each member row holds in SQLite, to write only changed members. */
   private readonly saved = new Map<string, string>();
-  /** Deadlines live in memory: a heartbeat that changes nothing writes no row. After a
-   * restart every member gets a fresh session, as after a Kafka coordinator failover. */
-  private readonly deadlines = new Map<string, Deadlines>();
+  private readonly deadlines = new MemberDeadlines();
   private topicsRefreshedAtMs = 0;
   /** One stub, so register and unregister reach the directory in the order made. */
   private readonly directory: ReturnType<typeof groupDirectoryStub>;
@@ -81,10 +74,7 @@ export class GroupCoordinator extends DurableObject<Env> {
     const now = Date.now();
     for (const m of this.members.values()) {
       this.saved.set(m.memberId, GroupStore.fingerprint(m));
-      this.deadlines.set(m.memberId, {
-        sessionMs: now + m.sessionTimeoutMs,
-        rebalanceMs: m.revoking.size > 0 ? now + m.rebalanceTimeoutMs : null,
-      });
+      this.deadlines.touch(m, now);
     }
     if (this.members.size > 0) void ctx.blockConcurrencyWhile(() => this.scheduleExpiry());
   }
@@ -127,7 +117,6 @@ export class GroupCoordinator extends DurableObject<Env> {
         target: new Set(),
       };
       this.members.set(memberId, member);
-      this.deadlines.set(memberId, { sessionMs: now, rebalanceMs: null });
       this.rebalance();
     } else {
       const found = this.findMember(request.memberId!, request.memberEpoch, "heartbeat");
@@ -270,10 +259,7 @@ export class GroupCoordinator extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     if (this.tasks.takeDue(now).includes("expiry")) {
-      const expired = [...this.members.keys()].filter((id) => {
-        const d = this.deadlines.get(id)!;
-        return d.sessionMs <= now || (d.rebalanceMs !== null && d.rebalanceMs <= now);
-      });
+      const expired = this.deadlines.expired(now);
       if (expired.length > 0) this.removeMembers(expired);
     }
     await this.scheduleExpiry();
@@ -327,10 +313,7 @@ export class GroupCoordinator extends DurableObject<Env> {
       acknowledgeOwned(member, new Set());
       reconcile(member, this.meta!.assignmentEpoch, others);
     }
-    const deadlines = this.deadlines.get(member.memberId)!;
-    deadlines.sessionMs = nowMs + member.sessionTimeoutMs;
-    if (member.revoking.size === 0) deadlines.rebalanceMs = null;
-    else deadlines.rebalanceMs ??= nowMs + member.rebalanceTimeoutMs;
+    this.deadlines.touch(member, nowMs);
     this.checkOwnership();
     this.persist(member);
   }
@@ -353,7 +336,7 @@ export class GroupCoordinator extends DurableObject<Env> {
 
   private dropMember(memberId: string): void {
     this.members.delete(memberId);
-    this.deadlines.delete(memberId);
+    this.deadlines.forget(memberId);
     this.saved.delete(memberId);
     this.store.deleteMember(memberId);
   }
@@ -381,9 +364,8 @@ export class GroupCoordinator extends DurableObject<Env> {
   }
 
   private async scheduleExpiry(): Promise<void> {
-    let due = Number.POSITIVE_INFINITY;
-    for (const d of this.deadlines.values()) due = Math.min(due, d.sessionMs, d.rebalanceMs ?? due);
-    if (Number.isFinite(due)) await this.tasks.schedule("expiry", due);
+    const due = this.deadlines.earliest();
+    if (due !== null) await this.tasks.schedule("expiry", due);
   }
 
   private state(): GroupState {
