@@ -8,6 +8,7 @@ type Assignment = Record<string, number[]>;
 
 export class GroupMember {
   memberEpoch = 0;
+  heartbeatIntervalMs = 0;
   assignment: Assignment = {};
 
   private constructor(
@@ -66,8 +67,19 @@ export class GroupMember {
     return Object.values(this.assignment).reduce((n, ps) => n + ps.length, 0);
   }
 
+  /** Heartbeats as a consumer does until `stop()`: every heartbeatIntervalMs, and at
+   * once after its assignment changed (to release what was revoked). */
+  async heartbeatLoop(stop: () => boolean): Promise<void> {
+    for (let beats = 0; !stop() && beats < 1_000; beats++) {
+      const before = JSON.stringify(this.assignment);
+      await this.heartbeat();
+      if (JSON.stringify(this.assignment) === before) await sleep(this.heartbeatIntervalMs);
+    }
+  }
+
   private update(reply: Reply): void {
     this.memberEpoch = reply.body.memberEpoch;
+    this.heartbeatIntervalMs = reply.body.heartbeatIntervalMs;
     this.assignment = reply.body.assignment;
   }
 }

@@ -106,3 +106,31 @@ it("expires a member that stops heartbeating and gives its partitions to the oth
   expect(refused.status).toBe(409);
   expect(refused.body.error).toMatchObject({ code: "UNKNOWN_MEMBER_ID", retriable: false });
 });
+
+it("settles and moves partitions within heartbeat intervals when members heartbeat on their own", async () => {
+  const topic = uniqueTopic("gloop");
+  await createTopic(topic, 6);
+  const group = uniqueTopic("group");
+  // A 1.5 s session gives a 500 ms heartbeat interval.
+  const started = performance.now();
+  const members = await Promise.all([0, 1, 2].map(() => GroupMember.join(group, [topic], { sessionTimeoutMs: 1_500 })));
+  const stopped = new Set<GroupMember>();
+  const loops = members.map((m) => m.heartbeatLoop(() => stopped.has(m)));
+  await until(async () => (await describeGroup(group)).body.state === "Stable", 10_000, 20);
+  const stableMs = performance.now() - started;
+  expect(members.map((m) => m.count())).toEqual([2, 2, 2]);
+
+  const [a, b, c] = members as [GroupMember, GroupMember, GroupMember];
+  stopped.add(a);
+  const left = performance.now();
+  await a.leave();
+  await until(async () => b.count() + c.count() === 6, 10_000, 10);
+  const movedMs = performance.now() - left;
+  for (const m of members) stopped.add(m);
+  await Promise.all(loops);
+  console.log(
+    `[groups] heartbeating every ${a.heartbeatIntervalMs} ms: stable after ${stableMs.toFixed(0)} ms, a departed member's partitions moved in ${movedMs.toFixed(0)} ms`,
+  );
+  expect(stableMs).toBeLessThan(3 * a.heartbeatIntervalMs + 1_000);
+  expect(movedMs).toBeLessThan(a.heartbeatIntervalMs + 1_000);
+});
