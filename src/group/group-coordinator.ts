@@ -81,7 +81,12 @@ export class GroupCoordinator extends DurableObject<Env> {
 
   /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles. */
   async heartbeat(groupId: string, request: HeartbeatRequest): Promise<Result<HeartbeatResponse>> {
+    // Checked before the topics are looked up and again after, as members may join meanwhile.
+    const crowded = this.checkSubscriptions(request);
+    if (crowded) return crowded;
     await this.refreshTopics((request.topics ?? []).filter((t) => !this.partitionCounts.has(t)));
+    const rechecked = this.checkSubscriptions(request);
+    if (rechecked) return rechecked;
     const now = Date.now();
     if (request.memberEpoch === LEAVE_EPOCH) {
       const member = this.members.get(request.memberId ?? "");
@@ -372,6 +377,19 @@ export class GroupCoordinator extends DurableObject<Env> {
     if (this.members.size === 0) return "Empty";
     const epoch = this.meta!.assignmentEpoch;
     return [...this.members.values()].every((m) => isReconciled(m, epoch)) ? "Stable" : "Reconciling";
+  }
+
+  /** The topics of all members together are bounded: each is looked up every few
+   * seconds, and the assignor's work grows with them. */
+  private checkSubscriptions(request: HeartbeatRequest): Failure | null {
+    if (!request.topics || request.memberEpoch === LEAVE_EPOCH) return null;
+    const topics = new Set(request.topics);
+    for (const m of this.members.values()) if (m.memberId !== request.memberId) for (const t of m.topics) topics.add(t);
+    if (topics.size <= this.limits.maxSubscribedTopics) return null;
+    return failure(
+      "INVALID_REQUEST",
+      `the group would subscribe to ${topics.size} topics, over the limit of ${this.limits.maxSubscribedTopics}`,
+    );
   }
 
   private unknownTopics(offsets: readonly OffsetCommit[]): string[] {

@@ -22,7 +22,7 @@ export const DEFAULT_LIMITS = {
   maxGroupMembers: 1_000,
   /** Group ids follow the topic name rule: [a-zA-Z0-9._-]{1,maxGroupIdLength}. */
   maxGroupIdLength: 249,
-  /** Topics one group member may subscribe to. */
+  /** Topics a group's members may subscribe to, all together. */
   maxSubscribedTopics: 100,
   /** Bounds of a member's sessionTimeoutMs (default 45 s); the minimum is low so that
    * expiry is testable, Kafka's own minimum is 45 s. */

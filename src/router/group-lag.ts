@@ -8,12 +8,9 @@ import { callLeader } from "./leader-call.js";
  * asking the partition leaders with bounded fan-out. */
 export async function withLag(env: Env, limits: Limits, offsets: readonly CommittedOffset[]): Promise<OffsetWithLag[]> {
   return await mapBounded(offsets, limits.maxFanOut, async (committed) => {
-    const latest = await callLeader(
-      env,
-      committed.topic,
-      committed.partition,
-      async (leader) => leader.listOffsets("latest"),
-      // A deleted topic has no leader to ask: its lag is unknown, not an error.
+    // A deleted topic has no leader to ask: its lag is unknown, not an error.
+    const latest = await callLeader(env, committed.topic, committed.partition, async (leader) =>
+      leader.listOffsets("latest"),
     ).catch((e: unknown) => failure("UNKNOWN_TOPIC_OR_PARTITION", String(e)));
     const highWatermark = latest.ok ? latest.offset : null;
     return {

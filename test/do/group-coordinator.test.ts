@@ -182,6 +182,22 @@ describe("group coordinator limits", () => {
   });
 });
 
+describe("group coordinator subscriptions", () => {
+  it("bounds the topics of all members together at maxSubscribedTopics (100)", async () => {
+    const { groupId, stub } = newGroup();
+    const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${groupId}-${i}`);
+    await beat(stub, groupId, { memberEpoch: 0, topics: names("a", 60) });
+    expect(await stub.heartbeat(groupId, { memberEpoch: 0, topics: names("b", 41) })).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_REQUEST" },
+    });
+    // Shared topics count once.
+    const b = await beat(stub, groupId, { memberEpoch: 0, topics: [...names("a", 60), ...names("b", 40)] });
+    expect(b.assignment).toEqual({});
+    expect((await described(stub)).members).toHaveLength(2);
+  });
+});
+
 describe("group coordinator deadlines", () => {
   it("expires a member whose session ran out, through the alarm, and reassigns its partitions", async () => {
     const topic = await createdTopic(4);

@@ -121,6 +121,13 @@ it("reports committed offsets, highWatermark and lag after produce and consume",
   });
   expect(done.body.records).toEqual([]);
   expect((await describeGroup(group)).body.lag).toBe(0);
+
+  // A deleted topic keeps its committed offsets; its lag is unknown.
+  expect((await call("DELETE", `/v1/topics/${topic}`)).status).toBe(204);
+  expect(await committed(group)).toEqual([
+    expect.objectContaining({ partition: 0, offset: 7, highWatermark: null, lag: null }),
+    expect.objectContaining({ partition: 1, offset: 3, highWatermark: null, lag: null }),
+  ]);
 });
 
 it("long-polls a group fetch until a record arrives on an assigned partition", async () => {
