@@ -38,6 +38,12 @@ export function reconcile(
     member.assigned.delete(key);
     member.revoking.add(key);
   }
+  // A partition the target gives back before the member released it: it never left.
+  for (const key of member.revoking) {
+    if (!member.target.has(key)) continue;
+    member.revoking.delete(key);
+    member.assigned.add(key);
+  }
   if (member.revoking.size > 0) return;
   if (member.memberEpoch !== targetEpoch) {
     member.previousMemberEpoch = member.memberEpoch;
