@@ -12,6 +12,7 @@ import { mapBounded } from "../common/bounded-map.js";
 import { invariant } from "../common/invariant.js";
 import { type Failure, failure, type Result } from "../protocol/errors.js";
 import {
+  type Assignment,
   type CommittedOffset,
   DEFAULT_REBALANCE_TIMEOUT_MS,
   DEFAULT_SESSION_TIMEOUT_MS,
@@ -43,7 +44,7 @@ const TOPIC_REFRESH_MS = 5_000;
 export interface FetchPositions {
   memberEpoch: number;
   heartbeatIntervalMs: number;
-  assignment: Record<string, number[]>;
+  assignment: Assignment;
   /** Each assigned partition with its committed offset, null when none is. */
   positions: { topic: string; partition: number; offset: number | null }[];
 }
@@ -136,14 +137,15 @@ export class GroupCoordinator extends DurableObject<Env> {
       }
     }
     this.reconcileMember(member, now);
-    await this.afterChange();
-    return {
-      ok: true,
+    // Taken before the await: a concurrent call may change the member meanwhile.
+    const response: HeartbeatResponse = {
       memberId: member.memberId,
       memberEpoch: member.memberEpoch,
       heartbeatIntervalMs: heartbeatIntervalMs(member.sessionTimeoutMs),
       assignment: toAssignment(member.assigned),
     };
+    await this.afterChange();
+    return { ok: true, ...response };
   }
 
   /** Kafka OffsetCommit, fenced by the member's epoch. */
@@ -172,18 +174,17 @@ export class GroupCoordinator extends DurableObject<Env> {
     const { member } = found;
     this.store.commit(commit, now);
     this.reconcileMember(member, now, true);
-    await this.afterChange();
-    const positions = [...member.assigned].sort().map((key) => {
-      const { topic, partition } = splitKey(key);
-      return { topic, partition, offset: this.store.committedOffset(topic, partition) };
-    });
-    return {
-      ok: true,
+    const answer: FetchPositions = {
       memberEpoch: member.memberEpoch,
       heartbeatIntervalMs: heartbeatIntervalMs(member.sessionTimeoutMs),
       assignment: toAssignment(member.assigned),
-      positions,
+      positions: [...member.assigned].sort().map((key) => {
+        const { topic, partition } = splitKey(key);
+        return { topic, partition, offset: this.store.committedOffset(topic, partition) };
+      }),
     };
+    await this.afterChange();
+    return { ok: true, ...answer };
   }
 
   /** Stores where a group fetch started partitions that had no usable committed
