@@ -12,16 +12,20 @@ export default defineConfig({
           cloudflareTest({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            // Few long-poll slots, so the bound on parked fetches is testable; short timeouts,
-            // so failures are found quickly; liveness left to the tests.
+            // Few long-poll slots and group members, so those bounds are testable; short
+            // timeouts, so failures are found quickly; liveness left to the tests.
             miniflare: {
-              bindings: { EDGELOG_AUTH: "off", EDGELOG_LIMITS: JSON.stringify({
+              bindings: {
+                EDGELOG_AUTH: "off",
+                EDGELOG_LIMITS: JSON.stringify({
                   maxWaitersPerReplica: 4,
+                  maxGroupMembers: 8,
                   ackTimeoutMs: 3_000,
                   peerTimeoutMs: 1_000,
                   catchUpIntervalMs: 100,
                   livenessIntervalMs: 60_000,
-                }) },
+                }),
+              },
             },
           }),
         ],

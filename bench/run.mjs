@@ -1,7 +1,8 @@
 // `npm run bench`: starts its own local cluster (wrangler dev, --log-level warn) and
 // measures produce throughput and latency with 1 KB records into one partition, in
-// batches of 1 and of 100, with undici's keep-alive pool (global fetch caps near
-// 3,000 requests/s here). Prints a table and writes JSON to bench/results/.
+// batches of 1 and of 100, replicationFactor 1 and 3, with undici's keep-alive pool
+// (global fetch caps near 3,000 requests/s here). Prints a table and writes JSON to
+// bench/results/.
 // `--quick` runs each scenario for 3 s instead of 10 s.
 
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -16,8 +17,10 @@ const DURATION_MS = quick ? 3_000 : 10_000;
 const WARMUP_MS = 1_000;
 const RECORD_BYTES = 1024;
 const SCENARIOS = [
-  { name: "produce 1 KB, batch 1, 1 partition", batch: 1, concurrency: 16 },
-  { name: "produce 1 KB, batch 100, 1 partition", batch: 100, concurrency: 8 },
+  { name: "produce 1 KB, batch 1, RF 1, acks=all", batch: 1, rf: 1, acks: "all", concurrency: 16 },
+  { name: "produce 1 KB, batch 100, RF 1, acks=all", batch: 100, rf: 1, acks: "all", concurrency: 8 },
+  { name: "produce 1 KB, batch 100, RF 3, acks=all", batch: 100, rf: 3, acks: "all", concurrency: 8 },
+  { name: "produce 1 KB, batch 100, RF 3, acks=1", batch: 100, rf: 3, acks: "1", concurrency: 8 },
 ];
 
 const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
@@ -42,10 +45,11 @@ function percentile(sorted, p) {
 
 async function runScenario(baseUrl, scenario, index) {
   const topic = `bench-${index}-${Date.now()}`;
-  await post(`${baseUrl}/v1/topics`, JSON.stringify({ name: topic, partitions: 1 }));
+  const replicas = { replicationFactor: scenario.rf, minInsyncReplicas: Math.min(2, scenario.rf) };
+  await post(`${baseUrl}/v1/topics`, JSON.stringify({ name: topic, partitions: 1, ...replicas }));
   const value = "x".repeat(RECORD_BYTES - 2);
   const body = JSON.stringify({ records: Array.from({ length: scenario.batch }, (_, i) => ({ key: `k${i}`, value })) });
-  const url = `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=all`;
+  const url = `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=${scenario.acks}`;
   const latencies = [];
   let measuring = false;
   const warmupEnds = Date.now() + WARMUP_MS;

@@ -3,6 +3,8 @@ import { app } from "./router/app.js";
 
 export { Catalog } from "./controller/catalog.js";
 export { TopicController } from "./controller/topic-controller.js";
+export { GroupCoordinator } from "./group/group-coordinator.js";
+export { GroupDirectory } from "./group/group-directory.js";
 export { PartitionReplica } from "./partition/partition-replica.js";
 
 export default app;

@@ -71,6 +71,12 @@ export class LeaderReplication {
     }
   }
 
+  /** What this leader knows of its followers (for the chaos test's diagnostics). */
+  debugState(): string {
+    const links = [...this.links.values()].map((l) => `${l.replica}:${l.knownLogEndOffset}/${l.syncing}`);
+    return `altering=${this.alteringIsr} stopped=${this.stopped} links=${links.join(",")}`;
+  }
+
   /** Ends this leadership: pending acks=all answers fail with `error`. */
   stop(error: ErrorData): void {
     this.stopped = true;

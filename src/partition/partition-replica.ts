@@ -259,7 +259,10 @@ export class PartitionReplica extends DurableObject<Env> {
       this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "the leader crashed" });
       this.leadership = null;
       this.waiters.releaseAll();
-    } else if (fault === "heal" && wasCrashed) this.load();
+    } else if (wasCrashed) {
+      // Any fault but a crash means the object is up again: it restarts from storage.
+      this.load();
+    }
     if (fault === "heal") await this.tasks.schedule("catch-up", Date.now());
     return { ok: true };
   }
@@ -280,6 +283,7 @@ export class PartitionReplica extends DurableObject<Env> {
       state: this.current?.state ?? null,
       alarmAtMs: await this.ctx.storage.getAlarm(),
       fault: this.faults.current,
+      leadership: this.leadership?.debugState() ?? null,
       records: `[${records.join(",")}]`,
     };
   }

@@ -124,6 +124,8 @@ export interface ReplicaLogDump {
   state: PartitionState | null;
   alarmAtMs: number | null;
   fault: string | null;
+  /** The leader's view of its followers, when this replica leads. */
+  leadership: string | null;
   /** JSON array text of every stored record from `fromOffset`. */
   records: string;
 }

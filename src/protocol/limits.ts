@@ -20,6 +20,20 @@ export const DEFAULT_LIMITS = {
   maxFetchBytes: 8 * MiB,
   maxFetchPartitions: 256,
   maxGroupMembers: 1_000,
+  /** Group ids follow the topic name rule: [a-zA-Z0-9._-]{1,maxGroupIdLength}. */
+  maxGroupIdLength: 249,
+  /** Topics a group's members may subscribe to, all together. */
+  maxSubscribedTopics: 100,
+  /** Bounds of a member's sessionTimeoutMs (default 45 s); the minimum is low so that
+   * expiry is testable, Kafka's own minimum is 45 s. */
+  minSessionTimeoutMs: 1_000,
+  maxSessionTimeoutMs: 300_000,
+  /** Upper bound of a member's rebalanceTimeoutMs (default 300 s, Kafka's max.poll.interval.ms). */
+  maxRebalanceTimeoutMs: 900_000,
+  /** Offsets in one commit; each is one SQLite row written. */
+  maxCommitOffsets: 10_000,
+  /** Kafka's offset.metadata.max.bytes. */
+  maxOffsetMetadataBytes: 4_096,
   maxReplicaBytes: 9 * GiB,
   /** Long-poll fetches parked on one replica at once; more are answered at once. */
   maxWaitersPerReplica: 1_000,

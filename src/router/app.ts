@@ -9,6 +9,7 @@ import { requireToken } from "./auth.js";
 import type { AppEnv } from "./context.js";
 import { faultRoutes } from "./faults.js";
 import { fetchRoutes } from "./fetch.js";
+import { groupRoutes } from "./groups.js";
 import { produceRoutes } from "./produce.js";
 import { topicRoutes } from "./topics.js";
 
@@ -24,6 +25,7 @@ export const app = new Hono<AppEnv>()
   .route("/", topicRoutes)
   .route("/", produceRoutes)
   .route("/", fetchRoutes)
+  .route("/", groupRoutes)
   .route("/", faultRoutes);
 
 app.notFound((c) =>

@@ -74,6 +74,16 @@ describe("replication", () => {
     });
   });
 
+  it("restarts a crashed replica from storage when another fault replaces the crash", async () => {
+    const t = await replicatedTopic();
+    await t.produce(0, ["a"]);
+    await t.replica(0).injectFault("crash");
+    await t.replica(0).injectFault("slow");
+    expect(await t.produce(0, ["b"])).toMatchObject({ ok: true, baseOffset: 1 });
+    await t.replica(0).injectFault("heal");
+    expect((await t.log(1)).values).toEqual(["a", "b"]);
+  });
+
   it("enforces minInsyncReplicas before the append and after it", async () => {
     const t = await replicatedTopic();
     await t.replica(1).injectFault("crash");
