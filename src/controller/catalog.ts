@@ -24,6 +24,38 @@ export class Catalog extends DurableObject<Env> {
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topics (
       name TEXT PRIMARY KEY, topic_id TEXT NOT NULL UNIQUE, partitions INTEGER NOT NULL,
       config TEXT NOT NULL, ready INTEGER NOT NULL)`);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS producers (producer_id INTEGER PRIMARY KEY, producer_epoch INTEGER NOT NULL)",
+    );
+  }
+
+  /** Kafka InitProducerId: a new producerId at epoch 0, or the next epoch of an existing
+   * one, which fences every older instance of that producer. */
+  initProducer(existing: { producerId: number; producerEpoch: number } | null): Result<{
+    producerId: number;
+    producerEpoch: number;
+  }> {
+    const sql = this.ctx.storage.sql;
+    if (!existing) {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const producerId = 1 + Math.floor(Math.random() * (Number.MAX_SAFE_INTEGER - 1));
+        const taken = sql.exec("SELECT 1 FROM producers WHERE producer_id = ?", producerId).toArray().length > 0;
+        if (taken) continue;
+        sql.exec("INSERT INTO producers (producer_id, producer_epoch) VALUES (?, 0)", producerId);
+        return { ok: true, producerId, producerEpoch: 0 };
+      }
+      return failure("INTERNAL_ERROR", "could not allocate a producerId");
+    }
+    const row = sql
+      .exec<{ e: number }>("SELECT producer_epoch AS e FROM producers WHERE producer_id = ?", existing.producerId)
+      .toArray()[0];
+    if (!row) return failure("INVALID_REQUEST", `unknown producerId ${existing.producerId}`);
+    if (existing.producerEpoch !== row.e) {
+      return failure("INVALID_PRODUCER_EPOCH", `producerEpoch ${existing.producerEpoch} is not the current ${row.e}`);
+    }
+    const producerEpoch = row.e + 1;
+    sql.exec("UPDATE producers SET producer_epoch = ? WHERE producer_id = ?", producerEpoch, existing.producerId);
+    return { ok: true, producerId: existing.producerId, producerEpoch };
   }
 
   async createTopic(

@@ -13,6 +13,7 @@ import {
   renderRecord,
   type StoredRecord,
 } from "../protocol/record-codec.js";
+import { type ProducerBatch, ProducerStates } from "./producer-state.js";
 
 export interface LogOffsets {
   logStartOffset: number;
@@ -27,6 +28,8 @@ export interface ReplicatedBatch {
   leaderEpoch: number;
   maxTimestamp: number;
   payload: Uint8Array;
+  /** The idempotent producer that wrote it, with the sequence of its first record. */
+  producer: ProducerBatch | null;
 }
 
 export interface AppendResult {
@@ -49,6 +52,7 @@ type BatchRow = {
 };
 
 export class PartitionLog {
+  readonly producers: ProducerStates;
   private offsets: LogOffsets;
   private storedBytes: number;
 
@@ -59,7 +63,11 @@ export class PartitionLog {
       leader_epoch INTEGER NOT NULL,
       max_timestamp REAL NOT NULL,
       size_bytes INTEGER NOT NULL,
-      payload BLOB NOT NULL)`);
+      payload BLOB NOT NULL,
+      producer_id INTEGER,
+      producer_epoch INTEGER,
+      base_sequence INTEGER)`);
+    addMissingColumns(sql);
     sql.exec(`CREATE TABLE IF NOT EXISTS log_state (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       log_start_offset INTEGER NOT NULL,
@@ -67,6 +75,7 @@ export class PartitionLog {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS leader_epochs (leader_epoch INTEGER PRIMARY KEY, start_offset INTEGER NOT NULL)",
     );
+    this.producers = new ProducerStates(sql);
     const stored = sql
       .exec<{ s: number; hw: number }>("SELECT log_start_offset AS s, high_watermark AS hw FROM log_state")
       .toArray()[0];
@@ -99,6 +108,7 @@ export class PartitionLog {
     format: RecordFormat,
     leaderEpoch: number,
     maxRowBytes: number,
+    producer: ProducerBatch | null,
   ): AppendResult {
     invariant(records.length > 0, "append of an empty batch");
     const baseOffset = this.offsets.logEndOffset;
@@ -108,7 +118,16 @@ export class PartitionLog {
       const payload = encodeBatch(rowRecords, format);
       const maxTimestamp = rowRecords.reduce((m, r) => Math.max(m, r.timestamp), Number.NEGATIVE_INFINITY);
       const last = next + rowRecords.length - 1;
-      rowsWritten += this.insertBatch({ baseOffset: next, lastOffset: last, leaderEpoch, maxTimestamp, payload });
+      // A row carries its producer's sequence, so followers rebuild producer state.
+      const rowProducer = producer && { ...producer, baseSequence: producer.baseSequence + (next - baseOffset) };
+      rowsWritten += this.insertBatch({
+        baseOffset: next,
+        lastOffset: last,
+        leaderEpoch,
+        maxTimestamp,
+        payload,
+        producer: rowProducer,
+      });
       next = last + 1;
     }
     invariant(next === baseOffset + records.length, "appended offsets are dense");
@@ -201,6 +220,7 @@ export class PartitionLog {
     this.sql.exec("DELETE FROM batches WHERE base_offset >= ?", end);
     this.sql.exec("DELETE FROM leader_epochs WHERE start_offset >= ?", end);
     this.storedBytes -= removed ?? 0;
+    this.producers.rebuild();
     const highWatermark = Math.min(this.offsets.highWatermark, end);
     this.offsets = { ...this.offsets, highWatermark, logEndOffset: end };
     this.checkOffsets();
@@ -217,8 +237,12 @@ export class PartitionLog {
       leader_epoch: number;
       max_timestamp: number;
       payload: ArrayBuffer;
+      producer_id: number | null;
+      producer_epoch: number | null;
+      base_sequence: number | null;
     }>(
-      "SELECT base_offset, last_offset, leader_epoch, max_timestamp, payload FROM batches WHERE base_offset >= ? ORDER BY base_offset LIMIT ?",
+      `SELECT base_offset, last_offset, leader_epoch, max_timestamp, payload, producer_id, producer_epoch, base_sequence
+       FROM batches WHERE base_offset >= ? ORDER BY base_offset LIMIT ?`,
       fromOffset,
       maxBatches,
     );
@@ -233,6 +257,10 @@ export class PartitionLog {
         leaderEpoch: row.leader_epoch,
         maxTimestamp: row.max_timestamp,
         payload: new Uint8Array(row.payload),
+        producer:
+          row.producer_id === null
+            ? null
+            : { producerId: row.producer_id, producerEpoch: row.producer_epoch!, baseSequence: row.base_sequence! },
       });
     }
     return batches;
@@ -259,15 +287,21 @@ export class PartitionLog {
     );
     invariant(batch.lastOffset >= batch.baseOffset, "a batch holds at least one record");
     const cursor = this.sql.exec(
-      "INSERT INTO batches (base_offset, last_offset, leader_epoch, max_timestamp, size_bytes, payload) VALUES (?, ?, ?, ?, ?, ?)",
+      `INSERT INTO batches (base_offset, last_offset, leader_epoch, max_timestamp, size_bytes, payload,
+         producer_id, producer_epoch, base_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       batch.baseOffset,
       batch.lastOffset,
       batch.leaderEpoch,
       batch.maxTimestamp,
       batch.payload.length,
       batch.payload,
+      batch.producer?.producerId ?? null,
+      batch.producer?.producerEpoch ?? null,
+      batch.producer?.baseSequence ?? null,
     );
     this.recordEpoch(batch.leaderEpoch, batch.baseOffset);
+    if (batch.producer)
+      this.producers.record(batch.producer, batch.lastOffset - batch.baseOffset + 1, batch.baseOffset);
     this.storedBytes += batch.payload.length;
     this.offsets = { ...this.offsets, logEndOffset: batch.lastOffset + 1 };
     this.checkOffsets();
@@ -423,4 +457,17 @@ function splitRows(records: readonly StoredRecord[], maxRowBytes: number): Store
   }
   if (current.length > 0) rows.push(current);
   return rows;
+}
+
+/** Logs stored before idempotent producers existed lack the producer columns. */
+function addMissingColumns(sql: SqlStorage): void {
+  const present = new Set(
+    sql
+      .exec<{ name: string }>("PRAGMA table_info(batches)")
+      .toArray()
+      .map((c) => c.name),
+  );
+  for (const column of ["producer_id", "producer_epoch", "base_sequence"]) {
+    if (!present.has(column)) sql.exec(`ALTER TABLE batches ADD COLUMN ${column} INTEGER`);
+  }
 }

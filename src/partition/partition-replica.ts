@@ -140,10 +140,23 @@ export class PartitionReplica extends DurableObject<Env> {
         `the ISR has ${state.isr.length} replicas, below minInsyncReplicas ${config.minInsyncReplicas}`,
       );
     }
+    if (request.producer) {
+      const verdict = this.log.producers.check(request.producer);
+      if (verdict.kind === "refuse") return { ok: false, error: verdict.error };
+      if (verdict.kind === "duplicate") {
+        // A retry of a batch already in the log: its original offsets, once committed.
+        const lastOffset = verdict.baseOffset + request.records.length - 1;
+        if (request.acks === "all") {
+          const committed = await leading.leadership.awaitCommit(lastOffset);
+          if (!committed.ok) return committed;
+        }
+        return { ok: true, baseOffset: verdict.baseOffset, lastOffset, rowsWritten: 0 };
+      }
+    }
     const now = Date.now();
     const records: StoredRecord[] = request.records.map((r) => ({ ...r, timestamp: r.timestamp ?? now }));
     const appended = this.ctx.storage.transactionSync(() =>
-      this.log.append(records, request.format, state.leaderEpoch, this.limits.maxBatchRowBytes),
+      this.log.append(records, request.format, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
     );
     leading.leadership.kick();
     if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();

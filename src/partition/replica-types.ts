@@ -3,6 +3,7 @@
 import type { Encoding, RecordFormat, StoredRecord } from "../protocol/record-codec.js";
 import type { PartitionState, TopicConfig } from "../protocol/topic.js";
 import type { ReplicatedBatch } from "./partition-log.js";
+import type { ProducerBatch } from "./producer-state.js";
 
 export type ReplicaConfig = Pick<
   TopicConfig,
@@ -34,6 +35,8 @@ export interface ProduceRequest {
   format: RecordFormat;
   records: ProduceRecord[];
   acks: Acks;
+  /** Set by idempotent producers: a retried batch is acknowledged, not appended. */
+  producer: ProducerBatch | null;
 }
 
 export interface ProduceResponse {

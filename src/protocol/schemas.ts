@@ -62,6 +62,25 @@ export const produceBodySchema = z
   })
   .strict();
 
+/** The per-partition route also takes an idempotent producer's fields: all or none. */
+export const partitionProduceBodySchema = produceBodySchema
+  .extend({ producerId: count.min(1).optional(), producerEpoch: count.optional(), baseSequence: count.optional() })
+  .strict()
+  .refine(
+    (b) =>
+      [b.producerId, b.producerEpoch, b.baseSequence].every((v) => v === undefined) ||
+      [b.producerId, b.producerEpoch, b.baseSequence].every((v) => v !== undefined),
+    "producerId, producerEpoch and baseSequence go together",
+  );
+
+export const initProducerSchema = z
+  .object({ producerId: count.min(1).optional(), producerEpoch: count.optional() })
+  .strict()
+  .refine(
+    (b) => (b.producerId === undefined) === (b.producerEpoch === undefined),
+    "producerId and producerEpoch go together",
+  );
+
 export const acksSchema = z.enum(["all", "-1", "1", "0"]).default("all");
 
 const offsetParam = z

@@ -11,6 +11,7 @@ import { faultRoutes } from "./faults.js";
 import { fetchRoutes } from "./fetch.js";
 import { groupRoutes } from "./groups.js";
 import { produceRoutes } from "./produce.js";
+import { producerRoutes } from "./producers.js";
 import { topicRoutes } from "./topics.js";
 
 export const VERSION = "0.1.0";
@@ -24,6 +25,7 @@ export const app = new Hono<AppEnv>()
   .use("/v1/*", requireToken)
   .route("/", topicRoutes)
   .route("/", produceRoutes)
+  .route("/", producerRoutes)
   .route("/", fetchRoutes)
   .route("/", groupRoutes)
   .route("/", faultRoutes);

@@ -3,10 +3,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { mapBounded } from "../common/bounded-map.js";
+import type { ProducerBatch } from "../partition/producer-state.js";
 import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
 import type { RecordFormat } from "../protocol/record-codec.js";
-import { acksSchema, produceBodySchema } from "../protocol/schemas.js";
+import { acksSchema, partitionProduceBodySchema, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
@@ -33,7 +34,12 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
       `${count.length} records, over the limit of ${limits.maxRecordsPerRequest} per request`,
     );
   }
-  const body = parseWith(produceBodySchema, raw, "produce request");
+  const body = parseWith(
+    pathPartition === null ? produceBodySchema : partitionProduceBodySchema,
+    raw,
+    "produce request",
+  );
+  const producer = producerOf(body);
   const prepared = prepareRecords(body.records, body.encoding, limits);
   const format: RecordFormat = body.encoding === "base64" ? "binary" : "json";
   const partitions = await choosePartitions(c.env, topic, prepared, pathPartition);
@@ -44,7 +50,7 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
       c.env,
       topic,
       partition,
-      async (leader) => await leader.produce({ format, records, acks: acks === "-1" ? "all" : acks }),
+      async (leader) => await leader.produce({ format, records, acks: acks === "-1" ? "all" : acks, producer }),
     );
     return { partition, indexes, result };
   });
@@ -111,4 +117,11 @@ function groupByPartition(partitions: readonly number[]): Map<number, number[]> 
     else groups.set(partition, [index]);
   });
   return groups;
+}
+
+/** The idempotent producer's fields, present all together or not at all. */
+function producerOf(body: object): ProducerBatch | null {
+  const { producerId, producerEpoch, baseSequence } = body as Partial<ProducerBatch>;
+  if (producerId === undefined || producerEpoch === undefined || baseSequence === undefined) return null;
+  return { producerId, producerEpoch, baseSequence };
 }

@@ -30,7 +30,7 @@ async function replicatedTopic(config: Partial<typeof DEFAULT_TOPIC_CONFIG> = {}
     return (found.metadata as TopicMetadata).partitions[0]!;
   };
   const produce = (r: number, values: unknown[], acks: "all" | "1" = "all") =>
-    replica(r).produce({ acks, format: "json", records: values.map((v) => jsonRecord(v)) });
+    replica(r).produce({ acks, producer: null, format: "json", records: values.map((v) => jsonRecord(v)) });
   const log = async (r: number) => {
     const dump = await replica(r).dumpLog(0);
     return { ...dump, values: (JSON.parse(dump.records) as { value: unknown }[]).map((x) => x.value) };
@@ -51,7 +51,9 @@ describe("replication", () => {
       logEndOffset: 3,
     });
     expect(await t.replica(1).describe()).toMatchObject({ ok: true, role: "follower", logEndOffset: 3 });
-    expect(await t.replica(1).produce({ acks: "all", format: "json", records: [jsonRecord("x")] })).toMatchObject({
+    expect(
+      await t.replica(1).produce({ acks: "all", producer: null, format: "json", records: [jsonRecord("x")] }),
+    ).toMatchObject({
       ok: false,
       error: { code: "NOT_LEADER_OR_FOLLOWER" },
     });

@@ -83,6 +83,7 @@ describe("catalog and topic controller", () => {
     const first = await created(name, 2);
     await replica(first.topicId, 0).produce({
       acks: "all",
+      producer: null,
       format: "json",
       records: [{ key: null, value: new Uint8Array([49]), headers: [], timestamp: null }],
     });
