@@ -190,6 +190,7 @@ export class PartitionReplica extends DurableObject<Env> {
       nextOffset: read.nextOffset,
       highWatermark,
       logStartOffset,
+      replica: serving.replica,
     };
   }
 
@@ -506,10 +507,11 @@ export class PartitionReplica extends DurableObject<Env> {
   }
 
   /** The leader serves fetches; with follower fetch, so does an in-sync follower. */
-  private serving(allowFollower: boolean): Result<object> {
+  private serving(allowFollower: boolean): Result<{ replica: number }> {
     if (this.destroyed || !this.current) return unknownPartition();
-    if (this.isLeader() && this.leadership) return { ok: true };
-    if (allowFollower && this.current.state.isr.includes(this.current.replica)) return { ok: true };
+    const { replica } = this.current;
+    if (this.isLeader() && this.leadership) return { ok: true, replica };
+    if (allowFollower && this.current.state.isr.includes(replica)) return { ok: true, replica };
     return failure("NOT_LEADER_OR_FOLLOWER", "this replica is not the partition leader");
   }
 

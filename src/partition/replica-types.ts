@@ -67,6 +67,8 @@ export interface FetchResponse {
   nextOffset: number;
   highWatermark: number;
   logStartOffset: number;
+  /** The replica that answered (a follower, with follower fetch). */
+  replica: number;
 }
 
 export interface ReplicaStatus {

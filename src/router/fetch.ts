@@ -18,6 +18,7 @@ export const fetchRoutes = new Hono<AppEnv>()
     const query = parseWith(fetchQuerySchema(c.get("limits")), queryOf(c), "fetch query");
     const request: FetchRequest = { ...query, waitKey: null, allowFollower: true };
     const result = unwrap(await fetchPartition(c.env, topicParam(c), partition, request, callerRegion(c.req.raw)));
+    c.header("x-edgelog-replica", String(result.replica));
     return jsonText(c, renderFetch(result));
   })
   .get("/v1/topics/:topic/partitions/:partition/offsets", async (c) => {
