@@ -9,14 +9,15 @@ const persistTo = fileURLToPath(new URL("../.edgelog/state", import.meta.url));
 const cluster = await startWranglerDev({
   port,
   persistTo,
-  vars: { EDGELOG_AUTH: "off" },
+  vars: { EDGELOG_AUTH: "off", EDGELOG_CORS_ORIGINS: "*" },
   logLevel: process.env.EDGELOG_LOG_LEVEL ?? "info",
   stdio: "inherit",
 });
 
 console.log(`
 Edgelog is running at ${cluster.url}  (state in ${persistTo})
-Auth is OFF for this local cluster (EDGELOG_AUTH=off); it listens on 127.0.0.1 only.
+Auth is OFF for this local cluster (EDGELOG_AUTH=off) and CORS admits any origin;
+it listens on 127.0.0.1 only.
 
 Try:
   curl -s -X POST ${cluster.url}/v1/topics -H 'content-type: application/json' -d '{"name":"orders","partitions":3}'

@@ -8,6 +8,8 @@ declare namespace Cloudflare {
     EDGELOG_ADMIN_TOKEN?: string;
     /** JSON object overriding limits of src/protocol/limits.ts. */
     EDGELOG_LIMITS?: string;
+    /** Origins allowed by CORS: "*" or a comma-separated list; none when unset. */
+    EDGELOG_CORS_ORIGINS?: string;
     /** "1" enables fault injection; tests only. */
     EDGELOG_FAULTS?: string;
   }

@@ -27,6 +27,51 @@ export class Catalog extends DurableObject<Env> {
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS producers (producer_id INTEGER PRIMARY KEY, producer_epoch INTEGER NOT NULL)",
     );
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS tokens (
+      id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, salt TEXT NOT NULL,
+      hash TEXT NOT NULL, created_at INTEGER NOT NULL)`);
+  }
+
+  /** Stores a scoped token as a salted SHA-256 hash: the token itself is shown once
+   * and kept nowhere. */
+  async createToken(name: string, scopes: string[]): Promise<Result<{ id: string; token: string }>> {
+    const count = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tokens").one().n;
+    if (count >= this.limits.maxTokens) return failure("INVALID_REQUEST", `at most ${this.limits.maxTokens} tokens`);
+    const id = hex(crypto.getRandomValues(new Uint8Array(8)));
+    const secret = hex(crypto.getRandomValues(new Uint8Array(24)));
+    const salt = hex(crypto.getRandomValues(new Uint8Array(16)));
+    this.ctx.storage.sql.exec(
+      "INSERT INTO tokens (id, name, scopes, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      id,
+      name,
+      JSON.stringify(scopes),
+      salt,
+      await saltedHash(salt, secret),
+      Date.now(),
+    );
+    return { ok: true, id, token: `elg_${id}_${secret}` };
+  }
+
+  listTokens(): { id: string; name: string; scopes: string[]; createdAt: number }[] {
+    return this.ctx.storage.sql
+      .exec<{ id: string; name: string; scopes: string; created_at: number }>(
+        "SELECT id, name, scopes, created_at FROM tokens ORDER BY created_at",
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, name: r.name, scopes: JSON.parse(r.scopes), createdAt: r.created_at }));
+  }
+
+  deleteToken(id: string): Result<object> {
+    const deleted = this.ctx.storage.sql.exec("DELETE FROM tokens WHERE id = ?", id).rowsWritten;
+    return deleted > 0 ? { ok: true } : failure("NOT_FOUND", `no token ${id}`);
+  }
+
+  /** What routers need to check a presented token: its salt, hash and scopes. */
+  tokenRecord(id: string): { salt: string; hash: string; scopes: string[] } | null {
+    const row = this.ctx.storage.sql
+      .exec<{ salt: string; hash: string; scopes: string }>("SELECT salt, hash, scopes FROM tokens WHERE id = ?", id)
+      .toArray()[0];
+    return row ? { salt: row.salt, hash: row.hash, scopes: JSON.parse(row.scopes) } : null;
   }
 
   /** Kafka InitProducerId: a new producerId at epoch 0, or the next epoch of an existing
@@ -148,4 +193,13 @@ export class Catalog extends DurableObject<Env> {
 
 function unknownTopic(name: string) {
   return failure("UNKNOWN_TOPIC_OR_PARTITION", `topic ${name} does not exist`);
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function saltedHash(salt: string, secret: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${salt}:${secret}`));
+  return hex(new Uint8Array(digest));
 }

@@ -38,6 +38,9 @@ export const DEFAULT_LIMITS = {
   /** Long-poll fetches parked on one replica at once; more are answered at once. */
   maxWaitersPerReplica: 1_000,
   maxTopics: 10_000,
+  maxTokens: 10_000,
+  /** How long a router trusts what it learned of a token: revocation takes this long. */
+  tokenCacheMs: 5_000,
   /** Concurrent DO calls fanned out from one request (describe, produce to many partitions). */
   maxFanOut: 16,
   /** How long an acks=all produce waits for the ISR before REQUEST_TIMED_OUT. */

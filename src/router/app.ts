@@ -5,13 +5,16 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EdgelogError, errorBody } from "../protocol/errors.js";
 import { resolveLimits } from "../protocol/limits.js";
-import { requireToken } from "./auth.js";
+import { authenticate } from "./auth.js";
+import { authorizationRules } from "./authorization.js";
 import type { AppEnv } from "./context.js";
+import { corsFor } from "./cors.js";
 import { faultRoutes } from "./faults.js";
 import { fetchRoutes } from "./fetch.js";
 import { groupRoutes } from "./groups.js";
 import { produceRoutes } from "./produce.js";
 import { producerRoutes } from "./producers.js";
+import { tokenRoutes } from "./tokens.js";
 import { topicRoutes } from "./topics.js";
 
 export const VERSION = "0.1.0";
@@ -22,7 +25,10 @@ export const app = new Hono<AppEnv>()
     await next();
   })
   .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))
-  .use("/v1/*", requireToken)
+  .use("/v1/*", corsFor)
+  .use("/v1/*", authenticate)
+  .route("/", authorizationRules)
+  .route("/", tokenRoutes)
   .route("/", topicRoutes)
   .route("/", produceRoutes)
   .route("/", producerRoutes)

@@ -1,9 +1,12 @@
 import type { Context } from "hono";
 import type { Limits } from "../protocol/limits.js";
 
+/** Who is calling: anyone (auth off), the root token, or a scoped token. */
+export type Principal = { kind: "open" } | { kind: "root" } | { kind: "token"; id: string; scopes: string[] };
+
 export interface AppEnv {
   Bindings: Env;
-  Variables: { limits: Limits };
+  Variables: { limits: Limits; principal: Principal };
 }
 
 export type AppContext = Context<AppEnv>;

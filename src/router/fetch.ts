@@ -6,6 +6,7 @@ import type { FetchRequest, FetchResponse } from "../partition/replica-types.js"
 import { errorBody, refuse, unwrap } from "../protocol/errors.js";
 import { fetchQuerySchema, listOffsetsQuerySchema, multiFetchSchema } from "../protocol/schemas.js";
 import { checkTopicName } from "../protocol/topic.js";
+import { authorize } from "./authorization.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { fetchPartition, longPoll, type PartitionAnswer } from "./long-poll.js";
@@ -44,7 +45,10 @@ export function jsonText(c: AppContext, text: string): Response {
 async function multiFetch(c: AppContext): Promise<Response> {
   const limits = c.get("limits");
   const body = parseWith(multiFetchSchema(limits), await jsonBody(c, limits.maxRequestBytes), "fetch request");
-  for (const { topic } of body.partitions) refuse(checkTopicName(topic, limits));
+  for (const { topic } of body.partitions) {
+    refuse(checkTopicName(topic, limits));
+    authorize(c, { kind: "consume", topic });
+  }
   const answers = await longPoll(c, body.partitions, body);
   return jsonText(c, `{"partitions":[${answers.map(renderAnswer).join(",")}]}`);
 }

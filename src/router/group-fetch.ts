@@ -10,7 +10,7 @@ import type { StartPosition } from "../protocol/group.js";
 import { groupFetchBodySchema } from "../protocol/group-schemas.js";
 import type { AppContext } from "./context.js";
 import { jsonText } from "./fetch.js";
-import { checkTopicNames } from "./group-input.js";
+import { checkConsumable } from "./group-input.js";
 import { callLeader } from "./leader-call.js";
 import { longPoll, type PartitionAnswer } from "./long-poll.js";
 import { jsonBody, parseWith } from "./parse-input.js";
@@ -19,9 +19,9 @@ import { tagRecords } from "./tag-records.js";
 export async function groupFetch(c: AppContext, groupId: string): Promise<Response> {
   const limits = c.get("limits");
   const body = parseWith(groupFetchBodySchema(limits), await jsonBody(c, limits.maxRequestBytes), "group fetch");
-  checkTopicNames(
+  checkConsumable(
+    c,
     body.commit.map((o) => o.topic),
-    limits,
   );
   const stub = groupStub(c.env, groupId);
   const member = unwrap(await stub.fetchPositions(body.memberId, body.memberEpoch, body.commit));
@@ -29,6 +29,10 @@ export async function groupFetch(c: AppContext, groupId: string): Promise<Respon
   // or may now take, move that fast even while it long-polls.
   const maxWaitMs = Math.min(body.maxWaitMs, member.heartbeatIntervalMs);
   const polled = window(member.positions, limits.maxFetchPartitions);
+  checkConsumable(
+    c,
+    polled.map((p) => p.topic),
+  );
   const positions = polled.map((p) => ({ ...p, offset: p.offset ?? body.autoOffsetReset }));
   const answers =
     positions.length > 0

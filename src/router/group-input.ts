@@ -1,7 +1,7 @@
 import { refuse } from "../protocol/errors.js";
 import { checkGroupId } from "../protocol/group.js";
-import type { Limits } from "../protocol/limits.js";
 import { checkTopicName } from "../protocol/topic.js";
+import { authorize } from "./authorization.js";
 import type { AppContext } from "./context.js";
 
 /** The {group} path parameter: a valid group id, or INVALID_REQUEST. */
@@ -11,6 +11,11 @@ export function groupParam(c: AppContext): string {
   return groupId;
 }
 
-export function checkTopicNames(topics: Iterable<string>, limits: Limits): void {
-  for (const topic of topics) refuse(checkTopicName(topic, limits));
+/** Topics a group call reads or commits for: valid names the caller may consume
+ * (Kafka asks READ on the topic as well as on the group). */
+export function checkConsumable(c: AppContext, topics: Iterable<string>): void {
+  for (const topic of topics) {
+    refuse(checkTopicName(topic, c.get("limits")));
+    authorize(c, { kind: "consume", topic });
+  }
 }

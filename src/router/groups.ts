@@ -10,7 +10,7 @@ import { unwrap } from "../protocol/errors.js";
 import { commitBodySchema, heartbeatBodySchema, resetOffsetsBodySchema } from "../protocol/group-schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { groupFetch } from "./group-fetch.js";
-import { checkTopicNames, groupParam } from "./group-input.js";
+import { checkConsumable, groupParam } from "./group-input.js";
 import { totalLag, withLag } from "./group-lag.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
@@ -33,7 +33,7 @@ export const groupRoutes = new Hono<AppEnv>()
     const limits = c.get("limits");
     const groupId = groupParam(c);
     const body = parseWith(heartbeatBodySchema(limits), await jsonBody(c, limits.maxRequestBytes), "heartbeat");
-    checkTopicNames([...(body.topics ?? []), ...Object.keys(body.ownedPartitions ?? {})], limits);
+    checkConsumable(c, [...(body.topics ?? []), ...Object.keys(body.ownedPartitions ?? {})]);
     const { ok: _, ...response } = unwrap(await groupStub(c.env, groupId).heartbeat(groupId, body));
     return c.json(response);
   })
@@ -41,9 +41,9 @@ export const groupRoutes = new Hono<AppEnv>()
     const limits = c.get("limits");
     const groupId = groupParam(c);
     const body = parseWith(commitBodySchema(limits), await jsonBody(c, limits.maxRequestBytes), "offset commit");
-    checkTopicNames(
+    checkConsumable(
+      c,
       body.offsets.map((o) => o.topic),
-      limits,
     );
     unwrap(await groupStub(c.env, groupId).commitOffsets(body.memberId, body.memberEpoch, body.offsets));
     return c.json({ groupId, offsets: body.offsets });
@@ -64,7 +64,7 @@ async function resetOffsets(c: AppContext): Promise<Response> {
   const limits = c.get("limits");
   const groupId = groupParam(c);
   const { topic, to } = parseWith(resetOffsetsBodySchema, await jsonBody(c, limits.maxRequestBytes), "offset reset");
-  checkTopicNames([topic], limits);
+  checkConsumable(c, [topic]);
   const metadata = await topicMetadata(c.env, topic, true);
   const offsets = await mapBounded(metadata.partitions, limits.maxFanOut, async ({ partition }) => ({
     partition,

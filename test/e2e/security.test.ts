@@ -1,0 +1,213 @@
+// Scoped tokens, revocation and CORS on a wrangler dev with auth on.
+
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { call } from "./http.js";
+
+const ROOT = "root-secret-for-tests";
+const ORIGIN = "https://app.example";
+let cluster: Cluster;
+let dir: string;
+const root = { authorization: `Bearer ${ROOT}` };
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+const api = (
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+) => call(method, path, body, headers, cluster.url);
+
+async function token(scopes: string[]): Promise<{ id: string; token: string }> {
+  const reply = await api("POST", "/v1/tokens", { name: scopes.join(" "), scopes }, root);
+  if (reply.status !== 201) throw new Error(JSON.stringify(reply.body));
+  return reply.body;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edgelog-security-"));
+  cluster = await startWranglerDev({
+    port: await freePort(),
+    persistTo: dir,
+    vars: { EDGELOG_ADMIN_TOKEN: ROOT, EDGELOG_CORS_ORIGINS: ORIGIN },
+  });
+  await api("POST", "/v1/topics", { name: "orders", partitions: 1 }, root);
+  await api("POST", "/v1/topics", { name: "billing", partitions: 1 }, root);
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("scoped tokens", () => {
+  it("allows each route only to tokens with its scope, with the right refusal code", async () => {
+    const tokens = {
+      admin: (await token(["admin"])).token,
+      produce: (await token(["produce:ord*"])).token,
+      consume: (await token(["consume:orders"])).token,
+      group: (await token(["group:g1", "consume:orders"])).token,
+    };
+    type Case = [
+      string,
+      "GET" | "POST" | "PATCH" | "DELETE",
+      string,
+      unknown,
+      Partial<Record<keyof typeof tokens, number>>,
+      string,
+    ];
+    const produceBody = { records: [{ value: 1 }] };
+    const cases: Case[] = [
+      [
+        "list topics",
+        "GET",
+        "/v1/topics",
+        undefined,
+        { admin: 200, produce: 403, consume: 403 },
+        "CLUSTER_AUTHORIZATION_FAILED",
+      ],
+      [
+        "create topic",
+        "POST",
+        "/v1/topics",
+        { name: "x1" },
+        { produce: 403, consume: 403, group: 403 },
+        "CLUSTER_AUTHORIZATION_FAILED",
+      ],
+      ["describe orders", "GET", "/v1/topics/orders", undefined, { admin: 200, produce: 200, consume: 200 }, ""],
+      [
+        "describe billing",
+        "GET",
+        "/v1/topics/billing",
+        undefined,
+        { produce: 403, consume: 403 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      [
+        "produce orders",
+        "POST",
+        "/v1/topics/orders/records",
+        produceBody,
+        { admin: 200, produce: 200, consume: 403 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      [
+        "produce billing",
+        "POST",
+        "/v1/topics/billing/records",
+        produceBody,
+        { produce: 403, consume: 403 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      [
+        "fetch orders",
+        "GET",
+        "/v1/topics/orders/partitions/0/records?offset=0",
+        undefined,
+        { consume: 200, produce: 403 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      [
+        "fetch billing",
+        "GET",
+        "/v1/topics/billing/partitions/0/records?offset=0",
+        undefined,
+        { consume: 403 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      [
+        "multi fetch billing",
+        "POST",
+        "/v1/fetch",
+        { partitions: [{ topic: "billing", partition: 0, offset: 0 }] },
+        { consume: 403, admin: 200 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      [
+        "offsets orders",
+        "GET",
+        "/v1/topics/orders/partitions/0/offsets?at=latest",
+        undefined,
+        { consume: 200, produce: 403 },
+        "TOPIC_AUTHORIZATION_FAILED",
+      ],
+      ["init producer", "POST", "/v1/producers", {}, { produce: 201, consume: 403 }, "TOPIC_AUTHORIZATION_FAILED"],
+      [
+        "join g1",
+        "POST",
+        "/v1/groups/g1/heartbeat",
+        { memberEpoch: 0, topics: ["orders"] },
+        { group: 200, consume: 403 },
+        "GROUP_AUTHORIZATION_FAILED",
+      ],
+      [
+        "join g2",
+        "POST",
+        "/v1/groups/g2/heartbeat",
+        { memberEpoch: 0, topics: ["orders"] },
+        { group: 403 },
+        "GROUP_AUTHORIZATION_FAILED",
+      ],
+      ["list groups", "GET", "/v1/groups", undefined, { admin: 200, group: 403 }, "CLUSTER_AUTHORIZATION_FAILED"],
+      ["list tokens", "GET", "/v1/tokens", undefined, { admin: 200, produce: 403 }, "CLUSTER_AUTHORIZATION_FAILED"],
+      [
+        "delete topic",
+        "DELETE",
+        "/v1/topics/billing",
+        undefined,
+        { produce: 403, consume: 403 },
+        "CLUSTER_AUTHORIZATION_FAILED",
+      ],
+    ];
+    for (const [name, method, path, body, expected, code] of cases) {
+      for (const [who, status] of Object.entries(expected)) {
+        const reply = await api(method, path, body, as(tokens[who as keyof typeof tokens]));
+        expect(reply.status, `${name} as ${who}: ${JSON.stringify(reply.body)}`).toBe(status);
+        if (status === 403) expect(reply.body.error).toMatchObject({ code, retriable: false });
+      }
+    }
+    const listed = await api("GET", "/v1/tokens", undefined, root);
+    expect(JSON.stringify(listed.body)).not.toContain(tokens.admin.slice(-20));
+  });
+
+  it("refuses a token at once after it is revoked, and bad tokens with 401", async () => {
+    const { id, token: t } = await token(["consume:*"]);
+    expect((await api("GET", "/v1/topics/orders/partitions/0/offsets?at=latest", undefined, as(t))).status).toBe(200);
+    expect((await api("DELETE", `/v1/tokens/${id}`, undefined, root)).status).toBe(204);
+    const revoked = await api("GET", "/v1/topics/orders/partitions/0/offsets?at=latest", undefined, as(t));
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error.code).toBe("SASL_AUTHENTICATION_FAILED");
+    const forged = `${t.slice(0, -4)}0000`;
+    expect((await api("GET", "/v1/topics/orders", undefined, as(forged))).status).toBe(401);
+    expect((await api("POST", "/v1/tokens", { name: "bad", scopes: ["superuser"] }, root)).status).toBe(400);
+  });
+});
+
+describe("CORS", () => {
+  it("answers a preflight from an allowed origin and not from another", async () => {
+    const preflight = (origin: string) =>
+      request(`${cluster.url}/v1/topics/orders/records`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
+    const allowed = await preflight(ORIGIN);
+    await allowed.body.dump();
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers["access-control-allow-origin"]).toBe(ORIGIN);
+    expect(String(allowed.headers["access-control-allow-headers"])).toContain("authorization");
+    const other = await preflight("https://evil.example");
+    await other.body.dump();
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    const actual = await request(`${cluster.url}/v1/topics/orders`, { headers: { origin: ORIGIN, ...root } });
+    await actual.body.dump();
+    expect(actual.statusCode).toBe(200);
+    expect(actual.headers["access-control-allow-origin"]).toBe(ORIGIN);
+  });
+});
