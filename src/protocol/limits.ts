@@ -41,6 +41,10 @@ export const DEFAULT_LIMITS = {
   maxTokens: 10_000,
   /** How long a router trusts what it learned of a token: revocation takes this long. */
   tokenCacheMs: 5_000,
+  /** Per scoped token and router isolate (the root token has no quota). */
+  quotaRequestsPerSecond: 1_000,
+  quotaProduceBytesPerSecond: 50 * MiB,
+  quotaFetchBytesPerSecond: 100 * MiB,
   /** Concurrent DO calls fanned out from one request (describe, produce to many partitions). */
   maxFanOut: 16,
   /** How long an acks=all produce waits for the ISR before REQUEST_TIMED_OUT. */

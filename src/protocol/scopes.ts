@@ -33,22 +33,24 @@ export function globMatches(glob: string, name: string): boolean {
 }
 
 export function allows(scopes: readonly string[], need: Need): boolean {
-  if (scopes.includes("admin")) return true;
-  return scopes.some((scope) => {
-    const [kind, glob] = scope.split(":", 2) as [string, string | undefined];
-    if (glob === undefined) return false;
-    switch (need.kind) {
-      case "admin":
-        return false;
-      case "any-produce":
-        return kind === "produce";
-      case "produce":
-      case "consume":
-        return kind === need.kind && globMatches(glob, need.topic);
-      case "describe":
-        return (kind === "produce" || kind === "consume") && globMatches(glob, need.topic);
-      case "group":
-        return kind === "group" && globMatches(glob, need.group);
-    }
-  });
+  return scopes.some((scope) => scopeAllows(scope, need));
+}
+
+function scopeAllows(scope: string, need: Need): boolean {
+  if (scope === "admin") return true;
+  const [kind, glob] = scope.split(":", 2) as [string, string | undefined];
+  if (glob === undefined) return false;
+  switch (need.kind) {
+    case "any-produce":
+      return kind === "produce";
+    case "produce":
+    case "consume":
+      return kind === need.kind && globMatches(glob, need.topic);
+    case "describe":
+      return (kind === "produce" || kind === "consume") && globMatches(glob, need.topic);
+    case "group":
+      return kind === "group" && globMatches(glob, need.group);
+    default:
+      return false;
+  }
 }

@@ -14,6 +14,7 @@ import { fetchRoutes } from "./fetch.js";
 import { groupRoutes } from "./groups.js";
 import { produceRoutes } from "./produce.js";
 import { producerRoutes } from "./producers.js";
+import { enforceQuotas } from "./quotas.js";
 import { tokenRoutes } from "./tokens.js";
 import { topicRoutes } from "./topics.js";
 
@@ -27,6 +28,7 @@ export const app = new Hono<AppEnv>()
   .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))
   .use("/v1/*", corsFor)
   .use("/v1/*", authenticate)
+  .use("/v1/*", enforceQuotas)
   .route("/", authorizationRules)
   .route("/", tokenRoutes)
   .route("/", topicRoutes)

@@ -6,7 +6,7 @@ export type Principal = { kind: "open" } | { kind: "root" } | { kind: "token"; i
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { limits: Limits; principal: Principal };
+  Variables: { limits: Limits; principal: Principal; bodyBytes: number };
 }
 
 export type AppContext = Context<AppEnv>;

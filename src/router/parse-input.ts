@@ -65,6 +65,7 @@ export async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown
     }
     chunks.push(value);
   }
+  c.set("bodyBytes", size);
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {

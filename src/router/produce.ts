@@ -13,6 +13,7 @@ import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
 import { type PreparedRecord, prepareRecords } from "./produce-records.js";
+import { charge } from "./quotas.js";
 
 type RecordResult = { partition: number; offset: number } | { partition: number; error: ErrorData };
 
@@ -27,6 +28,7 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
   const topic = topicParam(c);
   const { acks } = parseWith(produceQuerySchema, queryOf(c), "query");
   const raw = await jsonBody(c, limits.maxRequestBytes);
+  charge(c, "produceBytes", c.get("bodyBytes"));
   const count = (raw as { records?: unknown })?.records;
   if (Array.isArray(count) && count.length > limits.maxRecordsPerRequest) {
     throw new EdgelogError(

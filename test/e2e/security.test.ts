@@ -32,7 +32,11 @@ beforeAll(async () => {
   cluster = await startWranglerDev({
     port: await freePort(),
     persistTo: dir,
-    vars: { EDGELOG_ADMIN_TOKEN: ROOT, EDGELOG_CORS_ORIGINS: ORIGIN },
+    vars: {
+      EDGELOG_ADMIN_TOKEN: ROOT,
+      EDGELOG_CORS_ORIGINS: ORIGIN,
+      EDGELOG_LIMITS: JSON.stringify({ quotaRequestsPerSecond: 20 }),
+    },
   });
   await api("POST", "/v1/topics", { name: "orders", partitions: 1 }, root);
   await api("POST", "/v1/topics", { name: "billing", partitions: 1 }, root);
@@ -183,6 +187,23 @@ describe("scoped tokens", () => {
     const forged = `${t.slice(0, -4)}0000`;
     expect((await api("GET", "/v1/topics/orders", undefined, as(forged))).status).toBe(401);
     expect((await api("POST", "/v1/tokens", { name: "bad", scopes: ["superuser"] }, root)).status).toBe(400);
+  });
+});
+
+describe("quotas", () => {
+  it("throttles a token over its request rate with Retry-After, and lets it through again", async () => {
+    const { token: t } = await token(["consume:orders"]);
+    const path = "/v1/topics/orders/partitions/0/offsets?at=latest";
+    const replies = await Promise.all(Array.from({ length: 40 }, () => api("GET", path, undefined, as(t))));
+    const throttled = replies.filter((r) => r.status === 429);
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(throttled[0]!.body.error).toMatchObject({ code: "THROTTLING_QUOTA_EXCEEDED", retriable: true });
+    const retryAfterS = Number(throttled[0]!.headers["retry-after"]);
+    expect(retryAfterS).toBeGreaterThanOrEqual(1);
+    // The root token has no quota.
+    expect((await api("GET", path, undefined, root)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, retryAfterS * 1000));
+    expect((await api("GET", path, undefined, as(t))).status).toBe(200);
   });
 });
 
