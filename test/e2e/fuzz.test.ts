@@ -1,0 +1,207 @@
+// Input hardening: 1,200 seeded, randomly malformed requests (bodies, headers, paths,
+// huge and deeply nested JSON, invalid UTF-8, wrong content types) against a real
+// wrangler dev. Every answer is a 4xx with a code from the error table, never a 5xx,
+// and the logs of the topics used are unchanged.
+
+import { Agent, request } from "undici";
+import { expect, it } from "vitest";
+import { ERROR_TABLE } from "../../src/protocol/errors.js";
+import { baseUrl, call, createTopic, uniqueTopic } from "./http.js";
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
+const REQUESTS = 1_200;
+const agent = new Agent({ connections: 16 });
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+interface Fuzzed {
+  method: "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
+  path: string;
+  headers: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
+it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (seed ${SEED})`, {
+  timeout: 120_000,
+}, async () => {
+  const next = rng(SEED);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const topic = uniqueTopic("fuzz");
+  await createTopic(topic, 2);
+  await call("POST", `/v1/topics/${topic}/records`, { records: [{ key: "k", value: 1 }, { value: 2 }] });
+  const before = (await call("GET", `/v1/topics/${topic}`)).body;
+
+  const json = { "content-type": "application/json" };
+  const junk = () =>
+    Array.from({ length: 1 + Math.floor(next() * 40) }, () => String.fromCharCode(32 + Math.floor(next() * 94))).join(
+      "",
+    );
+  const invalidUtf8 = () => new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]);
+  const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  const badRecord = () =>
+    pick<unknown>([
+      { value: 1, extra: true },
+      { key: 5, value: 1 },
+      { value: 1, partition: -1 },
+      { value: 1, partition: 1.5 },
+      { value: 1, timestamp: "now" },
+      { value: 1, headers: [1, 2] },
+      { value: 1, headers: { h: 5 } },
+      { key: "k" },
+      "not an object",
+      null,
+    ]);
+  const makers: (() => Fuzzed)[] = [
+    () => ({ method: "POST", path: `/v1/topics/${topic}/records`, headers: json, body: junk() }),
+    () => ({ method: "POST", path: `/v1/topics/${topic}/records`, headers: json, body: invalidUtf8() }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records`,
+      headers: json,
+      body: deep(5_000 + Math.floor(next() * 50_000)),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records`,
+      headers: json,
+      body: JSON.stringify({ records: [badRecord()] }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records`,
+      headers: json,
+      body: JSON.stringify({ records: [{ value: 1 }], [junk()]: 1 }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records`,
+      headers: {
+        "content-type": pick([
+          "text/plain",
+          "application/xml",
+          "multipart/form-data",
+          "application/x-www-form-urlencoded",
+        ]),
+      },
+      body: JSON.stringify({ records: [{ value: 1 }] }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records?acks=${encodeURIComponent(junk())}`,
+      headers: json,
+      body: JSON.stringify({ records: [{ value: 1 }] }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/partitions/${pick(["-1", "x", "1e3", "99999", "0.5"])}/records`,
+      headers: json,
+      body: JSON.stringify({ records: [{ value: 1 }] }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records`,
+      headers: json,
+      body: JSON.stringify({ records: [{ value: "x".repeat(1_100_000) }] }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/records`,
+      headers: json,
+      body: JSON.stringify({ encoding: "base64", records: [{ value: junk() + "!" }] }),
+    }),
+    () => ({
+      method: "GET",
+      path: `/v1/topics/${topic}/partitions/0/records?offset=${encodeURIComponent(pick(["-1", "abc", "", "1.5", "99999999", junk()]))}`,
+      headers: {},
+    }),
+    () => ({
+      method: "GET",
+      path: `/v1/topics/${topic}/partitions/0/records?offset=0&${encodeURIComponent(junk())}=1`,
+      headers: {},
+    }),
+    () => ({
+      method: "GET",
+      path: `/v1/topics/${topic}/partitions/0/records?offset=0&maxRecords=${pick(["0", "-5", "10001", "x"])}`,
+      headers: {},
+    }),
+    () => ({
+      method: "POST",
+      path: "/v1/topics",
+      headers: json,
+      body: JSON.stringify({ name: pick(["", ".", "..", "a b", "x".repeat(300), "ü"]), partitions: 1 }),
+    }),
+    () => ({
+      method: "POST",
+      path: "/v1/topics",
+      headers: json,
+      body: JSON.stringify({ name: uniqueTopic("fz"), partitions: pick([0, -1, 2000, 1.5, "3"]) }),
+    }),
+    () => ({ method: "PATCH", path: `/v1/topics/${topic}`, headers: json, body: JSON.stringify({ [junk()]: 1 }) }),
+    () => ({
+      method: "POST",
+      path: "/v1/fetch",
+      headers: json,
+      body: JSON.stringify({ partitions: [{ topic, partition: "0", offset: 0 }] }),
+    }),
+    () => ({
+      method: "POST",
+      path: `/v1/groups/${pick(["g", "bad group", "x".repeat(300)])}/heartbeat`,
+      headers: json,
+      body: JSON.stringify({ memberEpoch: pick([-2, "0", 1.5]) }),
+    }),
+    () => ({
+      method: pick(["PUT", "DELETE", "PATCH"] as const),
+      path: `/v1/${encodeURIComponent(junk())}`,
+      headers: json,
+      body: junk(),
+    }),
+    () => ({
+      method: "POST",
+      path: "/v1/producers",
+      headers: json,
+      body: JSON.stringify({ producerId: pick([-1, 0, "x", 1.5]) }),
+    }),
+  ];
+
+  const failures: string[] = [];
+  const codes = new Map<string, number>();
+  let sent = 0;
+  const worker = async () => {
+    while (sent < REQUESTS) {
+      sent++;
+      const f = pick(makers)();
+      const response = await request(`${baseUrl()}${f.path}`, {
+        method: f.method,
+        headers: f.headers,
+        body: f.body,
+        dispatcher: agent,
+      });
+      const text = await response.body.text();
+      let code = "";
+      try {
+        code = JSON.parse(text).error.code;
+      } catch {
+        code = "(no error body)";
+      }
+      codes.set(`${response.statusCode} ${code}`, (codes.get(`${response.statusCode} ${code}`) ?? 0) + 1);
+      const inTable = code in ERROR_TABLE;
+      if (response.statusCode < 400 || response.statusCode >= 500 || !inTable) {
+        failures.push(`${f.method} ${f.path.slice(0, 120)} → ${response.statusCode} ${text.slice(0, 200)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  console.log(`fuzz seed ${SEED}: ${sent} requests; ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
+  expect(failures, `seed ${SEED}`).toEqual([]);
+  const after = (await call("GET", `/v1/topics/${topic}`)).body;
+  expect(after.partitions).toEqual(before.partitions);
+  expect(after.config).toEqual(before.config);
+});
