@@ -20,9 +20,16 @@ import { topicRoutes } from "./topics.js";
 
 export const VERSION = "0.1.0";
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
 export const app = new Hono<AppEnv>()
   .use(async (c, next) => {
     c.set("limits", resolveLimits(c.env.EDGELOG_LIMITS));
+    if (c.env.EDGELOG_FAULTS === "1" && !LOOPBACK.test(new URL(c.req.url).hostname)) {
+      // Fault injection can crash any replica: a deployment that carries the flag
+      // refuses to serve at all rather than expose it.
+      throw new EdgelogError("INTERNAL_ERROR", "EDGELOG_FAULTS=1 is for local dev and tests only; unset it");
+    }
     await next();
   })
   .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))

@@ -78,6 +78,13 @@ describe("failover through the router", () => {
 });
 
 describe("fault injection", () => {
+  it("makes a deployment that carries EDGELOG_FAULTS=1 refuse to serve off loopback", async () => {
+    const reply = await call("GET", "/v1/health", undefined, { host: "edgelog.example.workers.dev" }, cluster.url);
+    expect(reply.status).toBe(500);
+    expect(reply.body.error.message).toContain("EDGELOG_FAULTS");
+    expect((await call("GET", "/v1/health", undefined, {}, cluster.url)).status).toBe(200);
+  });
+
   it("does not exist without EDGELOG_FAULTS=1", async () => {
     const reply = await call("POST", "/v1/_faults", { topic: "x", partition: 0, replica: 0, fault: "crash" });
     expect(reply.status).toBe(404);
