@@ -5,12 +5,13 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { AlarmTasks } from "../common/alarm-tasks.js";
+import { RowCounter } from "../common/counting-sql.js";
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
 import { controllerStub } from "../controller/controller-stub.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
-import { decodeBatch, renderRecord, type StoredRecord } from "../protocol/record-codec.js";
+import { decodeBatch, recordSizeBytes, renderRecord, type StoredRecord } from "../protocol/record-codec.js";
 import type { PartitionState } from "../protocol/topic.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
@@ -28,6 +29,7 @@ import type {
   ReplicaAssignment,
   ReplicaConfig,
   ReplicaLogDump,
+  ReplicaMetrics,
   ReplicaStatus,
   ReplicateRequest,
   ReplicateResponse,
@@ -52,6 +54,8 @@ export class PartitionReplica extends DurableObject<Env> {
   private leadership: LeaderReplication | null = null;
   private retentionDueAt: number | null = null;
   private destroyed = false;
+  private readonly rows = new RowCounter();
+  private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -62,7 +66,7 @@ export class PartitionReplica extends DurableObject<Env> {
 
   /** (Re)builds every in-memory structure from storage, as a restarted object would. */
   private load(): void {
-    const sql = this.ctx.storage.sql;
+    const sql = this.rows.wrap(this.ctx.storage.sql);
     sql.exec(
       "CREATE TABLE IF NOT EXISTS replica_assignment (id INTEGER PRIMARY KEY CHECK (id = 1), assignment TEXT NOT NULL)",
     );
@@ -82,7 +86,7 @@ export class PartitionReplica extends DurableObject<Env> {
   /** Creates the replica or updates its role, epochs, ISR and config. A stale
    * assignment (older leaderEpoch or partitionEpoch) changes nothing. */
   async assign(next: ReplicaAssignment): Promise<Result<ReplicaStatus>> {
-    await this.faults.gate("peer");
+    await this.admit("peer");
     if (this.destroyed) return unknownPartition();
     const current = this.current;
     if (current) {
@@ -111,7 +115,7 @@ export class PartitionReplica extends DurableObject<Env> {
 
   /** Liveness probe for the controller. */
   async ping(): Promise<{ ok: true; leaderEpoch: number }> {
-    await this.faults.gate("peer");
+    await this.admit("peer");
     return { ok: true, leaderEpoch: this.current?.state.leaderEpoch ?? -1 };
   }
 
@@ -130,7 +134,7 @@ export class PartitionReplica extends DurableObject<Env> {
   // ---- router ----------------------------------------------------------------------
 
   async produce(request: ProduceRequest): Promise<Result<ProduceResponse>> {
-    await this.faults.gate("router");
+    await this.admit("router");
     const leading = this.leading();
     if (!leading.ok) return leading;
     const { state, config } = leading.assignment;
@@ -158,6 +162,8 @@ export class PartitionReplica extends DurableObject<Env> {
     const appended = this.ctx.storage.transactionSync(() =>
       this.log.append(records, request.format, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
     );
+    this.counters.recordsIn += records.length;
+    this.counters.bytesIn += records.reduce((n, r) => n + recordSizeBytes(r), 0);
     leading.leadership.kick();
     if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();
     if (request.acks === "all") {
@@ -168,7 +174,7 @@ export class PartitionReplica extends DurableObject<Env> {
   }
 
   async fetchRecords(request: FetchRequest): Promise<Result<FetchResponse>> {
-    await this.faults.gate("router");
+    await this.admit("router");
     const serving = this.serving(request.allowFollower);
     if (!serving.ok) return serving;
     const offset = this.resolveOffset(request.offset);
@@ -176,10 +182,12 @@ export class PartitionReplica extends DurableObject<Env> {
     if (!range.ok) return range;
     if (offset >= this.log.state.highWatermark && request.maxWaitMs > 0) {
       await this.waiters.wait(offset, Math.min(request.maxWaitMs, this.limits.maxWaitMs), request.waitKey);
-      await this.faults.gate("router");
+      await this.admit("router");
       if (this.destroyed) return unknownPartition();
     }
     const read = this.log.read(offset, request.maxRecords, request.maxBytes, request.encoding);
+    this.counters.recordsOut += read.records.length;
+    this.counters.bytesOut += read.sizeBytes;
     const { highWatermark, logStartOffset } = this.log.state;
     return {
       ok: true,
@@ -194,6 +202,21 @@ export class PartitionReplica extends DurableObject<Env> {
     };
   }
 
+  /** Counters for /metrics. */
+  metrics(): Result<ReplicaMetrics> {
+    if (this.destroyed || !this.current) return unknownPartition();
+    this.rows.settle();
+    const { rowsRead, rowsWritten } = this.rows;
+    return {
+      ok: true,
+      role: this.isLeader() ? "leader" : "follower",
+      ...this.counters,
+      rowsRead,
+      rowsWritten,
+      ...this.log.state,
+    };
+  }
+
   /** Ends the parked fetches of one multi-partition fetch that has already answered. */
   cancelWait(waitKey: string): number {
     return this.waiters.cancel(waitKey);
@@ -202,7 +225,7 @@ export class PartitionReplica extends DurableObject<Env> {
   /** Kafka ListOffsets: earliest, latest (the highWatermark) or the first offset at or
    * after a timestamp; with no such record, the highWatermark and no timestamp. */
   async listOffsets(at: "earliest" | "latest" | number): Promise<Result<{ offset: number; timestamp?: number }>> {
-    await this.faults.gate("router");
+    await this.admit("router");
     const leading = this.leading();
     if (!leading.ok) return leading;
     if (typeof at !== "number") return { ok: true, offset: this.resolveOffset(at) };
@@ -211,7 +234,7 @@ export class PartitionReplica extends DurableObject<Env> {
   }
 
   async describe(): Promise<Result<ReplicaStatus>> {
-    await this.faults.gate("router");
+    await this.admit("router");
     if (this.destroyed || !this.current) return unknownPartition();
     return { ok: true, ...this.status() };
   }
@@ -221,7 +244,7 @@ export class PartitionReplica extends DurableObject<Env> {
   /** A leader's push. Accepted only from the current (or a newer) leaderEpoch, and only
    * where it continues this log; else the leader learns where the logs diverge. */
   async replicate(request: ReplicateRequest): Promise<Result<ReplicateResponse>> {
-    await this.faults.gate("peer");
+    await this.admit("peer");
     const fenced = this.followLeader(request.leaderEpoch, request.leader);
     if (fenced) return fenced;
     if (
@@ -241,7 +264,7 @@ export class PartitionReplica extends DurableObject<Env> {
   /** Drops this follower's diverged suffix (KIP-101/279): to the smaller of the
    * leader's end of `epoch` and this log's own end of it. */
   async truncate(request: TruncateRequest): Promise<Result<{ logEndOffset: number }>> {
-    await this.faults.gate("peer");
+    await this.admit("peer");
     const fenced = this.followLeader(request.leaderEpoch, this.current?.state.leader ?? -1);
     if (fenced) return fenced;
     const own = this.log.endOffsetForEpoch(request.epoch).endOffset;
@@ -251,7 +274,7 @@ export class PartitionReplica extends DurableObject<Env> {
 
   /** A follower pulling to catch up. */
   async fetchForFollower(request: FollowerFetchRequest): Promise<Result<FollowerFetchResponse>> {
-    await this.faults.gate("peer");
+    await this.admit("peer");
     const leading = this.leading();
     if (!leading.ok) return leading;
     if (request.leaderEpoch !== leading.assignment.state.leaderEpoch) {
@@ -376,6 +399,12 @@ export class PartitionReplica extends DurableObject<Env> {
       this.log.advanceHighWatermark(highWatermark, true);
     });
     this.waiters.notify(this.log.state.highWatermark);
+  }
+
+  /** Every call answered counts as a DO request; faults may refuse or delay it. */
+  private async admit(caller: "router" | "peer"): Promise<void> {
+    this.counters.requests++;
+    await this.faults.gate(caller);
   }
 
   // ---- roles -------------------------------------------------------------------------

@@ -134,3 +134,18 @@ export interface ReplicaLogDump {
   /** JSON array text of every stored record from `fromOffset`. */
   records: string;
 }
+
+/** A replica's counters since it started (Prometheus counters tolerate resets). */
+export interface ReplicaMetrics {
+  role: "leader" | "follower";
+  recordsIn: number;
+  bytesIn: number;
+  recordsOut: number;
+  bytesOut: number;
+  requests: number;
+  rowsRead: number;
+  rowsWritten: number;
+  logEndOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}

@@ -12,6 +12,8 @@ import { corsFor } from "./cors.js";
 import { faultRoutes } from "./faults.js";
 import { fetchRoutes } from "./fetch.js";
 import { groupRoutes } from "./groups.js";
+import { metricsRoutes } from "./metrics.js";
+import { recordRequest } from "./metrics-registry.js";
 import { produceRoutes } from "./produce.js";
 import { producerRoutes } from "./producers.js";
 import { enforceQuotas } from "./quotas.js";
@@ -32,7 +34,9 @@ export const app = new Hono<AppEnv>()
     }
     await next();
   })
+  .use(recordRequest)
   .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))
+  .use("/metrics", authenticate)
   .use("/v1/*", corsFor)
   .use("/v1/*", authenticate)
   .use("/v1/*", enforceQuotas)
@@ -43,7 +47,8 @@ export const app = new Hono<AppEnv>()
   .route("/", producerRoutes)
   .route("/", fetchRoutes)
   .route("/", groupRoutes)
-  .route("/", faultRoutes);
+  .route("/", faultRoutes)
+  .route("/", metricsRoutes);
 
 app.notFound((c) =>
   c.json(errorBody({ code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }), 404),

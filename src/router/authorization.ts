@@ -43,7 +43,8 @@ export const authorizationRules = new Hono<AppEnv>()
   .use("/v1/tokens", rules({ GET: admin, POST: admin }))
   .use("/v1/tokens/*", rules({ DELETE: admin }))
   .use("/v1/_faults", rules({ POST: admin }))
-  .use("/v1/_faults/*", rules({ GET: admin }));
+  .use("/v1/_faults/*", rules({ GET: admin }))
+  .use("/metrics", rules({ GET: admin }));
 
 function refusalCode(need: Need): ErrorCode {
   if (need.kind === "admin") return "CLUSTER_AUTHORIZATION_FAILED";
