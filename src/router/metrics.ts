@@ -35,10 +35,12 @@ export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
     const described = await controllerStub(c.env, topic.topicId).describe();
     if (!described.ok) return;
     addTopic(add, described.description);
-    await mapBounded(described.description.partitions, limits.maxFanOut, async (p) => {
-      if (p.leader < 0) return;
-      const m = await replicaStub(c.env, topic.topicId, topic.config, p.partition, p.leader).metrics();
-      if (m.ok) addPartition(add, topic, p.partition, m);
+    const replicas = described.description.partitions.flatMap((p) => p.replicas.map((r) => [p.partition, r] as const));
+    await mapBounded(replicas, limits.maxFanOut, async ([partition, replica]) => {
+      const m = await replicaStub(c.env, topic.topicId, topic.config, partition, replica)
+        .metrics()
+        .catch(() => null);
+      if (m?.ok) addReplica(add, topic, partition, replica, m);
     });
   });
   const groups = (await groupDirectoryStub(c.env).list()).slice(0, MAX_SCRAPED_GROUPS);
@@ -91,16 +93,24 @@ function addTopic(add: Add, d: TopicDescription): void {
   add("edgelog_elections_total", "counter", "Leader elections run by the topic's controller.", t, d.counters.elections);
 }
 
-function addPartition(add: Add, topic: TopicListing, partition: number, m: ReplicaMetrics): void {
-  const l = `topic="${topic.name}",partition="${partition}"`;
-  add("edgelog_records_in_total", "counter", "Records appended by the partition leader.", l, m.recordsIn);
-  add("edgelog_bytes_in_total", "counter", "Record bytes appended by the partition leader.", l, m.bytesIn);
-  add("edgelog_records_out_total", "counter", "Records served by fetches from the leader.", l, m.recordsOut);
-  add("edgelog_bytes_out_total", "counter", "Record bytes served by fetches from the leader.", l, m.bytesOut);
-  add("edgelog_do_requests_total", "counter", "RPC calls the partition leader answered.", l, m.requests);
-  add("edgelog_sqlite_rows_read_total", "counter", "SQLite rows read by the partition leader.", l, m.rowsRead);
-  add("edgelog_sqlite_rows_written_total", "counter", "SQLite rows written by the partition leader.", l, m.rowsWritten);
-  add("edgelog_high_watermark", "gauge", "The partition's highWatermark.", l, m.highWatermark);
-  add("edgelog_log_end_offset", "gauge", "The leader's logEndOffset.", l, m.logEndOffset);
-  add("edgelog_log_start_offset", "gauge", "The leader's logStartOffset.", l, m.logStartOffset);
+/** Every replica's own series (a replica restarted by Cloudflare starts from zero,
+ * which Prometheus counters allow). */
+function addReplica(add: Add, topic: TopicListing, partition: number, replica: number, m: ReplicaMetrics): void {
+  const l = `topic="${topic.name}",partition="${partition}",replica="${replica}",role="${m.role}"`;
+  add("edgelog_records_in_total", "counter", "Records appended through this replica as leader.", l, m.recordsIn);
+  add("edgelog_bytes_in_total", "counter", "Record bytes appended through this replica as leader.", l, m.bytesIn);
+  add("edgelog_records_out_total", "counter", "Records this replica served to fetches.", l, m.recordsOut);
+  add("edgelog_bytes_out_total", "counter", "Record bytes this replica served to fetches.", l, m.bytesOut);
+  add(
+    "edgelog_do_requests_total",
+    "counter",
+    "RPC calls this replica answered (Durable Object requests).",
+    l,
+    m.requests,
+  );
+  add("edgelog_sqlite_rows_read_total", "counter", "SQLite rows read by this replica.", l, m.rowsRead);
+  add("edgelog_sqlite_rows_written_total", "counter", "SQLite rows written by this replica.", l, m.rowsWritten);
+  add("edgelog_high_watermark", "gauge", "This replica's highWatermark.", l, m.highWatermark);
+  add("edgelog_log_end_offset", "gauge", "This replica's logEndOffset.", l, m.logEndOffset);
+  add("edgelog_log_start_offset", "gauge", "This replica's logStartOffset.", l, m.logStartOffset);
 }
