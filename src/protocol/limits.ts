@@ -16,6 +16,9 @@ export const DEFAULT_LIMITS = {
   /** Payload bytes in one stored batch row; a single larger record gets a row alone. */
   maxBatchRowBytes: 1 * MiB,
   maxWaitMs: 30_000,
+  /** How long one live-tail (Server-Sent Events) connection lasts before the client
+   * reconnects with Last-Event-ID. */
+  maxStreamMs: 300_000,
   maxFetchRecords: 10_000,
   maxFetchBytes: 8 * MiB,
   maxFetchPartitions: 256,

@@ -108,6 +108,12 @@ export function fetchQuerySchema(limits: { maxFetchRecords: number; maxFetchByte
     .strict();
 }
 
+/** Live tail (Accept: text/event-stream): where to start, and how to render records.
+ * A reconnect's Last-Event-ID takes precedence over `offset`. */
+export const liveTailQuerySchema = z
+  .object({ offset: offsetParam.default("latest"), encoding: encodingSchema.default("json") })
+  .strict();
+
 export const listOffsetsQuerySchema = z
   .object({
     at: z

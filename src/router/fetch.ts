@@ -4,11 +4,17 @@
 import { Hono } from "hono";
 import type { FetchRequest, FetchResponse } from "../partition/replica-types.js";
 import { errorBody, refuse, unwrap } from "../protocol/errors.js";
-import { fetchQuerySchema, listOffsetsQuerySchema, multiFetchSchema } from "../protocol/schemas.js";
+import {
+  fetchQuerySchema,
+  listOffsetsQuerySchema,
+  liveTailQuerySchema,
+  multiFetchSchema,
+} from "../protocol/schemas.js";
 import { checkTopicName } from "../protocol/topic.js";
 import { authorize } from "./authorization.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
+import { liveTail, wantsEventStream } from "./live-tail.js";
 import { fetchPartition, longPoll, type PartitionAnswer } from "./long-poll.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
 import { callerRegion } from "./replica-choice.js";
@@ -16,6 +22,10 @@ import { callerRegion } from "./replica-choice.js";
 export const fetchRoutes = new Hono<AppEnv>()
   .get("/v1/topics/:topic/partitions/:partition/records", async (c) => {
     const partition = partitionParam(c);
+    if (wantsEventStream(c)) {
+      const { offset, encoding } = parseWith(liveTailQuerySchema, queryOf(c), "live tail query");
+      return liveTail(c, topicParam(c), partition, offset, encoding);
+    }
     const query = parseWith(fetchQuerySchema(c.get("limits")), queryOf(c), "fetch query");
     const request: FetchRequest = { ...query, waitKey: null, allowFollower: true };
     const result = unwrap(await fetchPartition(c.env, topicParam(c), partition, request, callerRegion(c.req.raw)));

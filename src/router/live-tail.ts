@@ -1,0 +1,90 @@
+// Live tail: GET .../partitions/{p}/records with `Accept: text/event-stream` streams
+// committed records as Server-Sent Events, each event's id its offset, so that a
+// browser's reconnect (Last-Event-ID) resumes with no gap and no duplicate. Long-polls
+// the partition; a comment line every heartbeat keeps proxies from closing the stream;
+// the connection lasts at most maxStreamMs (the client then reconnects).
+
+import type { FetchRequest } from "../partition/replica-types.js";
+import { type ErrorData, errorBody } from "../protocol/errors.js";
+import type { Encoding } from "../protocol/record-codec.js";
+import type { AppContext } from "./context.js";
+import { callLeader } from "./leader-call.js";
+import { fetchPartition } from "./long-poll.js";
+import { charge } from "./quotas.js";
+import { callerRegion } from "./replica-choice.js";
+
+const HEARTBEAT_MS = 15_000;
+const MAX_RECORDS_PER_POLL = 500;
+const MAX_BYTES_PER_POLL = 1024 * 1024;
+const utf8 = new TextEncoder();
+
+export function wantsEventStream(c: AppContext): boolean {
+  return (c.req.header("accept") ?? "").includes("text/event-stream");
+}
+
+export function liveTail(
+  c: AppContext,
+  topic: string,
+  partition: number,
+  from: number | "earliest" | "latest",
+  encoding: Encoding,
+): Response {
+  const lastEventId = c.req.header("last-event-id");
+  const resumeAt = lastEventId !== undefined && /^\d{1,16}$/.test(lastEventId) ? Number(lastEventId) + 1 : null;
+  const deadline = Date.now() + c.get("limits").maxStreamMs;
+  const region = callerRegion(c.req.raw);
+  const waitKey = crypto.randomUUID();
+  let closed = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => controller.enqueue(utf8.encode(text));
+      let offset: number | "earliest" | "latest" = resumeAt ?? from;
+      send(`retry: 1000\n: edgelog live tail of ${topic}/${partition}\n\n`);
+      while (!closed && Date.now() < deadline) {
+        const request: FetchRequest = {
+          offset,
+          maxRecords: MAX_RECORDS_PER_POLL,
+          maxBytes: MAX_BYTES_PER_POLL,
+          maxWaitMs: Math.max(0, Math.min(HEARTBEAT_MS, deadline - Date.now())),
+          encoding,
+          waitKey,
+          allowFollower: true,
+        };
+        const answer = await fetchPartition(c.env, topic, partition, request, region);
+        if (closed) break;
+        if (!answer.ok) {
+          send(errorEvent(answer.error));
+          break;
+        }
+        charge(c, "fetchBytes", answer.sizeBytes);
+        const records = JSON.parse(answer.records) as { offset: number }[];
+        for (const record of records) send(`id: ${record.offset}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`);
+        if (records.length === 0) send(": heartbeat\n\n");
+        offset = answer.nextOffset;
+      }
+      if (!closed) controller.close();
+    },
+    cancel() {
+      closed = true;
+      // The parked long-poll need not run out its wait.
+      void callLeader(
+        c.env,
+        topic,
+        partition,
+        async (replica) => ({ ok: true as const, cancelled: await replica.cancelWait(waitKey) }),
+        region,
+      ).catch(() => undefined);
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+function errorEvent(error: ErrorData): string {
+  return `event: error\ndata: ${JSON.stringify(errorBody(error))}\n\n`;
+}
