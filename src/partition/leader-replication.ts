@@ -204,6 +204,8 @@ export class LeaderReplication {
       limits.peerTimeoutMs,
       `replicate to replica ${link.replica}`,
     );
+    // This leadership may have ended while the call was out: its answer changes nothing.
+    if (this.stopped) return;
     if (!answer.ok) {
       if (answer.error.code === "FENCED_LEADER_EPOCH") {
         this.host.fenced();
@@ -219,6 +221,7 @@ export class LeaderReplication {
         limits.peerTimeoutMs,
         `truncate replica ${link.replica}`,
       );
+      if (this.stopped) return;
       if (!truncated.ok) throw new Error(`replica ${link.replica} refused truncation: ${truncated.error.message}`);
       link.knownLogEndOffset = truncated.logEndOffset;
       return;

@@ -352,6 +352,7 @@ export class PartitionReplica extends DurableObject<Env> {
       const assignment = this.current;
       if (!assignment || this.isLeader()) return;
       if (assignment.state.leader < 0) break;
+      const asked = { ...assignment.state, logEndOffset: this.log.state.logEndOffset };
       let answer: Result<FollowerFetchResponse>;
       try {
         await this.faults.outgoing();
@@ -376,6 +377,14 @@ export class PartitionReplica extends DurableObject<Env> {
         await this.refreshAssignment().catch(() => undefined);
         break;
       }
+      // While the answer was on its way this replica may have been elected, or its log
+      // changed by a push: an answer about the old state must not touch the new one.
+      const now = this.current?.state;
+      const unchanged =
+        now?.leader === asked.leader &&
+        now.leaderEpoch === asked.leaderEpoch &&
+        this.log.state.logEndOffset === asked.logEndOffset;
+      if (!unchanged) continue;
       if (answer.diverged) {
         const truncateTo = Math.min(answer.endOffset, this.log.endOffsetForEpoch(answer.epoch).endOffset);
         this.ctx.storage.transactionSync(() => this.log.truncateTo(truncateTo));
