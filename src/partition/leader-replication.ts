@@ -17,8 +17,9 @@ export interface LeaderHost {
   readonly limits: Limits;
   assignment(): ReplicaAssignment;
   replicaStub(replica: number): ReplicaStub;
-  /** Asks the controller for a new ISR; resolves once the answer is applied. */
-  alterIsr(isr: number[]): Promise<void>;
+  /** Asks the controller for a new ISR; true once its answer is applied, false when
+   * the outcome is unknown (no answer in time). */
+  alterIsr(isr: number[]): Promise<boolean>;
   highWatermarkAdvanced(): void;
   /** A follower answered with a newer leaderEpoch: this replica is no longer leader. */
   fenced(): void;
@@ -51,6 +52,11 @@ const RETRY_MS = 500;
 export class LeaderReplication {
   private readonly links = new Map<number, FollowerLink>();
   private readonly commitWaiters = new Set<CommitWaiter>();
+  /** Replicas an expansion may have added at the controller without this leader
+   * knowing yet (request in flight, or its answer lost): Kafka's "maximal ISR". The
+   * highWatermark waits for them too, so a follower the controller might elect never
+   * misses a committed record. */
+  private readonly maybeInIsr = new Set<number>();
   private alteringIsr = false;
   private stopped = false;
 
@@ -262,8 +268,11 @@ export class LeaderReplication {
   private async requestIsr(isr: number[]): Promise<void> {
     if (this.alteringIsr || this.stopped) return;
     this.alteringIsr = true;
+    const current = this.host.assignment().state.isr;
+    for (const r of isr) if (!current.includes(r)) this.maybeInIsr.add(r);
     try {
-      await this.host.alterIsr([...new Set(isr)].sort((a, b) => a - b));
+      // A definitive answer carries the controller's ISR, adopted by the host.
+      if (await this.host.alterIsr([...new Set(isr)].sort((a, b) => a - b))) this.maybeInIsr.clear();
     } finally {
       this.alteringIsr = false;
     }
@@ -276,7 +285,7 @@ export class LeaderReplication {
     const { log } = this.host;
     const { state, replica } = this.host.assignment();
     let candidate = log.state.logEndOffset;
-    for (const r of state.isr) {
+    for (const r of new Set([...state.isr, ...this.maybeInIsr])) {
       if (r === replica) continue;
       candidate = Math.min(candidate, this.links.get(r)?.knownLogEndOffset ?? log.state.highWatermark);
     }

@@ -77,8 +77,15 @@ export class PartitionReplica extends DurableObject<Env> {
     this.current = row ? (JSON.parse(row.assignment) as ReplicaAssignment) : null;
     this.retentionDueAt = this.tasks.dueAt("retention");
     this.leadership = null;
-    if (this.current && this.isLeader()) this.lead();
-    else if (this.current) void this.tasks.schedule("catch-up", Date.now());
+    const assignment = this.current;
+    if (assignment && this.isLeader() && assignment.state.replicas.length === 1) this.lead();
+    else if (assignment) {
+      // A restarted replica may have missed an election or an ISR change while down:
+      // a leader leads again only once the controller confirms (the catch-up task
+      // asks), so it never commits with an ISR the controller has moved past.
+      if (this.isLeader()) this.current = { ...assignment, state: { ...assignment.state, leader: -1 } };
+      void this.tasks.schedule("catch-up", Date.now());
+    }
   }
 
   // ---- controller ----------------------------------------------------------------
@@ -265,8 +272,15 @@ export class PartitionReplica extends DurableObject<Env> {
    * leader's end of `epoch` and this log's own end of it. */
   async truncate(request: TruncateRequest): Promise<Result<{ logEndOffset: number }>> {
     await this.admit("peer");
-    const fenced = this.followLeader(request.leaderEpoch, this.current?.state.leader ?? -1);
-    if (fenced) return fenced;
+    const current = this.current;
+    if (this.destroyed || !current) return unknownPartition();
+    // Only the leader this replica already follows may truncate it (its push came first).
+    if (request.leaderEpoch !== current.state.leaderEpoch || this.isLeader()) {
+      return failure(
+        "FENCED_LEADER_EPOCH",
+        `truncate at leaderEpoch ${request.leaderEpoch}, here ${current.state.leaderEpoch}`,
+      );
+    }
     const own = this.log.endOffsetForEpoch(request.epoch).endOffset;
     const logEndOffset = this.ctx.storage.transactionSync(() => this.log.truncateTo(Math.min(request.endOffset, own)));
     return { ok: true, logEndOffset };
@@ -504,9 +518,9 @@ export class PartitionReplica extends DurableObject<Env> {
     return null;
   }
 
-  private async alterIsr(isr: number[]): Promise<void> {
+  private async alterIsr(isr: number[]): Promise<boolean> {
     const assignment = this.current;
-    if (!assignment || !this.isLeader()) return;
+    if (!assignment || !this.isLeader()) return false;
     await this.faults.outgoing();
     const answer = await withTimeout(
       async () =>
@@ -520,8 +534,9 @@ export class PartitionReplica extends DurableObject<Env> {
       this.limits.peerTimeoutMs,
       "AlterPartition",
     );
-    if (!answer.ok) return;
+    if (!answer.ok) return false;
     this.applyState(answer.state);
+    return true;
   }
 
   /** Adopts `state` if it is newer than the one known here (or, from the controller's
