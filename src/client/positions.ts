@@ -45,10 +45,14 @@ export class Positions {
     );
   }
 
+  /** Records a commit. Committing N says everything before N is processed, so the
+   * position moves up to N (never back: a later auto-commit must not undo it). */
   committed(offsets: readonly TopicPartitionOffset[]): void {
     for (const o of offsets) {
       const position = this.get(o.topic, o.partition);
-      if (position) position.committed = o.offset;
+      if (!position) continue;
+      position.committed = o.offset;
+      if (typeof position.next !== "number" || position.next < o.offset) position.next = o.offset;
     }
   }
 }
