@@ -12,7 +12,7 @@ import { clientError, hasCode, isRetriableError } from "./errors.js";
 import { GroupMember, type MembershipOptions } from "./group-member.js";
 import { type FetchedRecord, fromWire, type KafkaMessage } from "./messages.js";
 import { Positions, type StartAt, type TopicPartitionOffset } from "./positions.js";
-import { backoffMs, type RetryOptions, sleep, withRetry } from "./retry.js";
+import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
 import { segment, type Transport } from "./transport.js";
 
 export interface ConsumerOptions extends MembershipOptions {
@@ -200,7 +200,7 @@ export class Consumer {
     this.closed = true;
     this.stop.abort();
     const rebalanceTimeoutMs = this.options.rebalanceTimeoutMs ?? 300_000;
-    await Promise.race([this.running, sleep(rebalanceTimeoutMs)]);
+    await waitAtMost(this.running, rebalanceTimeoutMs);
     const member = this.member;
     if (!member) return;
     if (this.autoCommit && !member.fenced) await this.commitQuietly();

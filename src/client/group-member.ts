@@ -6,7 +6,7 @@
 import type { HeartbeatResponse } from "../protocol/group.js";
 import { type Assignment, JOIN_EPOCH, LEAVE_EPOCH } from "../protocol/group.js";
 import { hasCode, isRetriableError } from "./errors.js";
-import { backoffMs, type RetryOptions, sleep, withRetry } from "./retry.js";
+import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
 import { segment, type Transport } from "./transport.js";
 
 export interface MembershipOptions {
@@ -58,12 +58,16 @@ export class GroupMember {
 
   /** Resolves when the assignment or the fenced flag changes, or after `timeoutMs`. */
   async changed(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
     let wake!: () => void;
     const waiting = new Promise<void>((resolve) => {
       wake = resolve;
     });
     this.changeWaiters.push(wake);
-    await Promise.race([waiting, sleep(timeoutMs, signal)]);
+    const onAbort = () => wake();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    await waitAtMost(waiting, timeoutMs);
+    signal?.removeEventListener("abort", onAbort);
     const i = this.changeWaiters.indexOf(wake);
     if (i >= 0) this.changeWaiters.splice(i, 1);
   }

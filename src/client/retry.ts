@@ -45,6 +45,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Waits for `promise`, at most `timeoutMs`; the timer goes with it, so a finished
+ * wait never holds a process open. */
+export async function waitAtMost(promise: Promise<unknown> | null, timeoutMs: number): Promise<void> {
+  const cancel = new AbortController();
+  try {
+    await Promise.race([promise, sleep(timeoutMs, cancel.signal)]);
+  } finally {
+    cancel.abort();
+  }
+}
+
 /** Runs `attempt` until it succeeds, fails with a non-retriable error, or has been
  * retried `options.retries` times; the last error is thrown. A server's Retry-After
  * (429) lengthens the wait, within maxRetryTimeMs. */
