@@ -78,6 +78,7 @@ export class Consumer {
   private readonly events = new ConsumerEventEmitter();
   private readonly positions = new Positions();
   private readonly paused = new Set<string>();
+  private readonly pausedTopics = new Set<string>();
   private readonly topics = new Set<string>();
   private startAt: StartAt = "latest";
   private member: GroupMember | null = null;
@@ -143,7 +144,7 @@ export class Consumer {
         for (const message of batch.messages) {
           if (!this.deliverable(message)) break;
           yield message;
-          this.positions.resolve(message.topic, message.partition, message.offset);
+          this.positions.advance(message.topic, message.partition, message.offset);
         }
         await this.autoCommitIfDue();
       }
@@ -182,16 +183,27 @@ export class Consumer {
     position.next = offset;
   }
 
+  /** Stops fetching the given partitions (all of a topic's when none are listed,
+   * including partitions assigned later) until resume(); may be called before run(). */
   pause(partitions: { topic: string; partitions?: number[] }[]): void {
     for (const { topic, partitions: ps } of partitions) {
-      for (const p of ps ?? this.owned[topic] ?? []) this.paused.add(`${topic}:${p}`);
+      if (ps === undefined) this.pausedTopics.add(topic);
+      for (const p of ps ?? []) this.paused.add(`${topic}:${p}`);
     }
   }
 
   resume(partitions: { topic: string; partitions?: number[] }[]): void {
     for (const { topic, partitions: ps } of partitions) {
-      for (const p of ps ?? this.owned[topic] ?? []) this.paused.delete(`${topic}:${p}`);
+      if (ps === undefined) this.pausedTopics.delete(topic);
+      for (const p of ps ??
+        [...this.paused].filter((k) => k.startsWith(`${topic}:`)).map((k) => k.slice(topic.length + 1))) {
+        this.paused.delete(`${topic}:${p}`);
+      }
     }
+  }
+
+  isPaused(topic: string, partition: number): boolean {
+    return this.pausedTopics.has(topic) || this.paused.has(`${topic}:${partition}`);
   }
 
   /** Stops consuming, commits processed offsets (with autoCommit) and leaves the group. */
@@ -237,7 +249,7 @@ export class Consumer {
             message,
             heartbeat: async () => this.member?.heartbeatSoon(),
           });
-          this.positions.resolve(message.topic, message.partition, message.offset);
+          this.positions.advance(message.topic, message.partition, message.offset);
         }
       }
       await this.autoCommitIfDue();
@@ -250,7 +262,7 @@ export class Consumer {
     for (let failures = 0; !this.stop.signal.aborted; ) {
       if (member.failure) throw member.failure;
       await this.reconcile();
-      const wanted = toPartitions(this.owned).filter((p) => !this.paused.has(`${p.topic}:${p.partition}`));
+      const wanted = toPartitions(this.owned).filter((p) => !this.isPaused(p.topic, p.partition));
       if (wanted.length === 0) {
         await member.changed(member.heartbeatIntervalMs, this.stop.signal);
         continue;

@@ -35,6 +35,13 @@ export class Positions {
     if (position) position.next = offset + 1;
   }
 
+  /** The message at `offset` was handed over and processed: move past it, unless a
+   * seek moved the position meanwhile. */
+  advance(topic: string, partition: number, offset: number): void {
+    const position = this.get(topic, partition);
+    if (position?.next === offset) position.next = offset + 1;
+  }
+
   /** Resolved positions not committed yet, of the given partitions (default all). */
   uncommitted(only?: readonly TopicPartition[]): TopicPartitionOffset[] {
     const chosen = only ? only.map((p) => this.get(p.topic, p.partition)) : [...this.byKey.values()];
