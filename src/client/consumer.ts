@@ -268,11 +268,14 @@ export class Consumer {
         continue;
       }
       let answer: FetchAnswer;
+      const changed = member.nextChange();
       try {
-        answer = await this.fetch(wanted, member.heartbeatIntervalMs);
+        answer = await this.fetch(wanted, member.heartbeatIntervalMs, changed);
         failures = 0;
       } catch (error) {
         if (this.stop.signal.aborted) return;
+        // Cut short by a new assignment: reconcile at once (a fetch changes nothing).
+        if (changed.aborted) continue;
         if (!isRetriableError(error)) throw error;
         await sleep(backoffMs(this.retry, Math.min(failures++, this.retry.retries)), this.stop.signal);
         continue;
@@ -290,7 +293,11 @@ export class Consumer {
     }
   }
 
-  private async fetch(wanted: TopicPartition[], heartbeatIntervalMs: number): Promise<FetchAnswer> {
+  private async fetch(
+    wanted: TopicPartition[],
+    heartbeatIntervalMs: number,
+    changed: AbortSignal,
+  ): Promise<FetchAnswer> {
     const maxWaitMs = Math.min(this.options.maxWaitMs ?? 5_000, heartbeatIntervalMs);
     const body = {
       partitions: wanted.map(({ topic, partition }) => ({
@@ -304,7 +311,7 @@ export class Consumer {
     };
     return await this.transport.request<FetchAnswer>("POST", "/v1/fetch", body, {
       extraTimeMs: maxWaitMs,
-      signal: this.stop.signal,
+      signal: AbortSignal.any([this.stop.signal, changed]),
     });
   }
 

@@ -5,6 +5,7 @@
 
 import type { HeartbeatResponse } from "../protocol/group.js";
 import { type Assignment, JOIN_EPOCH, LEAVE_EPOCH } from "../protocol/group.js";
+import { sameAssignment } from "./assignment.js";
 import { hasCode, isRetriableError } from "./errors.js";
 import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
 import { segment, type Transport } from "./transport.js";
@@ -36,6 +37,7 @@ export class GroupMember {
   private loop: Promise<void> | null = null;
   private wakeLoop: AbortController = new AbortController();
   private readonly changeWaiters: (() => void)[] = [];
+  private changeSignal = new AbortController();
 
   constructor(
     private readonly transport: Transport,
@@ -54,6 +56,12 @@ export class GroupMember {
   /** Heartbeats at once (after the consumer released partitions). */
   heartbeatSoon(): void {
     this.wakeLoop.abort();
+  }
+
+  /** Aborts at the next change of the assignment or the fenced flag: a long-poll
+   * ends then, so a revoked partition is released without waiting it out. */
+  nextChange(): AbortSignal {
+    return this.changeSignal.signal;
   }
 
   /** Resolves when the assignment or the fenced flag changes, or after `timeoutMs`. */
@@ -128,11 +136,12 @@ export class GroupMember {
       : { memberId: this.memberId, memberEpoch: this.memberEpoch, ownedPartitions: this.owned };
     try {
       const answer = await this.send(body);
+      const changed = this.fenced || !sameAssignment(this.assignment, answer.assignment);
       this.fenced = false;
       this.memberEpoch = answer.memberEpoch;
       this.heartbeatIntervalMs = answer.heartbeatIntervalMs;
       this.assignment = answer.assignment;
-      this.notify();
+      if (changed) this.notify();
     } catch (error) {
       if (!hasCode(error, "UNKNOWN_MEMBER_ID", "FENCED_MEMBER_EPOCH")) throw error;
       // Kafka's "lost partitions": drop everything, then join again with epoch 0.
@@ -153,5 +162,7 @@ export class GroupMember {
 
   private notify(): void {
     for (const wake of this.changeWaiters.splice(0)) wake();
+    this.changeSignal.abort();
+    this.changeSignal = new AbortController();
   }
 }
