@@ -73,8 +73,8 @@ export function groupsCommand(): Command {
             : options.toTimestamp !== undefined
               ? { timestamp: options.toTimestamp }
               : null;
-      if (!to) command.error("give one of --to-earliest, --to-latest, --to-offset, --to-timestamp");
-      const offsets = await clientOf(command).admin().resetOffsets(group, options.topic, to!);
+      if (!to) throw new Error("give one of --to-earliest, --to-latest, --to-offset, --to-timestamp");
+      const offsets = await clientOf(command).admin().resetOffsets(group, options.topic, to);
       await out(
         table(
           ["TOPIC", "PARTITION", "NEW-OFFSET"],

@@ -44,6 +44,13 @@ export interface ProducerRecord {
 const MAX_BATCH_RECORDS = 10_000;
 const MiB = 1024 * 1024;
 
+interface Placed {
+  topic: string;
+  partition: number;
+  batch: Batch;
+  index: number;
+}
+
 interface ProduceAnswer {
   results?: { partition: number; offset: number }[];
 }
@@ -53,6 +60,8 @@ export class Producer {
   private readonly session: ProducerSession;
   private readonly options: Required<Omit<ProducerOptions, "retry">>;
   private bufferedRecords = 0;
+  /** The previous send's turn to join batches. */
+  private enqueueing: Promise<void> = Promise.resolve();
   private closed = false;
   /** Set when another producer with this producerId fenced this one: nothing more can be sent. */
   private fatal: EdgelogClientError | null = null;
@@ -101,10 +110,8 @@ export class Producer {
 
   async sendBatch({ topicMessages }: { topicMessages: ProducerRecord[] }): Promise<RecordMetadata[]> {
     this.assertOpen();
-    await this.connect();
-    const placed: { topic: string; partition: number; batch: Batch; index: number }[] = [];
-    const routed = await Promise.all(topicMessages.map((t) => this.route(t)));
-    const total = routed.reduce((n, r) => n + r.length, 0);
+    // Counted before any await, so a burst of un-awaited sends meets the bound too.
+    const total = topicMessages.reduce((n, t) => n + t.messages.length, 0);
     if (this.bufferedRecords + total > this.options.maxBufferedRecords) {
       throw clientError(
         "BUFFER_EXHAUSTED",
@@ -112,24 +119,42 @@ export class Producer {
       );
     }
     this.bufferedRecords += total;
-    for (const [i, { topic, messages }] of topicMessages.entries()) {
-      const partitions = routed[i]!;
-      for (const [j, message] of messages.entries()) {
-        const partition = partitions[j]!;
-        const encoding = encodingOf(message);
-        const slot = this.batcher(topic, partition).append(
-          toWire(message, encoding),
-          encoding,
-          messageSizeBytes(message),
-        );
-        placed.push({ topic, partition, ...slot });
-      }
+    // Calls join their batches in the order they were made (Kafka's send order), even
+    // though routing awaits metadata: each waits for the previous call's turn.
+    const turn = this.enqueueing.then(() => this.enqueue(topicMessages));
+    this.enqueueing = turn.then(
+      () => {},
+      () => {},
+    );
+    let placed: Placed[];
+    try {
+      placed = await turn;
+    } catch (error) {
+      this.bufferedRecords -= total;
+      throw error;
     }
     const results: RecordMetadata[] = [];
     for (const { topic, partition, batch, index } of placed) {
       results.push({ topic, partition, offset: (await batch.offsets)[index]! });
     }
     return results;
+  }
+
+  /** Routes every message, then appends them all to their partitions' batches. */
+  private async enqueue(topicMessages: ProducerRecord[]): Promise<Placed[]> {
+    await this.connect();
+    const routed = await Promise.all(topicMessages.map((t) => this.route(t)));
+    const placed: Placed[] = [];
+    for (const [i, { topic, messages }] of topicMessages.entries()) {
+      for (const [j, message] of messages.entries()) {
+        const partition = routed[i]![j]!;
+        const encoding = encodingOf(message);
+        const wire = toWire(message, encoding);
+        const slot = this.batcher(topic, partition).append(wire, encoding, messageSizeBytes(message));
+        placed.push({ topic, partition, ...slot });
+      }
+    }
+    return placed;
   }
 
   /** Sends every queued batch now and waits for them. */

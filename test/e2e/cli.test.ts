@@ -108,4 +108,13 @@ describe("edgelog CLI", () => {
     await ok(["groups", "delete", group]);
     expect((await ok(["groups", "list"])).stdout.split("\n")).not.toContain(group);
   });
+
+  it("keeps the order of stdin lines in a partition, across concurrent sends", async () => {
+    const topic = uniqueTopic("cli-order");
+    await ok(["topics", "create", topic]);
+    const lines = Array.from({ length: 3_000 }, (_, n) => `line ${n}`);
+    await ok(["produce", topic, "--linger-ms", "1", ...(await produceFlags())], lines.join("\n"));
+    const consumed = await ok(["consume", topic, "-o", "value"]);
+    expect(consumed.stdout.split("\n").filter(Boolean)).toEqual(lines);
+  });
 });
