@@ -30,7 +30,11 @@ describe("PartitionBatcher", () => {
     });
     const slots = Array.from({ length: 10 }, (_, value) => batcher.append({ value }, "json", 10));
     await batcher.flush();
-    expect(r.sent).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(r.sent).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect(r.maxInFlight()).toBe(1);
     expect(released).toBe(10);
     const offsets = await Promise.all(slots.map(async ({ batch, index }) => (await batch.offsets)[index]));
