@@ -157,8 +157,9 @@ export class Producer {
     return placed;
   }
 
-  /** Sends every queued batch now and waits for them. */
+  /** Sends every queued batch now (sends still routing first join theirs) and waits for them. */
   async flush(): Promise<void> {
+    await this.enqueueing;
     await Promise.all([...this.batchers.values()].map((b) => b.flush()));
   }
 
@@ -174,7 +175,7 @@ export class Producer {
    * partitions and sizes first, so no bad message joins a shared batch. */
   private async route({ topic, messages }: ProducerRecord): Promise<number[]> {
     let count = await this.metadata.partitionCount(topic);
-    const highest = Math.max(-1, ...messages.map((m) => m.partition ?? -1));
+    const highest = messages.reduce((max, m) => Math.max(max, m.partition ?? -1), -1);
     if (highest >= count) count = await this.metadata.partitionCount(topic, true);
     if (highest >= count) {
       throw new EdgelogProtocolError(
