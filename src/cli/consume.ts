@@ -30,6 +30,8 @@ export function consumeCommand(): Command {
     .option("-k, --key-separator <separator>", "separator of the kv format", "\t")
     .action(async (topics: string[], options, command: Command) => {
       const edgelog = clientOf(command);
+      // A topic that does not exist would leave the member with nothing to read, forever.
+      await Promise.all(topics.map((topic) => edgelog.admin().describeTopic(topic)));
       const throwaway = options.group === undefined;
       const groupId: string = options.group ?? `edgelog-cli-${crypto.randomUUID()}`;
       const consumer = edgelog.consumer({ groupId, maxWaitMs: options.follow ? 5_000 : 1_000 });

@@ -60,6 +60,9 @@ describe("edgelog CLI", () => {
     const missing = await edgelog(["topics", "describe", topic]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^edgelog: UNKNOWN_TOPIC_OR_PARTITION: topic .* does not exist/);
+    const gone = await edgelog(["consume", topic]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/^edgelog: UNKNOWN_TOPIC_OR_PARTITION: /);
     const usage = await edgelog(["topics", "create", topic, "-p", "many"]);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain("--partitions must be a non-negative integer");
