@@ -271,7 +271,6 @@ export class Consumer {
       const changed = member.nextChange();
       try {
         answer = await this.fetch(wanted, member.heartbeatIntervalMs, changed);
-        failures = 0;
       } catch (error) {
         if (this.stop.signal.aborted) return;
         // Cut short by a new assignment: reconcile at once (a fetch changes nothing).
@@ -281,15 +280,19 @@ export class Consumer {
         continue;
       }
       const batches = this.batchesOf(answer);
-      for (const batch of batches) yield batch;
+      // A paused partition's records wait for resume(): its position has not moved.
+      for (const batch of batches) if (!this.isPaused(batch.topic, batch.partition)) yield batch;
       const caughtUp = batches.every((b) => {
         const next = this.positions.get(b.topic, b.partition)?.next;
         return typeof next === "number" && next >= b.highWatermark;
       });
-      this.events.emit("consumer.fetch", {
-        numberOfBatches: batches.filter((b) => b.messages.length).length,
-        caughtUp,
-      });
+      const numberOfBatches = batches.filter((b) => b.messages.length).length;
+      const failing = numberOfBatches === 0 && answer.partitions.some((p) => "error" in p);
+      this.events.emit("consumer.fetch", { numberOfBatches, caughtUp });
+      // Partitions that fail at once (leader moving, topic deleted) must not make the
+      // loop spin: back off while answers hold errors and no records.
+      if (failing) await sleep(backoffMs(this.retry, Math.min(failures++, this.retry.retries)), this.stop.signal);
+      else failures = 0;
     }
   }
 

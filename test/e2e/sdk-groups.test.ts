@@ -27,9 +27,11 @@ it("delivers every record once to each of two groups, one of three consumers", a
   const groupA = uniqueTopic("sdk-a");
   const groupB = uniqueTopic("sdk-b");
   const consumers: Consumer[] = [];
+  const failures: unknown[] = [];
   for (let n = 0; n < 3; n++) {
     const consumer = edgelog.consumer({ groupId: groupA, sessionTimeoutMs: 6_000, maxWaitMs: 500 });
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    consumer.on("consumer.crash", ({ error }) => failures.push(error));
     await consumer.run({ eachMessage: async ({ message }) => void seen.a.push(message) });
     consumers.push(consumer);
   }
@@ -43,7 +45,7 @@ it("delivers every record once to each of two groups, one of three consumers", a
       await iterating.commitOffsets([{ topic, partition: message.partition, offset: message.offset + 1 }]);
       break;
     }
-  })();
+  })().catch((error) => failures.push(error));
 
   // The second half arrives while the groups consume and rebalance.
   await producer.send({
@@ -51,8 +53,14 @@ it("delivers every record once to each of two groups, one of three consumers", a
     messages: Array.from({ length: MESSAGES / 2 }, (_, i) => ({ key: `k${i % 50}`, value: { i: MESSAGES / 2 + i } })),
   });
   await producer.disconnect();
-  await until(async () => seen.a.length >= MESSAGES && seen.b.length >= MESSAGES, 40_000, 200);
+  await until(async () => seen.a.length >= MESSAGES && seen.b.length >= MESSAGES, 40_000, 200).catch(async (e) => {
+    const groups = await Promise.all([groupA, groupB].map((g) => edgelog.admin().describeGroup(g)));
+    const crashes = failures.map(String);
+    const state = { a: seen.a.length, b: seen.b.length, crashes, held: consumers.map((c) => c.assignment()), groups };
+    throw new Error(`${e.message}: ${JSON.stringify(state)}`);
+  });
   await reading;
+  expect(failures).toEqual([]);
 
   for (const messages of [seen.a, seen.b]) {
     expect(messages).toHaveLength(MESSAGES);
