@@ -1,0 +1,82 @@
+// edgelog topics create|list|describe|delete|add-partitions
+
+import { Command } from "commander";
+import { clientOf, integer, out } from "./context.js";
+import { table } from "./table.js";
+
+export function topicsCommand(): Command {
+  const topics = new Command("topics").description("create, list, describe and delete topics");
+  topics
+    .command("create <topic>")
+    .description("create a topic")
+    .option("-p, --partitions <count>", "partitions", integer("--partitions"), 1)
+    .option("-r, --replication-factor <count>", "replicas per partition", integer("--replication-factor"), 1)
+    .option("--min-insync-replicas <count>", "replicas an acks=all write needs", integer("--min-insync-replicas"))
+    .option("--retention-ms <ms>", "keep records this long (-1: forever)", Number)
+    .option("--retention-bytes <bytes>", "keep at most this many bytes per partition (-1: no limit)", Number)
+    .action(async (topic: string, options, command: Command) => {
+      const created = await clientOf(command)
+        .admin()
+        .createTopic(topic, {
+          partitions: options.partitions,
+          replicationFactor: options.replicationFactor,
+          ...(options.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: options.minInsyncReplicas }),
+          ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+          ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
+        });
+      await out(`created topic ${created.name} (${created.partitions.length} partitions, id ${created.topicId})\n`);
+    });
+  topics
+    .command("list")
+    .description("list topics")
+    .option("--json", "print JSON")
+    .action(async (options, command: Command) => {
+      const listed = await clientOf(command).admin().listTopics();
+      if (options.json) return await out(`${JSON.stringify(listed)}\n`);
+      await out(
+        table(
+          ["NAME", "PARTITIONS", "REPLICAS", "RETENTION-MS"],
+          listed.map((t) => [t.name, t.partitions, t.config.replicationFactor, t.config.retentionMs]),
+        ),
+      );
+    });
+  topics
+    .command("describe <topic>")
+    .description("show a topic's config and partitions")
+    .option("--json", "print JSON")
+    .action(async (topic: string, options, command: Command) => {
+      const described = await clientOf(command).admin().describeTopic(topic);
+      if (options.json) return await out(`${JSON.stringify(described)}\n`);
+      const config = Object.entries(described.config).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+      await out(`name: ${described.name}\ntopicId: ${described.topicId}\nconfig: ${config.join(" ")}\n\n`);
+      await out(
+        table(
+          ["PARTITION", "LEADER", "LEADER-EPOCH", "REPLICAS", "ISR", "LOG-START-OFFSET", "HIGH-WATERMARK"],
+          described.partitions.map((p) => [
+            p.partition,
+            p.leader,
+            p.leaderEpoch,
+            p.replicas.join(","),
+            p.isr.join(","),
+            p.logStartOffset,
+            p.highWatermark,
+          ]),
+        ),
+      );
+    });
+  topics
+    .command("add-partitions <topic> <count>")
+    .description("grow a topic to <count> partitions in all")
+    .action(async (topic: string, count: string, _options, command: Command) => {
+      const grown = await clientOf(command).admin().createPartitions(topic, integer("count")(count));
+      await out(`topic ${topic} has ${grown.partitions.length} partitions\n`);
+    });
+  topics
+    .command("delete <topic>")
+    .description("delete a topic and its records")
+    .action(async (topic: string, _options, command: Command) => {
+      await clientOf(command).admin().deleteTopic(topic);
+      await out(`deleted topic ${topic}\n`);
+    });
+  return topics;
+}

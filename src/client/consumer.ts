@@ -1,0 +1,433 @@
+// The group consumer (kafkajs' consumer({groupId})): subscribe, then run() with
+// eachMessage or eachBatch, or `for await (const message of consumer)`. One loop
+// reconciles the assignment, long-polls POST /v1/fetch across the held partitions and
+// hands batches over; the membership heartbeats beside it. A revoked partition is
+// committed (with autoCommit) and dropped before the next heartbeat releases it, so
+// its next owner starts where this one stopped.
+
+import type { Assignment } from "../protocol/group.js";
+import { minus, type TopicPartition, toAssignment, toPartitions } from "./assignment.js";
+import { ConsumerEventEmitter, type ConsumerEventName, type ConsumerEvents } from "./consumer-events.js";
+import { clientError, hasCode, isRetriableError } from "./errors.js";
+import { GroupMember, type MembershipOptions } from "./group-member.js";
+import { type FetchedRecord, fromWire, type KafkaMessage } from "./messages.js";
+import { Positions, type StartAt, type TopicPartitionOffset } from "./positions.js";
+import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
+import { segment, type Transport } from "./transport.js";
+
+export interface ConsumerOptions extends MembershipOptions {
+  groupId: string;
+  /** Longest long-poll; capped at heartbeatIntervalMs so rebalances are seen in time. Default 5,000. */
+  maxWaitMs?: number;
+  /** Bytes per fetch answer. Default 1 MiB. */
+  maxBytes?: number;
+  /** Records per partition per fetch. Default 500. */
+  maxRecords?: number;
+  /** Defaults for run() and the async iterator. */
+  autoCommit?: boolean;
+  autoCommitIntervalMs?: number;
+  retry?: Partial<RetryOptions>;
+}
+
+export interface Batch {
+  topic: string;
+  partition: number;
+  highWatermark: number;
+  messages: KafkaMessage[];
+}
+
+export interface EachMessagePayload {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  heartbeat(): Promise<void>;
+}
+
+export interface EachBatchPayload {
+  batch: Batch;
+  /** Marks the message at `offset` (and those before it) processed. */
+  resolveOffset(offset: number): void;
+  heartbeat(): Promise<void>;
+  commitOffsetsIfNecessary(): Promise<void>;
+  isRunning(): boolean;
+  /** The partition is no longer this consumer's (it was fenced, or seek moved it). */
+  isStale(): boolean;
+}
+
+export interface RunOptions {
+  eachMessage?: (payload: EachMessagePayload) => Promise<void>;
+  eachBatch?: (payload: EachBatchPayload) => Promise<void>;
+  autoCommit?: boolean;
+  autoCommitIntervalMs?: number;
+  /** Resolve the whole batch once eachBatch returns. Default true. */
+  eachBatchAutoResolve?: boolean;
+}
+
+interface FetchAnswer {
+  partitions: (
+    | { topic: string; partition: number; records: FetchedRecord[]; nextOffset: number; highWatermark: number }
+    | { topic: string; partition: number; error: { code: string; message: string } }
+  )[];
+}
+
+interface CommittedAnswer {
+  offsets: { topic: string; partition: number; offset: number }[];
+}
+
+export class Consumer {
+  private readonly events = new ConsumerEventEmitter();
+  private readonly positions = new Positions();
+  private readonly paused = new Set<string>();
+  private readonly pausedTopics = new Set<string>();
+  private readonly topics = new Set<string>();
+  private startAt: StartAt = "latest";
+  private member: GroupMember | null = null;
+  private owned: Assignment = {};
+  private autoCommit: boolean;
+  private autoCommitIntervalMs: number;
+  private lastCommitMs = Date.now();
+  private running: Promise<void> | null = null;
+  private readonly stop = new AbortController();
+  private closed = false;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly retry: RetryOptions,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.autoCommit = options.autoCommit ?? true;
+    this.autoCommitIntervalMs = options.autoCommitIntervalMs ?? 5_000;
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /** The partitions this consumer holds now. */
+  assignment(): TopicPartition[] {
+    return toPartitions(this.owned);
+  }
+
+  on<E extends ConsumerEventName>(event: E, listener: (payload: ConsumerEvents[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Adds topics to the subscription; fromBeginning: partitions without a committed
+   * offset start at the earliest offset instead of the latest (auto.offset.reset). */
+  async subscribe({ topics, fromBeginning = false }: { topics: string[]; fromBeginning?: boolean }): Promise<void> {
+    if (this.member) throw new Error("subscribe before run() or iterating");
+    for (const topic of topics) this.topics.add(topic);
+    if (fromBeginning) this.startAt = "earliest";
+  }
+
+  /** Joins the group and starts consuming in the background; resolves once joined.
+   * Errors from the handlers stop the consumer: see the consumer.crash event. */
+  async run(options: RunOptions): Promise<void> {
+    if (!options.eachMessage === !options.eachBatch) throw new Error("run() needs eachMessage or eachBatch");
+    if (this.running) throw new Error("the consumer is already running");
+    this.autoCommit = options.autoCommit ?? this.autoCommit;
+    this.autoCommitIntervalMs = options.autoCommitIntervalMs ?? this.autoCommitIntervalMs;
+    await this.join();
+    this.running = this.consume(options).catch((error) => this.crash(error));
+  }
+
+  /** Messages one by one; a message counts as processed once the loop asks for the next. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<KafkaMessage, void, undefined> {
+    if (this.running) throw new Error("the consumer is already running");
+    await this.join();
+    let done!: () => void;
+    this.running = new Promise((resolve) => {
+      done = resolve;
+    });
+    try {
+      for await (const batch of this.batches()) {
+        for (const message of batch.messages) {
+          if (!this.deliverable(message)) break;
+          yield message;
+          this.positions.advance(message.topic, message.partition, message.offset);
+        }
+        await this.autoCommitIfDue();
+      }
+    } finally {
+      done();
+    }
+  }
+
+  /** Commits the given offsets (the next offset to consume), or every processed
+   * position not committed yet. */
+  async commitOffsets(offsets?: TopicPartitionOffset[]): Promise<void> {
+    const member = this.member;
+    if (!member) throw clientError("CLIENT_CLOSED", "the consumer has not joined its group");
+    const chosen = offsets ?? this.positions.uncommitted();
+    if (chosen.length === 0) return;
+    await withRetry(
+      this.retry,
+      () =>
+        this.transport.request("POST", `/v1/groups/${segment(this.groupId)}/offsets`, {
+          memberId: member.memberId,
+          memberEpoch: member.memberEpoch,
+          offsets: chosen.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+        }),
+      // STALE_MEMBER_EPOCH is retriable after a heartbeat: have one now.
+      () => member.heartbeatSoon(),
+    );
+    this.positions.committed(chosen);
+    this.lastCommitMs = Date.now();
+    this.events.emit("consumer.commit_offsets", { offsets: chosen });
+  }
+
+  /** Consumption of the partition continues at `offset`; a batch in hand stops there. */
+  seek({ topic, partition, offset }: TopicPartitionOffset): void {
+    const position = this.positions.get(topic, partition);
+    if (!position) throw new Error(`partition ${partition} of ${topic} is not assigned to this consumer`);
+    position.next = offset;
+  }
+
+  /** Stops fetching the given partitions (all of a topic's when none are listed,
+   * including partitions assigned later) until resume(); may be called before run(). */
+  pause(partitions: { topic: string; partitions?: number[] }[]): void {
+    for (const { topic, partitions: ps } of partitions) {
+      if (ps === undefined) this.pausedTopics.add(topic);
+      for (const p of ps ?? []) this.paused.add(`${topic}:${p}`);
+    }
+  }
+
+  resume(partitions: { topic: string; partitions?: number[] }[]): void {
+    for (const { topic, partitions: ps } of partitions) {
+      if (ps === undefined) this.pausedTopics.delete(topic);
+      for (const p of ps ??
+        [...this.paused].filter((k) => k.startsWith(`${topic}:`)).map((k) => k.slice(topic.length + 1))) {
+        this.paused.delete(`${topic}:${p}`);
+      }
+    }
+  }
+
+  isPaused(topic: string, partition: number): boolean {
+    return this.pausedTopics.has(topic) || this.paused.has(`${topic}:${partition}`);
+  }
+
+  /** Stops consuming, commits processed offsets (with autoCommit) and leaves the group. */
+  async disconnect(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop.abort();
+    const rebalanceTimeoutMs = this.options.rebalanceTimeoutMs ?? 300_000;
+    await waitAtMost(this.running, rebalanceTimeoutMs);
+    const member = this.member;
+    if (!member) return;
+    if (this.autoCommit && !member.fenced) await this.commitQuietly();
+    await member.leave();
+  }
+
+  private async join(): Promise<void> {
+    if (this.closed) throw clientError("CLIENT_CLOSED", "the consumer is disconnected");
+    if (this.topics.size === 0) throw new Error("subscribe to at least one topic first");
+    this.member = new GroupMember(this.transport, this.retry, this.groupId, [...this.topics], this.options);
+    await this.member.start();
+    await this.reconcile();
+  }
+
+  private async consume(options: RunOptions): Promise<void> {
+    for await (const batch of this.batches()) {
+      const first = batch.messages[0];
+      const last = batch.messages.at(-1);
+      if (!first || !last || !this.deliverable(first)) continue;
+      if (options.eachBatch) {
+        await options.eachBatch(this.batchPayload(batch));
+        // Unless a seek moved the partition elsewhere, the whole batch is processed.
+        const next = this.positions.get(batch.topic, batch.partition)?.next;
+        const within = typeof next === "number" && next >= first.offset && next <= last.offset + 1;
+        if ((options.eachBatchAutoResolve ?? true) && within && !this.member?.fenced) {
+          this.positions.resolve(batch.topic, batch.partition, last.offset);
+        }
+      } else {
+        for (const message of batch.messages) {
+          if (!this.deliverable(message)) break;
+          await options.eachMessage!({
+            topic: message.topic,
+            partition: message.partition,
+            message,
+            heartbeat: async () => this.member?.heartbeatSoon(),
+          });
+          this.positions.advance(message.topic, message.partition, message.offset);
+        }
+      }
+      await this.autoCommitIfDue();
+    }
+  }
+
+  /** Batches from long-polls until disconnect(); each round is bounded by maxWaitMs. */
+  private async *batches(): AsyncGenerator<Batch, void, undefined> {
+    const member = this.member!;
+    for (let failures = 0; !this.stop.signal.aborted; ) {
+      if (member.failure) throw member.failure;
+      await this.reconcile();
+      const wanted = toPartitions(this.owned).filter((p) => !this.isPaused(p.topic, p.partition));
+      if (wanted.length === 0) {
+        await member.changed(member.heartbeatIntervalMs, this.stop.signal);
+        continue;
+      }
+      let answer: FetchAnswer;
+      const changed = member.nextChange();
+      try {
+        answer = await this.fetch(wanted, member.heartbeatIntervalMs, changed);
+      } catch (error) {
+        if (this.stop.signal.aborted) return;
+        // Cut short by a new assignment: reconcile at once (a fetch changes nothing).
+        if (changed.aborted) continue;
+        if (!isRetriableError(error)) throw error;
+        await sleep(backoffMs(this.retry, Math.min(failures++, this.retry.retries)), this.stop.signal);
+        continue;
+      }
+      const batches = this.batchesOf(answer);
+      // A paused partition's records wait for resume(): its position has not moved.
+      for (const batch of batches) if (!this.isPaused(batch.topic, batch.partition)) yield batch;
+      const caughtUp = batches.every((b) => {
+        const next = this.positions.get(b.topic, b.partition)?.next;
+        return typeof next === "number" && next >= b.highWatermark;
+      });
+      const numberOfBatches = batches.filter((b) => b.messages.length).length;
+      const failing = numberOfBatches === 0 && answer.partitions.some((p) => "error" in p);
+      this.events.emit("consumer.fetch", { numberOfBatches, caughtUp });
+      // Partitions that fail at once (leader moving, topic deleted) must not make the
+      // loop spin: back off while answers hold errors and no records.
+      if (failing) await sleep(backoffMs(this.retry, Math.min(failures++, this.retry.retries)), this.stop.signal);
+      else failures = 0;
+    }
+  }
+
+  private async fetch(
+    wanted: TopicPartition[],
+    heartbeatIntervalMs: number,
+    changed: AbortSignal,
+  ): Promise<FetchAnswer> {
+    const maxWaitMs = Math.min(this.options.maxWaitMs ?? 5_000, heartbeatIntervalMs);
+    const body = {
+      partitions: wanted.map(({ topic, partition }) => ({
+        topic,
+        partition,
+        offset: this.positions.get(topic, partition)?.next ?? this.startAt,
+      })),
+      maxWaitMs,
+      maxBytes: this.options.maxBytes ?? 1_048_576,
+      maxRecords: this.options.maxRecords ?? 500,
+    };
+    return await this.transport.request<FetchAnswer>("POST", "/v1/fetch", body, {
+      extraTimeMs: maxWaitMs,
+      signal: AbortSignal.any([this.stop.signal, changed]),
+    });
+  }
+
+  /** The answer's partitions as batches (empty ones too, for their highWatermark). A
+   * partition whose position moved meanwhile (seek, revocation) is left out. */
+  private batchesOf(answer: FetchAnswer): Batch[] {
+    const batches: Batch[] = [];
+    for (const entry of answer.partitions) {
+      const position = this.positions.get(entry.topic, entry.partition);
+      if (!position) continue;
+      if ("error" in entry) {
+        // Out of range (retention passed it): start again where the group would.
+        if (entry.error.code === "OFFSET_OUT_OF_RANGE") position.next = this.startAt;
+        continue;
+      }
+      const first = entry.records[0]?.offset ?? entry.nextOffset;
+      if (typeof position.next !== "number") position.next = first;
+      const messages = entry.records
+        .filter((r) => r.offset >= (position.next as number))
+        .map((r) => fromWire(entry.topic, entry.partition, r));
+      if (messages.length === 0 && entry.nextOffset > position.next) position.next = entry.nextOffset;
+      batches.push({ topic: entry.topic, partition: entry.partition, highWatermark: entry.highWatermark, messages });
+    }
+    return batches;
+  }
+
+  /** Takes over the member's assignment: commits and drops revoked partitions, reads
+   * the committed offsets of new ones, then tells the coordinator at once. */
+  private async reconcile(): Promise<void> {
+    const member = this.member!;
+    const target = member.fenced ? {} : member.assignment;
+    const revoked = minus(this.owned, target);
+    const added = minus(target, this.owned);
+    if (revoked.length === 0 && added.length === 0) return;
+    if (revoked.length > 0 && this.autoCommit && !member.fenced) await this.commitQuietly(revoked);
+    for (const { topic, partition } of revoked) {
+      this.positions.delete(topic, partition);
+      this.paused.delete(`${topic}:${partition}`);
+    }
+    if (added.length > 0) {
+      const committed = await this.committedOffsets();
+      for (const { topic, partition } of added) {
+        const offset = committed.get(`${topic}:${partition}`);
+        this.positions.set(topic, partition, offset ?? this.startAt, offset ?? null);
+      }
+    }
+    const kept = toPartitions(this.owned).filter(
+      (p) => !revoked.some((r) => r.topic === p.topic && r.partition === p.partition),
+    );
+    this.owned = toAssignment([...kept, ...added]);
+    member.owned = this.owned;
+    member.heartbeatSoon();
+    this.events.emit("consumer.group_join", {
+      memberId: member.memberId,
+      memberEpoch: member.memberEpoch,
+      assignment: this.owned,
+    });
+  }
+
+  private async committedOffsets(): Promise<Map<string, number>> {
+    try {
+      const answer = await withRetry(this.retry, () =>
+        this.transport.request<CommittedAnswer>("GET", `/v1/groups/${segment(this.groupId)}/offsets`),
+      );
+      return new Map(answer.offsets.map((o) => [`${o.topic}:${o.partition}`, o.offset]));
+    } catch (error) {
+      // A group with no commits yet may not exist.
+      if (hasCode(error, "GROUP_ID_NOT_FOUND")) return new Map();
+      throw error;
+    }
+  }
+
+  /** Commits on a path that must go on (revocation, disconnect): a commit refused
+   * because the member was fenced meanwhile only means the records come again. */
+  private async commitQuietly(only?: TopicPartition[]): Promise<void> {
+    try {
+      await this.commitOffsets(this.positions.uncommitted(only));
+    } catch (error) {
+      if (!hasCode(error, "UNKNOWN_MEMBER_ID", "FENCED_MEMBER_EPOCH") && !isRetriableError(error)) throw error;
+    }
+  }
+
+  private async autoCommitIfDue(): Promise<void> {
+    if (this.autoCommit && Date.now() - this.lastCommitMs >= this.autoCommitIntervalMs) await this.commitQuietly();
+  }
+
+  /** Whether to hand `message` over: the consumer still holds its partition, is not
+   * stopping, and the partition's position is this message (seek may have moved it). */
+  private deliverable(message: KafkaMessage): boolean {
+    if (this.stop.signal.aborted || this.member?.fenced) return false;
+    return this.positions.get(message.topic, message.partition)?.next === message.offset;
+  }
+
+  private batchPayload(batch: Batch): EachBatchPayload {
+    return {
+      batch,
+      resolveOffset: (offset) => this.positions.resolve(batch.topic, batch.partition, offset),
+      heartbeat: async () => this.member?.heartbeatSoon(),
+      commitOffsetsIfNecessary: () => this.autoCommitIfDue(),
+      isRunning: () => !this.stop.signal.aborted,
+      isStale: () => this.member?.fenced === true || !this.positions.get(batch.topic, batch.partition),
+    };
+  }
+
+  /** A handler or the server failed for good: commit what was processed (the failed
+   * message was not), leave, and report. */
+  private async crash(error: unknown): Promise<void> {
+    this.events.emit("consumer.crash", { error });
+    this.stop.abort();
+    this.closed = true;
+    const member = this.member;
+    if (!member) return;
+    if (this.autoCommit && !member.fenced) await this.commitQuietly().catch(() => {});
+    await member.leave();
+  }
+}
