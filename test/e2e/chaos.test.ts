@@ -5,12 +5,12 @@
 // replicas hold identical logs. CHAOS_SEED replays a run; CHAOS_FAULTS makes it longer
 // (`npm run chaos`).
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import type { Cluster } from "../../scripts/wrangler-dev.mjs";
+import { seededRandom } from "../random.js";
 import { call, createTopic, fetchAll } from "./http.js";
+import { startOwnCluster } from "./own-cluster.js";
 
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const FAULTS = Number(process.env.CHAOS_FAULTS ?? 200);
@@ -36,43 +36,24 @@ interface PartitionView {
   highWatermark: number;
 }
 
-/** mulberry32: small, seedable, good enough to pick faults. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 let cluster: Cluster;
-let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edgelog-chaos-"));
-  cluster = await startWranglerDev({
-    port: await freePort(),
-    persistTo: dir,
-    vars: {
-      EDGELOG_AUTH: "off",
-      EDGELOG_FAULTS: "1",
-      EDGELOG_LIMITS: JSON.stringify({
-        ackTimeoutMs: 2_000,
-        peerTimeoutMs: 600,
-        livenessIntervalMs: 300,
-        catchUpIntervalMs: 100,
-      }),
-    },
+  cluster = await startOwnCluster("chaos", {
+    EDGELOG_AUTH: "off",
+    EDGELOG_FAULTS: "1",
+    EDGELOG_LIMITS: JSON.stringify({
+      ackTimeoutMs: 2_000,
+      peerTimeoutMs: 600,
+      livenessIntervalMs: 300,
+      catchUpIntervalMs: 100,
+    }),
   });
 });
 
 afterAll(async () => {
   if (process.env.CHAOS_LOG) await writeFile(process.env.CHAOS_LOG, cluster?.output() ?? "");
   await cluster?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function describeTopic(): Promise<PartitionView[]> {
@@ -142,7 +123,7 @@ async function replicaLog(partition: number, replica: number) {
 
 it(`loses no acknowledged write under ${FAULTS} random faults (seed ${SEED})`, { timeout: 300_000 }, async () => {
   console.log(`chaos seed ${SEED} (replay with CHAOS_SEED=${SEED}), ${FAULTS} faults`);
-  const next = rng(SEED);
+  const { next } = seededRandom(SEED);
   await createTopic(
     TOPIC,
     PARTITIONS,
@@ -151,7 +132,9 @@ it(`loses no acknowledged write under ${FAULTS} random faults (seed ${SEED})`, {
   );
   const acked: Acked[] = [];
   let done = false;
-  const producers = Array.from({ length: PRODUCERS }, (_, i) => producer(i, rng(SEED + i + 1), () => done, acked));
+  const producers = Array.from({ length: PRODUCERS }, (_, i) =>
+    producer(i, seededRandom(SEED + i + 1).next, () => done, acked),
+  );
 
   const kinds: FaultKind[] = ["crash", "crash", "partition", "partition", "slow", "heal", "heal", "heal"];
   let view = await describeTopic();

@@ -2,32 +2,23 @@
 // injection on: a produce to a crashed leader is retried on the newly elected one, and
 // a followerFetch topic is read from the in-sync replica nearest the caller.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import type { Cluster } from "../../scripts/wrangler-dev.mjs";
 import { call, createTopic, fetchRecords, produce, uniqueTopic } from "./http.js";
+import { startOwnCluster } from "./own-cluster.js";
 
 let cluster: Cluster;
-let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edgelog-failover-"));
-  cluster = await startWranglerDev({
-    port: await freePort(),
-    persistTo: dir,
-    vars: {
-      EDGELOG_AUTH: "off",
-      EDGELOG_FAULTS: "1",
-      EDGELOG_LIMITS: JSON.stringify({ ackTimeoutMs: 2_000, peerTimeoutMs: 600, livenessIntervalMs: 500 }),
-    },
+  cluster = await startOwnCluster("failover", {
+    EDGELOG_AUTH: "off",
+    EDGELOG_FAULTS: "1",
+    EDGELOG_LIMITS: JSON.stringify({ ackTimeoutMs: 2_000, peerTimeoutMs: 600, livenessIntervalMs: 500 }),
   });
 });
 
 afterAll(async () => {
   await cluster?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const fault = (topic: string, replica: number, kind: string) =>

@@ -6,21 +6,12 @@
 import { Agent, request } from "undici";
 import { expect, it } from "vitest";
 import { ERROR_TABLE } from "../../src/protocol/errors.js";
+import { seededRandom } from "../random.js";
 import { baseUrl, call, createTopic, uniqueTopic } from "./http.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const REQUESTS = 1_200;
 const agent = new Agent({ connections: 16 });
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 interface Fuzzed {
   method: "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
@@ -32,7 +23,7 @@ interface Fuzzed {
 it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (seed ${SEED})`, {
   timeout: 120_000,
 }, async () => {
-  const next = rng(SEED);
+  const { next } = seededRandom(SEED);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const topic = uniqueTopic("fuzz");
   await createTopic(topic, 2);

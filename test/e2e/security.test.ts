@@ -1,17 +1,14 @@
 // Scoped tokens, revocation and CORS on a wrangler dev with auth on.
 
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import type { Cluster } from "../../scripts/wrangler-dev.mjs";
 import { call } from "./http.js";
+import { startOwnCluster } from "./own-cluster.js";
 
 const ROOT = "root-secret-for-tests";
 const ORIGIN = "https://app.example";
 let cluster: Cluster;
-let dir: string;
 const root = { authorization: `Bearer ${ROOT}` };
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const api = (
@@ -28,15 +25,10 @@ async function token(scopes: string[]): Promise<{ id: string; token: string }> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "edgelog-security-"));
-  cluster = await startWranglerDev({
-    port: await freePort(),
-    persistTo: dir,
-    vars: {
-      EDGELOG_ADMIN_TOKEN: ROOT,
-      EDGELOG_CORS_ORIGINS: ORIGIN,
-      EDGELOG_LIMITS: JSON.stringify({ quotaRequestsPerSecond: 20 }),
-    },
+  cluster = await startOwnCluster("security", {
+    EDGELOG_ADMIN_TOKEN: ROOT,
+    EDGELOG_CORS_ORIGINS: ORIGIN,
+    EDGELOG_LIMITS: JSON.stringify({ quotaRequestsPerSecond: 20 }),
   });
   await api("POST", "/v1/topics", { name: "orders", partitions: 1 }, root);
   await api("POST", "/v1/topics", { name: "billing", partitions: 1 }, root);
@@ -44,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe("scoped tokens", () => {
