@@ -297,7 +297,8 @@ async function sequentialRead(ctx, total, readFrom) {
   const started = performance.now();
   let offset = 0;
   for (let i = 0; offset < total && i < total; i++) {
-    if (performance.now() - started > READ_DEADLINE_MS) throw new Error(`catch-up read not done in ${READ_DEADLINE_MS} ms`);
+    if (performance.now() - started > READ_DEADLINE_MS)
+      throw new Error(`catch-up read not done in ${READ_DEADLINE_MS} ms`);
     const t = performance.now();
     const next = await readFrom(offset);
     latencies.push(performance.now() - t);
@@ -338,7 +339,11 @@ export async function endToEndGroup(ctx, baseUrl, s) {
   const producer = async () => {
     for (let i = 0; i < ctx.messages && performance.now() < deadline; i++) {
       const value = { t: performance.now(), pad: VALUE.slice(0, RECORD_BYTES - 40) };
-      await send("POST", `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=1`, JSON.stringify({ records: [{ value }] }));
+      await send(
+        "POST",
+        `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=1`,
+        JSON.stringify({ records: [{ value }] }),
+      );
       workerRequests += 1;
       await sleep(10);
     }
@@ -402,7 +407,10 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
     );
     await sleep(30);
     const sent = performance.now();
-    const [fetched, produced] = await Promise.all([parked.then((v) => [v, performance.now()]), send("POST", produceUrl, body)]);
+    const [fetched, produced] = await Promise.all([
+      parked.then((v) => [v, performance.now()]),
+      send("POST", produceUrl, body),
+    ]);
     if (fetched[0].records.length === 0) empty += 1;
     else latencies.push(fetched[1] - sent);
     produceMs.push(produced.ms);

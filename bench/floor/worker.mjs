@@ -9,7 +9,9 @@ export class FloorLog extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec("CREATE TABLE IF NOT EXISTS log (base INTEGER PRIMARY KEY, n INTEGER NOT NULL, payload BLOB NOT NULL)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS log (base INTEGER PRIMARY KEY, n INTEGER NOT NULL, payload BLOB NOT NULL)",
+    );
     this.next = Number(this.sql.exec("SELECT coalesce(max(base + n), 0) AS e FROM log").one().e);
   }
 

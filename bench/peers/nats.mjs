@@ -128,6 +128,8 @@ export async function startNats(dir) {
  * @param {NatsClient} client @param {string} stream @param {string} subject */
 export async function createStream(client, stream, subject) {
   const config = { name: stream, subjects: [subject], storage: "file", retention: "limits", num_replicas: 1 };
-  const reply = JSON.parse((await client.request(`$JS.API.STREAM.CREATE.${stream}`, Buffer.from(JSON.stringify(config)))).toString());
+  const reply = JSON.parse(
+    (await client.request(`$JS.API.STREAM.CREATE.${stream}`, Buffer.from(JSON.stringify(config)))).toString(),
+  );
   if (reply.error) throw new Error(`stream create: ${JSON.stringify(reply.error)}`);
 }

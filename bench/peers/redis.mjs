@@ -110,7 +110,8 @@ export class RedisClient {
    * @param {(string | Buffer)[][]} commands @returns {Promise<RespValue[]>} */
   pipeline(commands) {
     const replies = commands.map(
-      () => /** @type {Promise<RespValue>} */ (new Promise((resolve, reject) => this.pending.push({ resolve, reject }))),
+      () =>
+        /** @type {Promise<RespValue>} */ (new Promise((resolve, reject) => this.pending.push({ resolve, reject }))),
     );
     this.socket.write(Buffer.concat(commands.map(encodeCommand)));
     return Promise.all(replies);
