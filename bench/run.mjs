@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
 import { agent } from "./lib/http.mjs";
 import { Progress } from "./lib/progress.mjs";
@@ -51,6 +52,8 @@ const messages = quick ? 30 : 300;
 /** @typedef {"edgelog" | "floor" | "redis-always" | "redis-everysec" | "nats"} System */
 /** @typedef {{ name: string, system: System, run: (env: Env, ctx: any) => Promise<Record<string, any>>, peers?: { floor?: string, redis?: string, nats?: string }, ratio?: "throughput" | "p50", plannedMs: number }} Scenario */
 /** @typedef {{ edgelog?: string, floor?: string, redisAlways?: number, redisEverysec?: number, nats?: number }} Env */
+/** Process (group) ids of each system, for its CPU time. @type {Partial<Record<System, number | null>>} */
+const pgids = {};
 
 /** @param {string} name @returns {Scenario | null} */
 function produceScenario(name) {
@@ -223,6 +226,7 @@ if (systems.has("edgelog"))
       const persistTo = join(scratch, "edgelog");
       const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
       env.edgelog = cluster.url;
+      pgids.edgelog = findGroup(persistTo);
       stops.push(cluster.stop);
     })(),
   );
@@ -231,6 +235,7 @@ if (systems.has("floor"))
     tryStart("floor", async () => {
       const floor = await startFloor(join(scratch, "floor"));
       env.floor = floor.url;
+      pgids.floor = findGroup(join(scratch, "floor"));
       stops.push(floor.stop);
     }),
   );
@@ -246,6 +251,7 @@ for (const [system, fsync, key] of /** @type {const} */ ([
       const r = await startRedis(dir, fsync);
       if ("error" in r) throw new Error(r.error);
       env[key] = r.port;
+      pgids[system] = r.pid;
       stops.push(r.stop);
     }),
   );
@@ -258,6 +264,7 @@ if (systems.has("nats"))
       const n = await startNats(dir);
       if ("error" in n) throw new Error(n.error);
       env.nats = n.port;
+      pgids.nats = n.pid;
       stops.push(n.stop);
     }),
   );
@@ -282,7 +289,15 @@ try {
               : env.redisEverysec;
     if (ready === undefined) continue;
     progress.start(scenario.name, scenario.plannedMs);
-    const ctx = { durationMs, warmupMs, progress, runId, records: catchUpRecords, messages };
+    const ctx = {
+      durationMs,
+      warmupMs,
+      progress,
+      runId,
+      records: catchUpRecords,
+      messages,
+      pgid: pgids[scenario.system],
+    };
     try {
       results[scenario.name] = { scenario: scenario.name, system: scenario.system, ...(await scenario.run(env, ctx)) };
       const r = results[scenario.name];
@@ -334,6 +349,8 @@ const cols = [
   ["rows w/1k", (r) => r.rowsWrittenPer1k ?? ""],
   ["rows r/1k", (r) => r.rowsReadPer1k ?? ""],
   ["$/M ev", (r) => r.usdPerMillionEvents ?? ""],
+  ["srv CPU%", (r) => r.serverCpuPct ?? ""],
+  ["gen CPU%", (r) => r.clientCpuPct ?? ""],
   ...["floor", "redis", "nats"].map((peer) => [
     `×${peer}`,
     (/** @type {any} */ r) => {

@@ -2,6 +2,7 @@
 // deadline and an iteration cap, so a stuck server ends a scenario, not the bench.
 
 import { request } from "undici";
+import { cpuWindow } from "./lib/cpu.mjs";
 import { agent, getJson, postJson, send } from "./lib/http.mjs";
 import { delta, scrapeTopic } from "./lib/metrics.mjs";
 import { load1, sleep, summarize } from "./lib/stats.mjs";
@@ -17,7 +18,7 @@ const MAX_ITERATIONS = 10_000_000;
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
 
 /** @typedef {import("./lib/progress.mjs").Progress} Progress */
-/** @typedef {{ durationMs: number, warmupMs: number, progress: Progress, runId: string }} Ctx */
+/** @typedef {{ durationMs: number, warmupMs: number, progress: Progress, runId: string, pgid?: number | null }} Ctx */
 
 /**
  * Closed loop: `concurrency` workers call `op` until the deadline; latencies and
@@ -35,6 +36,11 @@ async function closedLoop(ctx, concurrency, op) {
   let totalRecords = 0;
   let firstMeasured = Number.POSITIVE_INFINITY;
   let lastMeasured = 0;
+  /** @type {(() => ReturnType<ReturnType<typeof cpuWindow>>) | undefined} */
+  let cpuEnd;
+  const cpuTimer = setTimeout(() => {
+    cpuEnd = cpuWindow(ctx.pgid);
+  }, ctx.warmupMs);
   const worker = async (/** @type {number} */ w) => {
     for (let i = 0; i < MAX_ITERATIONS && performance.now() < ends; i++) {
       const started = performance.now();
@@ -52,16 +58,25 @@ async function closedLoop(ctx, concurrency, op) {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  clearTimeout(cpuTimer);
+  const cpu = cpuEnd?.() ?? { serverCpuMs: null, serverCpuPct: null, clientCpuPct: null };
   const seconds = Math.max(0.001, (lastMeasured - firstMeasured) / 1000);
-  return { latencies, records, seconds, requests, totalRecords };
+  return { latencies, records, seconds, requests, totalRecords, cpu };
 }
 
 /**
- * @param {{ records: number, seconds: number, latencies: number[] }} run
+ * @param {{ records: number, seconds: number, latencies: number[], cpu?: { serverCpuMs: number | null, serverCpuPct: number | null, clientCpuPct: number | null } }} run
  * @param {Record<string, unknown>} extra
  */
 function row(run, extra) {
+  const cpu = run.cpu ?? { serverCpuMs: null, serverCpuPct: null, clientCpuPct: null };
   return {
+    serverCpuPct: cpu.serverCpuPct,
+    clientCpuPct: cpu.clientCpuPct,
+    serverCpuMsPer1k:
+      cpu.serverCpuMs === null || run.records === 0
+        ? null
+        : Math.round((cpu.serverCpuMs / run.records) * 1000 * 10) / 10,
     recordsPerSecond: Math.round(run.records / run.seconds),
     megabytesPerSecond: Math.round(((run.records * RECORD_BYTES) / run.seconds / 1e6) * 100) / 100,
     ...summarize(run.latencies),
@@ -294,6 +309,7 @@ async function sequentialRead(ctx, total, readFrom) {
   /** @type {number[]} */
   const latencies = [];
   const loadBefore = load1();
+  const cpuEnd = cpuWindow(ctx.pgid);
   const started = performance.now();
   let offset = 0;
   for (let i = 0; offset < total && i < total; i++) {
@@ -307,7 +323,8 @@ async function sequentialRead(ctx, total, readFrom) {
     offset = next;
   }
   const seconds = (performance.now() - started) / 1000;
-  return { latencies, records: offset, seconds, requests: latencies.length, load: [loadBefore, load1()] };
+  const cpu = cpuEnd();
+  return { latencies, records: offset, seconds, requests: latencies.length, load: [loadBefore, load1()], cpu };
 }
 
 /**
@@ -369,15 +386,17 @@ export async function endToEndGroup(ctx, baseUrl, s) {
       if (!producing && reply.records.length === 0) break;
     }
   };
+  const cpuEnd = cpuWindow(ctx.pgid);
   const started = performance.now();
   await Promise.all([producer(), consumer()]);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuEnd();
   const d = delta(before, await scrapeTopic(baseUrl, topic));
   await postJson(`${baseUrl}/v1/groups/${group}/heartbeat`, { memberId: member.memberId, memberEpoch: -1 }).catch(
     () => {},
   );
   return row(
-    { latencies, records: latencies.length, seconds },
+    { latencies, records: latencies.length, seconds, cpu },
     { concurrency: 1, load: [loadBefore, load1()], ...costs(d, latencies.length, workerRequests) },
   );
 }
@@ -400,6 +419,7 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
   /** @type {number[]} */
   const produceMs = [];
   let empty = 0;
+  const cpuEnd = cpuWindow(ctx.pgid);
   const started = performance.now();
   for (let offset = 0; offset < ctx.messages; offset++) {
     const parked = getJson(
@@ -417,10 +437,11 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
     ctx.progress.add(1);
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuEnd();
   const d = delta(before, await scrapeTopic(baseUrl, topic));
   const produceSummary = summarize(produceMs);
   return row(
-    { latencies, records: latencies.length, seconds },
+    { latencies, records: latencies.length, seconds, cpu },
     {
       concurrency: 1,
       load: [loadBefore, load1()],

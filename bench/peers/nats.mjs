@@ -115,7 +115,7 @@ export async function startNats(dir) {
     try {
       const c = await NatsClient.connect(port);
       c.close();
-      return { port, stop };
+      return { port, pid: /** @type {number} */ (child.pid), stop };
     } catch {
       // not up yet
     }

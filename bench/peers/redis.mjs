@@ -130,7 +130,7 @@ export class RedisClient {
 /**
  * Starts redis-server with AOF on and `appendfsync` as given; null when it cannot.
  * @param {string} dir @param {"always" | "everysec"} fsync
- * @returns {Promise<{ port: number, stop: () => Promise<void> } | { error: string }>}
+ * @returns {Promise<{ port: number, pid: number, stop: () => Promise<void> } | { error: string }>}
  */
 export async function startRedis(dir, fsync) {
   const port = await freePort();
@@ -156,7 +156,7 @@ export async function startRedis(dir, fsync) {
       const c = /** @type {RedisClient} */ (await RedisClient.connect(port));
       await c.command("PING");
       c.close();
-      return { port, stop };
+      return { port, pid: /** @type {number} */ (child.pid), stop };
     } catch {
       // not up yet
     }
