@@ -4,6 +4,7 @@
 //
 //   node bench/profile.mjs [--target edgelog|floor] [--batch 100] [--rf 1] [--acks 1]
 //                          [--partitions 1] [--concurrency 8] [--seconds 8] [--out profile.cpuprofile]
+//   node bench/profile.mjs --read 200000      (Edgelog catch-up read; the fill is not profiled)
 //
 // The router and the Durable Objects run in one isolate under wrangler dev, so one
 // profile covers both. Time outside JavaScript (SQLite, RPC plumbing, I/O in workerd)
@@ -20,7 +21,7 @@ import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
 import { agent } from "./lib/http.mjs";
 import { Progress } from "./lib/progress.mjs";
-import { edgelogProduce, floorProduce } from "./scenarios.mjs";
+import { edgelogCatchUp, edgelogProduce, floorCatchUp, floorProduce } from "./scenarios.mjs";
 
 const { values: o } = parseArgs({
   options: {
@@ -33,6 +34,8 @@ const { values: o } = parseArgs({
     seconds: { type: "string", default: "8" },
     out: { type: "string" },
     top: { type: "string", default: "30" },
+    /** Profile a catch-up read of this many records instead of a produce load. */
+    read: { type: "string" },
   },
 });
 
@@ -65,9 +68,17 @@ try {
   };
   await inspector.call("Profiler.enable");
   await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
-  await inspector.call("Profiler.start");
+  const start = () => inspector.call("Profiler.start");
   ctx.progress.start(s.name, ctx.durationMs + ctx.warmupMs);
-  const result = floor ? await floorProduce(ctx, server.url, s) : await edgelogProduce(ctx, server.url, s);
+  /** @type {Record<string, unknown>} */
+  let result;
+  if (o.read) {
+    const readCtx = { ...ctx, records: Number(o.read), beforeMeasure: start };
+    result = floor ? await floorCatchUp(readCtx, server.url, s) : await edgelogCatchUp(readCtx, server.url, s);
+  } else {
+    await start();
+    result = floor ? await floorProduce(ctx, server.url, s) : await edgelogProduce(ctx, server.url, s);
+  }
   ctx.progress.done();
   const { profile } = await inspector.call("Profiler.stop");
   inspector.close();

@@ -18,7 +18,7 @@ const MAX_ITERATIONS = 10_000_000;
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
 
 /** @typedef {import("./lib/progress.mjs").Progress} Progress */
-/** @typedef {{ durationMs: number, warmupMs: number, progress: Progress, runId: string, pgid?: number | null }} Ctx */
+/** @typedef {{ durationMs: number, warmupMs: number, progress: Progress, runId: string, pgid?: number | null, beforeMeasure?: () => Promise<void> }} Ctx */
 
 /**
  * Closed loop: `concurrency` workers call `op` until the deadline; latencies and
@@ -308,6 +308,7 @@ export async function redisCatchUp(ctx, port, s) {
 async function sequentialRead(ctx, total, readFrom) {
   /** @type {number[]} */
   const latencies = [];
+  await ctx.beforeMeasure?.();
   const loadBefore = load1();
   const cpuEnd = cpuWindow(ctx.pgid);
   const started = performance.now();
@@ -418,6 +419,8 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
   const latencies = [];
   /** @type {number[]} */
   const produceMs = [];
+  /** @type {number[]} */
+  const afterAckMs = [];
   let empty = 0;
   const cpuEnd = cpuWindow(ctx.pgid);
   const started = performance.now();
@@ -429,10 +432,13 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
     const sent = performance.now();
     const [fetched, produced] = await Promise.all([
       parked.then((v) => [v, performance.now()]),
-      send("POST", produceUrl, body),
+      send("POST", produceUrl, body).then((v) => ({ ...v, at: performance.now() })),
     ]);
     if (fetched[0].records.length === 0) empty += 1;
-    else latencies.push(fetched[1] - sent);
+    else {
+      latencies.push(fetched[1] - sent);
+      afterAckMs.push(fetched[1] - produced.at);
+    }
     produceMs.push(produced.ms);
     ctx.progress.add(1);
   }
@@ -447,6 +453,8 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
       load: [loadBefore, load1()],
       produceP50Ms: produceSummary.p50Ms,
       produceP99Ms: produceSummary.p99Ms,
+      /** The parked fetch's answer minus the produce's acknowledgement (negative: before it). */
+      afterAck: summarize(afterAckMs),
       emptyAnswers: empty,
       ...costs(d, ctx.messages, ctx.messages * 2),
     },
