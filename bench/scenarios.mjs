@@ -65,13 +65,14 @@ async function closedLoop(ctx, concurrency, op) {
 }
 
 /**
- * @param {{ records: number, seconds: number, latencies: number[], cpu?: { serverCpuMs: number | null, serverCpuPct: number | null, clientCpuPct: number | null } }} run
+ * @param {{ records: number, seconds: number, latencies: number[], cpu?: { serverCpuMs: number | null, serverCpuPct: number | null, workerdCpuPct?: number | null, clientCpuPct: number | null } }} run
  * @param {Record<string, unknown>} extra
  */
 function row(run, extra) {
   const cpu = run.cpu ?? { serverCpuMs: null, serverCpuPct: null, clientCpuPct: null };
   return {
     serverCpuPct: cpu.serverCpuPct,
+    workerdCpuPct: cpu.workerdCpuPct ?? null,
     clientCpuPct: cpu.clientCpuPct,
     serverCpuMsPer1k:
       cpu.serverCpuMs === null || run.records === 0

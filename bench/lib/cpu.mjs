@@ -20,22 +20,28 @@ export function findGroup(needle) {
   return null;
 }
 
-/** User + system CPU ms of every process in group `pgid` (or of pid `pgid` alone).
- * @param {number | null | undefined} pgid @returns {number | null} */
+/** User + system CPU ms of every process in group `pgid` (or of pid `pgid` alone), in
+ * all and of the workerd processes alone (the rest is wrangler's Node side).
+ * @param {number | null | undefined} pgid @returns {{ all: number, workerd: number } | null} */
 export function groupCpuMs(pgid) {
   if (!pgid) return null;
   let ticks = 0;
+  let workerd = 0;
   for (const pid of pids()) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       // f[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-      if (Number(f[2]) === pgid || pid === pgid) ticks += Number(f[11]) + Number(f[12]);
+      if (Number(f[2]) !== pgid && pid !== pgid) continue;
+      const t = Number(f[11]) + Number(f[12]);
+      ticks += t;
+      if (comm.startsWith("workerd")) workerd += t;
     } catch {
       // gone
     }
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return { all: (ticks * 1000) / TICKS_PER_SECOND, workerd: (workerd * 1000) / TICKS_PER_SECOND };
 }
 
 function pids() {
@@ -58,9 +64,11 @@ export function cpuWindow(pgid) {
     const ms = performance.now() - wall;
     const s = groupCpuMs(pgid);
     const c = process.cpuUsage(client);
+    const known = server !== null && s !== null;
     return {
-      serverCpuMs: server === null || s === null ? null : Math.round(s - server),
-      serverCpuPct: server === null || s === null ? null : Math.round(((s - server) / ms) * 100),
+      serverCpuMs: known ? Math.round(s.all - server.all) : null,
+      serverCpuPct: known ? Math.round(((s.all - server.all) / ms) * 100) : null,
+      workerdCpuPct: known ? Math.round(((s.workerd - server.workerd) / ms) * 100) : null,
       clientCpuPct: Math.round(((c.user + c.system) / 1000 / ms) * 100),
     };
   };
