@@ -15,7 +15,9 @@ import { rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { WebSocket } from "undici";
+// wrangler's own WebSocket client (a dependency of wrangler): its inspector proxy
+// refuses undici's handshake.
+import WebSocket from "ws";
 import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
 import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
@@ -95,14 +97,14 @@ try {
 async function connect(url) {
   const ws = new WebSocket(url);
   await new Promise((resolve, reject) => {
-    ws.addEventListener("open", resolve);
-    ws.addEventListener("error", reject);
+    ws.once("open", resolve);
+    ws.once("error", reject);
   });
   let nextId = 1;
   /** @type {Map<number, (v: any) => void>} */
   const pending = new Map();
-  ws.addEventListener("message", (e) => {
-    const msg = JSON.parse(String(e.data));
+  ws.on("message", (data) => {
+    const msg = JSON.parse(String(data));
     if (msg.id && pending.has(msg.id)) {
       pending.get(msg.id)?.(msg.result ?? msg);
       pending.delete(msg.id);
