@@ -19,7 +19,7 @@
 
 import { execSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -205,9 +205,11 @@ const skipped = {};
 const stops = [];
 const uptime = () => {
   try {
-    return execSync("uptime", { encoding: "utf8" }).trim();
+    return execSync("uptime", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
-    return "";
+    return `load average: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")} (os.loadavg; no uptime command)`;
   }
 };
 const uptimeStart = uptime();
