@@ -4,7 +4,7 @@
 // one table with every Edgelog figure also as a ratio of its peers; writes JSON to
 // bench/results/ (or --out FILE).
 //
-//   npm run bench                       the full set (about 10 minutes)
+//   npm run bench                       the full set (about 5 minutes)
 //   npm run bench -- --quick            a small set, under a minute
 //   npm run bench -- --scenario produce-rf1-b100 --duration-ms 500 [--out f.json]
 //   npm run bench -- --list             scenario names
