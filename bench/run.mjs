@@ -1,105 +1,437 @@
-// `npm run bench`: starts its own local cluster (wrangler dev, --log-level warn) and
-// measures produce throughput and latency with 1 KB records into one partition, in
-// batches of 1 and of 100, replicationFactor 1 and 3, with undici's keep-alive pool
-// (global fetch caps near 3,000 requests/s here). Prints a table and writes JSON to
-// bench/results/.
-// `--quick` runs each scenario for 3 s instead of 10 s.
+// `npm run bench`: starts its own local cluster (Edgelog under wrangler dev, --log-level
+// warn), the platform floor (bench/floor, the same way) and, when installed, Redis
+// Streams and NATS JetStream; runs a fixed set of scenarios with 1 KB records; prints
+// one table with every Edgelog figure also as a ratio of its peers; writes JSON to
+// bench/results/ (or --out FILE).
+//
+//   npm run bench                       the full set (about 5 minutes)
+//   npm run bench -- --quick            a small set, under a minute
+//   npm run bench -- --scenario produce-rf1-b100 --duration-ms 500 [--out f.json]
+//   npm run bench -- --list             scenario names
+//   --no-peers                          skip Redis and NATS
+//   --records N                         catch-up size (default 1,000,000; quick 20,000)
+//   --rounds N                          run the selection N times, interleaved, and report
+//                                       each scenario's median round (noise on a shared box)
+//
+// Produce names: produce-rf{1|3}-b{1|100}[-p{4|16}][-acksall][-seq]; the default is
+// one partition, acks=1, 16 producers for batches of 1, 8 for batches of 100 (or one
+// per partition when more), one with -seq.
 
+import { execSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Agent, request } from "undici";
+import { parseArgs } from "node:util";
 import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import { findGroup } from "./lib/cpu.mjs";
+import { startFloor } from "./lib/floor-dev.mjs";
+import { agent } from "./lib/http.mjs";
+import { Progress } from "./lib/progress.mjs";
+import { startNats } from "./peers/nats.mjs";
+import { startRedis } from "./peers/redis.mjs";
+import { PRICES } from "./prices.mjs";
+import * as S from "./scenarios.mjs";
 
-const quick = process.argv.includes("--quick");
-const DURATION_MS = quick ? 3_000 : 10_000;
-const WARMUP_MS = 1_000;
-const RECORD_BYTES = 1024;
-const SCENARIOS = [
-  { name: "produce 1 KB, batch 1, RF 1, acks=all", batch: 1, rf: 1, acks: "all", concurrency: 16 },
-  { name: "produce 1 KB, batch 100, RF 1, acks=all", batch: 100, rf: 1, acks: "all", concurrency: 8 },
-  { name: "produce 1 KB, batch 100, RF 3, acks=all", batch: 100, rf: 3, acks: "all", concurrency: 8 },
-  { name: "produce 1 KB, batch 100, RF 3, acks=1", batch: 100, rf: 3, acks: "1", concurrency: 8 },
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    scenario: { type: "string", multiple: true },
+    "duration-ms": { type: "string" },
+    records: { type: "string" },
+    out: { type: "string" },
+    "no-peers": { type: "boolean", default: false },
+    list: { type: "boolean", default: false },
+    rounds: { type: "string", default: "1" },
+  },
+});
+
+const quick = opts.quick;
+const durationMs = Math.min(120_000, Number(opts["duration-ms"] ?? (quick ? 1_500 : 5_000)));
+const warmupMs = Math.min(1_000, Math.round(durationMs / 5));
+const catchUpRecords = Math.min(2_000_000, Number(opts.records ?? (quick ? 20_000 : 1_000_000)));
+const messages = quick ? 30 : 300;
+const rounds = Math.max(1, Math.min(10, Number(opts.rounds)));
+
+/** @typedef {"edgelog" | "floor" | "redis-always" | "redis-everysec" | "nats"} System */
+/** @typedef {{ name: string, system: System, run: (env: Env, ctx: any) => Promise<Record<string, any>>, peers?: { floor?: string, redis?: string, nats?: string }, ratio?: "throughput" | "p50", plannedMs: number }} Scenario */
+/** @typedef {{ edgelog?: string, floor?: string, redisAlways?: number, redisEverysec?: number, nats?: number }} Env */
+/** Process (group) ids of each system, for its CPU time. @type {Partial<Record<System, number | null>>} */
+const pgids = {};
+
+/** @param {string} name @returns {Scenario | null} */
+function produceScenario(name) {
+  const m = /^produce-rf(\d)-b(\d+)(?:-p(\d+))?(-acksall)?(-seq)?$/.exec(name);
+  if (!m) return null;
+  const rf = Number(m[1]);
+  const batch = Number(m[2]);
+  const partitions = Number(m[3] ?? 1);
+  const seq = Boolean(m[5]);
+  const concurrency = seq ? 1 : Math.max(batch === 1 ? 16 : 8, partitions);
+  const s = { name, batch, partitions, rf, acks: m[4] ? "all" : "1", concurrency };
+  const floor = seq ? "floor-b1-seq" : batch === 1 ? "floor-b1" : "floor-b100";
+  return {
+    name,
+    system: "edgelog",
+    run: (env, ctx) => S.edgelogProduce(ctx, /** @type {string} */ (env.edgelog), s),
+    peers: batch === 1 ? { floor } : { floor, redis: "redis-always-b100", nats: "nats-publish" },
+    ratio: seq ? "p50" : "throughput",
+    plannedMs: durationMs + warmupMs,
+  };
+}
+
+/** @type {Scenario[]} */
+const PEERS = [
+  { name: "floor-b100", system: "floor", batch: 100, concurrency: 8 },
+  { name: "floor-b1", system: "floor", batch: 1, concurrency: 16 },
+  { name: "floor-b1-seq", system: "floor", batch: 1, concurrency: 1 },
+].map((s) => ({
+  name: s.name,
+  system: /** @type {System} */ (s.system),
+  run: (env, ctx) => S.floorProduce(ctx, /** @type {string} */ (env.floor), s),
+  plannedMs: durationMs + warmupMs,
+}));
+PEERS.push(
+  {
+    name: "floor-catchup",
+    system: "floor",
+    run: (env, ctx) => S.floorCatchUp(ctx, /** @type {string} */ (env.floor), { name: "floor-catchup" }),
+    plannedMs: 0,
+  },
+  {
+    name: "redis-always-b100",
+    system: "redis-always",
+    run: (env, ctx) =>
+      S.redisProduce(ctx, /** @type {number} */ (env.redisAlways), {
+        name: "redis-always-b100",
+        batch: 100,
+        concurrency: 8,
+      }),
+    plannedMs: durationMs + warmupMs,
+  },
+  {
+    name: "redis-everysec-b100",
+    system: "redis-everysec",
+    run: (env, ctx) =>
+      S.redisProduce(ctx, /** @type {number} */ (env.redisEverysec), {
+        name: "redis-everysec-b100",
+        batch: 100,
+        concurrency: 8,
+      }),
+    plannedMs: durationMs + warmupMs,
+  },
+  {
+    name: "redis-catchup",
+    system: "redis-everysec",
+    run: (env, ctx) => S.redisCatchUp(ctx, /** @type {number} */ (env.redisEverysec), { name: "redis-catchup" }),
+    plannedMs: 0,
+  },
+  {
+    name: "nats-publish",
+    system: "nats",
+    run: (env, ctx) => S.natsPublish(ctx, /** @type {number} */ (env.nats), { name: "nats-publish", inFlight: 100 }),
+    plannedMs: durationMs + warmupMs,
+  },
+);
+
+/** @type {Scenario[]} */
+const EDGELOG_OTHERS = [
+  {
+    name: "catchup-read",
+    system: "edgelog",
+    run: (env, ctx) => S.edgelogCatchUp(ctx, /** @type {string} */ (env.edgelog), { name: "catchup-read" }),
+    peers: { floor: "floor-catchup", redis: "redis-catchup" },
+    ratio: "throughput",
+    plannedMs: 0,
+  },
+  {
+    name: "e2e-group-longpoll",
+    system: "edgelog",
+    run: (env, ctx) => S.endToEndGroup(ctx, /** @type {string} */ (env.edgelog), { name: "e2e-group" }),
+    plannedMs: messages * 15,
+  },
+  {
+    name: "longpoll-wakeup",
+    system: "edgelog",
+    run: (env, ctx) => S.longPollWakeUp(ctx, /** @type {string} */ (env.edgelog), { name: "wakeup" }),
+    plannedMs: messages * 40,
+  },
 ];
 
-const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+const PRODUCE_FULL = [];
+for (const rf of [1, 3])
+  for (const acks of ["", "-acksall"])
+    for (const batch of [1, 100])
+      for (const p of ["", "-p4", "-p16"]) PRODUCE_FULL.push(`produce-rf${rf}-b${batch}${p}${acks}`);
+PRODUCE_FULL.push("produce-rf1-b1-seq", "produce-rf3-b1-acksall-seq");
+const PRODUCE_QUICK = ["produce-rf1-b100", "produce-rf1-b1-seq", "produce-rf3-b100-acksall"];
 
-async function post(url, body) {
-  const started = performance.now();
-  const response = await request(url, {
-    method: "POST",
-    dispatcher: agent,
-    headers: { "content-type": "application/json" },
-    body,
+/** @param {string} name @returns {Scenario | null} */
+function findScenario(name) {
+  return produceScenario(name) ?? [...PEERS, ...EDGELOG_OTHERS].find((s) => s.name === name) ?? null;
+}
+
+const QUICK_PEERS = ["floor-b100", "floor-b1-seq", "floor-catchup", "redis-always-b100", "redis-everysec-b100"];
+/** @type {Scenario[]} */
+let selected;
+if (opts.scenario) {
+  selected = opts.scenario.map((n) => {
+    const s = findScenario(n);
+    if (!s) throw new Error(`unknown scenario ${n}; --list shows the names`);
+    return s;
   });
-  const text = await response.body.text();
-  if (response.statusCode >= 300) throw new Error(`${response.statusCode} ${text.slice(0, 200)}`);
-  return performance.now() - started;
+} else {
+  const peerNames = quick ? [...QUICK_PEERS, "redis-catchup", "nats-publish"] : PEERS.map((p) => p.name);
+  const produce = (quick ? PRODUCE_QUICK : PRODUCE_FULL).map((n) => /** @type {Scenario} */ (produceScenario(n)));
+  selected = [...PEERS.filter((p) => peerNames.includes(p.name)), ...produce, ...EDGELOG_OTHERS];
+}
+if (opts["no-peers"]) selected = selected.filter((s) => s.system === "edgelog" || s.system === "floor");
+if (opts.list) {
+  const all = [...PEERS, ...PRODUCE_FULL.map((n) => /** @type {Scenario} */ (produceScenario(n))), ...EDGELOG_OTHERS];
+  for (const s of all) console.log(s.name);
+  process.exit(0);
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+// ---- start what the selected scenarios need -----------------------------------------
+
+const systems = new Set(selected.map((s) => s.system));
+const progress = new Progress(selected.length * rounds);
+const scratch = await mkdtemp(join(tmpdir(), "edgelog-bench-"));
+/** @type {Env} */
+const env = {};
+/** @type {Record<string, string>} */
+const skipped = {};
+/** @type {(() => Promise<void>)[]} */
+const stops = [];
+const uptime = () => {
+  try {
+    return execSync("uptime", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return `load average: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")} (os.loadavg; no uptime command)`;
+  }
+};
+const uptimeStart = uptime();
+progress.say(`load: ${uptimeStart}`);
+
+/** @param {string} what @param {() => Promise<void>} start */
+async function tryStart(what, start) {
+  try {
+    await start();
+  } catch (error) {
+    skipped[what] = /** @type {Error} */ (error).message.split("\n")[0] ?? "failed";
+    progress.say(`peer ${what} cannot start: ${skipped[what]}; its scenarios are skipped`);
+  }
 }
 
-async function runScenario(baseUrl, scenario, index) {
-  const topic = `bench-${index}-${Date.now()}`;
-  const replicas = { replicationFactor: scenario.rf, minInsyncReplicas: Math.min(2, scenario.rf) };
-  await post(`${baseUrl}/v1/topics`, JSON.stringify({ name: topic, partitions: 1, ...replicas }));
-  const value = "x".repeat(RECORD_BYTES - 2);
-  const body = JSON.stringify({ records: Array.from({ length: scenario.batch }, (_, i) => ({ key: `k${i}`, value })) });
-  const url = `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=${scenario.acks}`;
-  const latencies = [];
-  let measuring = false;
-  const warmupEnds = Date.now() + WARMUP_MS;
-  const ends = warmupEnds + DURATION_MS;
-  let measuredFrom = 0;
-  const worker = async () => {
-    while (Date.now() < ends) {
-      const ms = await post(url, body);
-      if (Date.now() >= warmupEnds) {
-        if (!measuring) {
-          measuring = true;
-          measuredFrom = performance.now();
-        }
-        latencies.push(ms);
+const starting = [];
+if (systems.has("edgelog"))
+  starting.push(
+    (async () => {
+      const persistTo = join(scratch, "edgelog");
+      const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
+      env.edgelog = cluster.url;
+      clusterOutput = cluster.output;
+      pgids.edgelog = findGroup(persistTo);
+      stops.push(cluster.stop);
+    })(),
+  );
+if (systems.has("floor"))
+  starting.push(
+    tryStart("floor", async () => {
+      const floor = await startFloor(join(scratch, "floor"));
+      env.floor = floor.url;
+      pgids.floor = findGroup(join(scratch, "floor"));
+      stops.push(floor.stop);
+    }),
+  );
+for (const [system, fsync, key] of /** @type {const} */ ([
+  ["redis-always", "always", "redisAlways"],
+  ["redis-everysec", "everysec", "redisEverysec"],
+])) {
+  if (!systems.has(system)) continue;
+  starting.push(
+    tryStart(system, async () => {
+      const dir = join(scratch, system);
+      await mkdir(dir, { recursive: true });
+      const r = await startRedis(dir, fsync);
+      if ("error" in r) throw new Error(r.error);
+      env[key] = r.port;
+      pgids[system] = r.pid;
+      stops.push(r.stop);
+    }),
+  );
+}
+if (systems.has("nats"))
+  starting.push(
+    tryStart("nats", async () => {
+      const dir = join(scratch, "nats");
+      await mkdir(dir, { recursive: true });
+      const n = await startNats(dir);
+      if ("error" in n) throw new Error(n.error);
+      env.nats = n.port;
+      pgids.nats = n.pid;
+      stops.push(n.stop);
+    }),
+  );
+
+/** @type {() => string} */
+let clusterOutput = () => "";
+/** @type {Record<string, Record<string, any>[]>} */
+const runs = {};
+let failed = false;
+try {
+  progress.say("starting the local cluster and peers…");
+  await Promise.all(starting);
+  for (let round = 0; round < rounds; round++)
+    for (const scenario of selected) {
+      const runId = `${Date.now().toString(36)}r${round}`;
+      const ready =
+        scenario.system === "edgelog"
+          ? env.edgelog
+          : scenario.system === "floor"
+            ? env.floor
+            : scenario.system === "nats"
+              ? env.nats
+              : scenario.system === "redis-always"
+                ? env.redisAlways
+                : env.redisEverysec;
+      if (ready === undefined) continue;
+      progress.start(scenario.name, scenario.plannedMs);
+      const ctx = {
+        durationMs,
+        warmupMs,
+        progress,
+        runId,
+        records: catchUpRecords,
+        messages,
+        pgid: pgids[scenario.system],
+      };
+      const list = runs[scenario.name] ?? [];
+      runs[scenario.name] = list;
+      try {
+        const r = { scenario: scenario.name, system: scenario.system, ...(await scenario.run(env, ctx)) };
+        list.push(r);
+        progress.done(
+          `${r.recordsPerSecond.toLocaleString("en-US")} rec/s, p50 ${r.p50Ms} ms, load ${r.load.join("→")}`,
+        );
+      } catch (error) {
+        failed = true;
+        const serverLog = scenario.system === "edgelog" ? clusterOutput().slice(-1500) : undefined;
+        list.push({ scenario: scenario.name, system: scenario.system, error: String(error), serverLog });
+        progress.done(`failed: ${String(error).slice(0, 300)}`);
       }
     }
-  };
-  await Promise.all(Array.from({ length: scenario.concurrency }, worker));
-  const seconds = (performance.now() - measuredFrom) / 1000;
-  latencies.sort((a, b) => a - b);
-  const records = latencies.length * scenario.batch;
-  return {
-    scenario: scenario.name,
-    batch: scenario.batch,
-    concurrency: scenario.concurrency,
-    requests: latencies.length,
-    recordsPerSecond: Math.round(records / seconds),
-    megabytesPerSecond: Number(((records * RECORD_BYTES) / seconds / 1e6).toFixed(2)),
-    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
-    maxMs: Number((latencies.at(-1) ?? 0).toFixed(1)),
-  };
-}
-
-const persistTo = await mkdtemp(join(tmpdir(), "edgelog-bench-"));
-const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
-const results = [];
-try {
-  for (const [i, scenario] of SCENARIOS.entries()) {
-    process.stdout.write(`running: ${scenario.name} (${(WARMUP_MS + DURATION_MS) / 1000} s)\n`);
-    results.push(await runScenario(cluster.url, scenario, i));
-  }
 } finally {
-  await cluster.stop();
-  await rm(persistTo, { recursive: true, force: true });
+  await Promise.all(stops.map((stop) => stop().catch(() => {})));
+  await rm(scratch, { recursive: true, force: true });
   await agent.close();
 }
-console.table(results);
-const dir = fileURLToPath(new URL("./results/", import.meta.url));
-await mkdir(dir, { recursive: true });
-const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2)}\n`);
+const uptimeEnd = uptime();
+
+/** Each scenario's median round (by records/s, or by p50 for latency scenarios), with
+ * every round's figures beside it. @type {Record<string, Record<string, any>>} */
+const results = {};
+for (const scenario of selected) {
+  const list = runs[scenario.name] ?? [];
+  if (list.length === 0) continue;
+  const ok = list.filter((r) => !r.error);
+  if (ok.length === 0) {
+    results[scenario.name] = /** @type {Record<string, any>} */ (list[0]);
+    continue;
+  }
+  const byP50 = scenario.ratio === "p50";
+  ok.sort((a, b) => (byP50 ? a.p50Ms - b.p50Ms : a.recordsPerSecond - b.recordsPerSecond));
+  const median = /** @type {Record<string, any>} */ (ok[Math.floor((ok.length - 1) / 2)]);
+  results[scenario.name] =
+    list.length === 1
+      ? median
+      : {
+          ...median,
+          rounds: list.map((r) => ({
+            recordsPerSecond: r.recordsPerSecond,
+            p50Ms: r.p50Ms,
+            load: r.load,
+            error: r.error,
+          })),
+        };
+}
+
+// ---- ratios and the table -----------------------------------------------------------
+
+for (const scenario of selected) {
+  const r = results[scenario.name];
+  if (!r || r.error || !scenario.peers) continue;
+  r.ratios = {};
+  for (const [peer, peerName] of Object.entries(scenario.peers)) {
+    const p = results[/** @type {string} */ (peerName)];
+    if (!p || p.error) continue;
+    r.ratios[peer] =
+      scenario.ratio === "p50"
+        ? { of: peerName, p50: round2(r.p50Ms / p.p50Ms) }
+        : { of: peerName, throughput: round2(r.recordsPerSecond / p.recordsPerSecond) };
+  }
+}
+
+/** @param {number} n */
+function round2(n) {
+  return Math.round(n * 100) / 100;
+}
+
+const rows = Object.values(results);
+const cols = [
+  ["scenario", (/** @type {any} */ r) => r.scenario],
+  ["load", (r) => (r.load ? r.load.join("→") : "")],
+  ["rec/s", (r) => r.recordsPerSecond?.toLocaleString("en-US") ?? "error"],
+  ["MB/s", (r) => r.megabytesPerSecond ?? ""],
+  ["p50 ms", (r) => r.p50Ms ?? ""],
+  ["p99 ms", (r) => r.p99Ms ?? ""],
+  ["max ms", (r) => r.maxMs ?? ""],
+  ["DO req/1k", (r) => r.doRequestsPer1k ?? ""],
+  ["rows w/1k", (r) => r.rowsWrittenPer1k ?? ""],
+  ["rows r/1k", (r) => r.rowsReadPer1k ?? ""],
+  ["$/M ev", (r) => r.usdPerMillionEvents ?? ""],
+  ["srv CPU%", (r) => r.serverCpuPct ?? ""],
+  ["workerd%", (r) => r.workerdCpuPct ?? ""],
+  ["gen CPU%", (r) => r.clientCpuPct ?? ""],
+  ...["floor", "redis", "nats"].map((peer) => [
+    `×${peer}`,
+    (/** @type {any} */ r) => {
+      const x = r.ratios?.[peer];
+      if (!x) return "";
+      return x.p50 !== undefined ? `${x.p50} p50` : `${x.throughput}`;
+    },
+  ]),
+];
+const cells = rows.map((r) => cols.map(([, f]) => String(/** @type {Function} */ (f)(r))));
+const widths = cols.map(([h], i) => Math.max(String(h).length, ...cells.map((c) => (c[i] ?? "").length)));
+const line = (/** @type {string[]} */ c) => `| ${c.map((v, i) => v.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+console.log(line(cols.map(([h]) => String(h))));
+console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+for (const c of cells) console.log(line(c));
+for (const [what, why] of Object.entries(skipped)) console.log(`skipped ${what}: ${why}`);
+for (const r of rows) if (r.error) console.log(`${r.scenario} failed: ${r.error.slice(0, 500)}`);
+console.log(`load at start: ${uptimeStart}\nload at end:   ${uptimeEnd}`);
+console.log(`prices as of ${PRICES.asOf}; $/M ev = DO requests + rows written + rows read + Worker requests`);
+
+const file =
+  opts.out ??
+  join(
+    fileURLToPath(new URL("./results/", import.meta.url)),
+    `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+  );
+await mkdir(join(file, ".."), { recursive: true });
+const json = {
+  date: new Date().toISOString(),
+  quick,
+  rounds,
+  durationMs,
+  warmupMs,
+  catchUpRecords,
+  uptimeStart,
+  uptimeEnd,
+};
+await writeFile(file, `${JSON.stringify({ ...json, prices: PRICES, skipped, results: rows }, null, 2)}\n`);
 console.log(`results written to ${file}`);
+process.exit(failed ? 1 : 0);

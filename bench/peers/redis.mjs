@@ -1,0 +1,166 @@
+// Redis Streams peer: starts redis-server (Debian's) on 127.0.0.1 with an append-only
+// file and the given fsync policy, and talks RESP to it with a minimal pipelining
+// client (XADD pipelined in batches, XREAD catch-up).
+
+import { spawn } from "node:child_process";
+import { connect } from "node:net";
+import { freePort } from "../../scripts/wrangler-dev.mjs";
+import { sleep } from "../lib/stats.mjs";
+
+/** @typedef {null | number | string | Buffer | Error | RespValue[]} RespValue */
+
+/** An incremental RESP2 reader: linear in the bytes received, whatever the reply size. */
+export class RespReader {
+  constructor() {
+    this.buf = Buffer.alloc(0);
+    /** @type {{ n: number, items: RespValue[] }[]} */
+    this.stack = [];
+    /** @type {(value: RespValue) => void} */
+    this.onValue = () => {};
+  }
+
+  /** @param {Buffer} chunk */
+  push(chunk) {
+    const buf = this.buf.length > 0 ? Buffer.concat([this.buf, chunk]) : chunk;
+    let pos = 0;
+    for (;;) {
+      const nl = buf.indexOf("\r\n", pos);
+      if (nl < 0) break;
+      const type = buf[pos];
+      const line = buf.toString("latin1", pos + 1, nl);
+      /** @type {RespValue} */
+      let value;
+      if (type === 0x24) {
+        const len = Number(line);
+        if (len < 0) {
+          value = null;
+          pos = nl + 2;
+        } else {
+          if (buf.length < nl + 4 + len) break;
+          value = buf.subarray(nl + 2, nl + 2 + len);
+          pos = nl + 4 + len;
+        }
+      } else if (type === 0x2a) {
+        const n = Number(line);
+        pos = nl + 2;
+        if (n > 0) {
+          this.stack.push({ n, items: [] });
+          continue;
+        }
+        value = n < 0 ? null : [];
+      } else {
+        pos = nl + 2;
+        value = type === 0x3a ? Number(line) : type === 0x2d ? new Error(line) : line;
+      }
+      for (;;) {
+        const top = this.stack.at(-1);
+        if (!top) {
+          this.onValue(value);
+          break;
+        }
+        top.items.push(value);
+        if (top.items.length < top.n) break;
+        this.stack.pop();
+        value = top.items;
+      }
+    }
+    this.buf = buf.subarray(pos);
+  }
+}
+
+/** @param {(string | Buffer)[]} args */
+export function encodeCommand(args) {
+  const parts = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = typeof a === "string" ? Buffer.from(a) : a;
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n"));
+  }
+  return Buffer.concat(parts);
+}
+
+export class RedisClient {
+  /** @param {number} port */
+  static connect(port) {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port, noDelay: true });
+      socket.once("error", reject);
+      socket.once("connect", () => resolve(new RedisClient(socket)));
+    });
+  }
+
+  /** @param {import("node:net").Socket} socket */
+  constructor(socket) {
+    this.socket = socket;
+    /** @type {{ resolve: (v: RespValue) => void, reject: (e: Error) => void }[]} */
+    this.pending = [];
+    this.reader = new RespReader();
+    this.reader.onValue = (v) => {
+      const p = this.pending.shift();
+      if (!p) return;
+      if (v instanceof Error) p.reject(v);
+      else p.resolve(v);
+    };
+    socket.on("data", (c) => this.reader.push(c));
+    socket.on("error", (e) => {
+      for (const p of this.pending.splice(0)) p.reject(e);
+    });
+  }
+
+  /** Sends the commands in one write and resolves with their replies in order.
+   * @param {(string | Buffer)[][]} commands @returns {Promise<RespValue[]>} */
+  pipeline(commands) {
+    const replies = commands.map(
+      () =>
+        /** @type {Promise<RespValue>} */ (new Promise((resolve, reject) => this.pending.push({ resolve, reject }))),
+    );
+    this.socket.write(Buffer.concat(commands.map(encodeCommand)));
+    return Promise.all(replies);
+  }
+
+  /** @param {(string | Buffer)[]} args */
+  async command(...args) {
+    return (await this.pipeline([args]))[0];
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Starts redis-server with AOF on and `appendfsync` as given; null when it cannot.
+ * @param {string} dir @param {"always" | "everysec"} fsync
+ * @returns {Promise<{ port: number, pid: number, stop: () => Promise<void> } | { error: string }>}
+ */
+export async function startRedis(dir, fsync) {
+  const port = await freePort();
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
+  args.push("--appendonly", "yes", "--appendfsync", fsync, "--protected-mode", "no", "--daemonize", "no");
+  let child;
+  try {
+    child = spawn("redis-server", args, { stdio: "ignore" });
+  } catch (error) {
+    return { error: `redis-server: ${/** @type {Error} */ (error).message}` };
+  }
+  const spawnError = new Promise((resolve) => child.once("error", (e) => resolve(e.message)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await Promise.race([exited, sleep(5_000)]);
+  };
+  for (let i = 0; i < 50; i++) {
+    const failed = await Promise.race([spawnError, sleep(100).then(() => null)]);
+    if (failed) return { error: `redis-server: ${failed} (run scripts/install-bench-peers.sh)` };
+    try {
+      const c = /** @type {RedisClient} */ (await RedisClient.connect(port));
+      await c.command("PING");
+      c.close();
+      return { port, pid: /** @type {number} */ (child.pid), stop };
+    } catch {
+      // not up yet
+    }
+  }
+  await stop();
+  return { error: "redis-server did not answer PING within 5 s" };
+}
