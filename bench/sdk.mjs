@@ -41,7 +41,13 @@ async function post(url, body) {
 async function loadSdk(dir) {
   const outfile = join(dir, "client.mjs");
   const root = fileURLToPath(new URL("..", import.meta.url));
-  await build({ entryPoints: [`${root}src/client/index.ts`], outfile, bundle: true, format: "esm", platform: "neutral" });
+  await build({
+    entryPoints: [`${root}src/client/index.ts`],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+  });
   return await import(pathToFileURL(outfile).href);
 }
 
@@ -75,10 +81,19 @@ async function main() {
   const results = [];
   try {
     const { Edgelog } = await loadSdk(persistTo);
-    const idempotent = (await request(`${cluster.url}/v1/producers`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })).statusCode === 201;
+    const idempotent =
+      (
+        await request(`${cluster.url}/v1/producers`, {
+          method: "POST",
+          body: "{}",
+          headers: { "content-type": "application/json" },
+        })
+      ).statusCode === 201;
     const raw = async (name, batch, concurrency) => {
       const topic = await createTopic(cluster.url, `bench-raw-${batch}-${Date.now()}`);
-      const body = JSON.stringify({ records: Array.from({ length: batch }, (_, i) => ({ key: `k${i}`, value: VALUE })) });
+      const body = JSON.stringify({
+        records: Array.from({ length: batch }, (_, i) => ({ key: `k${i}`, value: VALUE })),
+      });
       const url = `${cluster.url}/v1/topics/${topic}/partitions/0/records?acks=all`;
       const recordsPerSecond = await measure(concurrency, async () => {
         await post(url, body);

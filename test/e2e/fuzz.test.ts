@@ -106,7 +106,7 @@ it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (s
       method: "POST",
       path: `/v1/topics/${topic}/records`,
       headers: json,
-      body: JSON.stringify({ encoding: "base64", records: [{ value: junk() + "!" }] }),
+      body: JSON.stringify({ encoding: "base64", records: [{ value: `${junk()}!` }] }),
     }),
     () => ({
       method: "GET",
