@@ -381,7 +381,17 @@ export class TopicController extends DurableObject<Env> {
     const targets = metadata.partitions
       .filter((p) => p.partition >= from)
       .flatMap((p) => p.replicas.map((replica) => ({ p, replica })));
-    const results = await mapBounded(targets, this.limits.maxFanOut, async ({ p, replica }) => {
+    // Followers first: a leader starts replicating at once, and a follower that does
+    // not exist yet would look failed and be dropped from the ISR.
+    const followers = targets.filter(({ p, replica }) => replica !== p.leader);
+    const leaders = targets.filter(({ p, replica }) => replica === p.leader);
+    const results = [...(await this.assignEach(metadata, followers)), ...(await this.assignEach(metadata, leaders))];
+    const failed = results.find((r) => !r.ok);
+    return failed && !failed.ok ? failed.error : null;
+  }
+
+  private async assignEach(metadata: TopicMetadata, targets: { p: PartitionState; replica: number }[]) {
+    return await mapBounded(targets, this.limits.maxFanOut, async ({ p, replica }) => {
       const answer = await this.callReplica(
         metadata,
         p,
@@ -390,8 +400,6 @@ export class TopicController extends DurableObject<Env> {
       );
       return answer ?? failure("REQUEST_TIMED_OUT", `replica ${p.partition}/${replica} did not answer`);
     });
-    const failed = results.find((r) => !r.ok);
-    return failed && !failed.ok ? failed.error : null;
   }
 
   private assignmentFor(state: PartitionState, replica: number): ReplicaAssignment {

@@ -189,7 +189,8 @@ export class PartitionReplica extends DurableObject<Env> {
     if (!range.ok) return range;
     if (offset >= this.log.state.highWatermark && request.maxWaitMs > 0) {
       await this.waiters.wait(offset, Math.min(request.maxWaitMs, this.limits.maxWaitMs), request.waitKey);
-      await this.admit("router");
+      // Still one request (already counted); a crash meanwhile refuses it.
+      await this.faults.gate("router");
       if (this.destroyed) return unknownPartition();
     }
     const read = this.log.read(offset, request.maxRecords, request.maxBytes, request.encoding);
