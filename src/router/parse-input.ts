@@ -52,6 +52,27 @@ export async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const body = c.req.raw.body;
   if (!body) throw new EdgelogError("INVALID_REQUEST", "a JSON body is required");
+  // With a declared length (already checked) the body is read in one piece; a chunked
+  // body is read chunk by chunk so that an oversized one is cut off early.
+  const bytes = c.req.header("content-length")
+    ? new Uint8Array(await c.req.raw.arrayBuffer())
+    : await readBounded(body, maxBytes);
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  c.set("bodyBytes", bytes.byteLength);
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new EdgelogError("INVALID_REQUEST", "the body is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+  }
+}
+
+async function readBounded(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
@@ -65,24 +86,13 @@ export async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown
     }
     chunks.push(value);
   }
-  c.set("bodyBytes", size);
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    throw new EdgelogError("INVALID_REQUEST", "the body is not valid UTF-8");
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
-  }
+  return bytes;
 }
 
 function tooLarge(maxBytes: number): EdgelogError {
