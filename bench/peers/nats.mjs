@@ -2,10 +2,8 @@
 // NATS core protocol (CONNECT/PUB/SUB/MSG) to it; JetStream's stream create and
 // publish acknowledgements are request/reply on an inbox subscription.
 
-import { spawn } from "node:child_process";
 import { connect } from "node:net";
-import { freePort } from "../../scripts/wrangler-dev.mjs";
-import { sleep } from "../lib/stats.mjs";
+import { startPeer } from "./peer-process.mjs";
 
 const INBOX = "_INBOX.bench";
 
@@ -100,28 +98,11 @@ const CRLF = Buffer.from("\r\n");
  * @param {string} dir @returns {Promise<{ port: number, stop: () => Promise<void> } | { error: string }>}
  */
 export async function startNats(dir) {
-  const port = await freePort();
-  const child = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir], { stdio: "ignore" });
-  const spawnError = new Promise((resolve) => child.once("error", (e) => resolve(e.message)));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await Promise.race([exited, sleep(5_000)]);
-  };
-  for (let i = 0; i < 50; i++) {
-    const failed = await Promise.race([spawnError, sleep(100).then(() => null)]);
-    if (failed) return { error: `nats-server: ${failed} (run scripts/install-bench-peers.sh)` };
-    try {
-      const c = await NatsClient.connect(port);
-      c.close();
-      return { port, pid: /** @type {number} */ (child.pid), stop };
-    } catch {
-      // not up yet
-    }
-  }
-  await stop();
-  return { error: "nats-server did not answer within 5 s" };
+  return await startPeer(
+    "nats-server",
+    (port) => ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir],
+    async (port) => (await NatsClient.connect(port)).close(),
+  );
 }
 
 /** Creates a file-backed stream on `subject` (JetStream API over request/reply).

@@ -2,10 +2,8 @@
 // file and the given fsync policy, and talks RESP to it with a minimal pipelining
 // client (XADD pipelined in batches, XREAD catch-up).
 
-import { spawn } from "node:child_process";
 import { connect } from "node:net";
-import { freePort } from "../../scripts/wrangler-dev.mjs";
-import { sleep } from "../lib/stats.mjs";
+import { startPeer } from "./peer-process.mjs";
 
 /** @typedef {null | number | string | Buffer | Error | RespValue[]} RespValue */
 
@@ -133,34 +131,13 @@ export class RedisClient {
  * @returns {Promise<{ port: number, pid: number, stop: () => Promise<void> } | { error: string }>}
  */
 export async function startRedis(dir, fsync) {
-  const port = await freePort();
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
-  args.push("--appendonly", "yes", "--appendfsync", fsync, "--protected-mode", "no", "--daemonize", "no");
-  let child;
-  try {
-    child = spawn("redis-server", args, { stdio: "ignore" });
-  } catch (error) {
-    return { error: `redis-server: ${/** @type {Error} */ (error).message}` };
-  }
-  const spawnError = new Promise((resolve) => child.once("error", (e) => resolve(e.message)));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await Promise.race([exited, sleep(5_000)]);
-  };
-  for (let i = 0; i < 50; i++) {
-    const failed = await Promise.race([spawnError, sleep(100).then(() => null)]);
-    if (failed) return { error: `redis-server: ${failed} (run scripts/install-bench-peers.sh)` };
-    try {
-      const c = /** @type {RedisClient} */ (await RedisClient.connect(port));
-      await c.command("PING");
-      c.close();
-      return { port, pid: /** @type {number} */ (child.pid), stop };
-    } catch {
-      // not up yet
-    }
-  }
-  await stop();
-  return { error: "redis-server did not answer PING within 5 s" };
+  const args = (/** @type {number} */ port) => [
+    ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
+    ...["--appendonly", "yes", "--appendfsync", fsync, "--protected-mode", "no", "--daemonize", "no"],
+  ];
+  return await startPeer("redis-server", args, async (port) => {
+    const c = /** @type {RedisClient} */ (await RedisClient.connect(port));
+    await c.command("PING");
+    c.close();
+  });
 }
