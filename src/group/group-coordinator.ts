@@ -150,6 +150,16 @@ export class GroupCoordinator extends DurableObject<Env> {
 
   /** Kafka OffsetCommit, fenced by the member's epoch. */
   async commitOffsets(memberId: string, memberEpoch: number, offsets: OffsetCommit[]): Promise<Result<object>> {
+    const committed = await this.commitFor(memberId, memberEpoch, offsets);
+    return committed.ok ? { ok: true } : committed;
+  }
+
+  /** Commits `offsets` for a member of this epoch, once its partitions are checked. */
+  private async commitFor(
+    memberId: string,
+    memberEpoch: number,
+    offsets: OffsetCommit[],
+  ): Promise<Result<{ member: Member }>> {
     if (!this.members.has(memberId)) return unknownMember(memberId);
     await this.refreshTopics(this.unknownTopics(offsets));
     const found = this.findMember(memberId, memberEpoch, "commit");
@@ -157,22 +167,17 @@ export class GroupCoordinator extends DurableObject<Env> {
     const invalid = this.checkPartitions(offsets);
     if (invalid) return invalid;
     this.store.commit(offsets, Date.now());
-    return { ok: true };
+    return found;
   }
 
   /** The group fetch of a stateless member: commits what it processed, then counts as
    * a heartbeat from a member that holds nothing any more, so revoked partitions are
    * released at once; answers where each assigned partition resumes. */
   async fetchPositions(memberId: string, memberEpoch: number, commit: OffsetCommit[]): Promise<Result<FetchPositions>> {
-    if (!this.members.has(memberId)) return unknownMember(memberId);
-    await this.refreshTopics(this.unknownTopics(commit));
-    const found = this.findMember(memberId, memberEpoch, "commit");
-    if (!found.ok) return found;
-    const invalid = this.checkPartitions(commit);
-    if (invalid) return invalid;
+    const committed = await this.commitFor(memberId, memberEpoch, commit);
+    if (!committed.ok) return committed;
     const now = Date.now();
-    const { member } = found;
-    this.store.commit(commit, now);
+    const { member } = committed;
     this.reconcileMember(member, now, true);
     const answer: FetchPositions = {
       memberEpoch: member.memberEpoch,
