@@ -43,7 +43,6 @@ export interface ReadResult {
   records: string[];
   sizeBytes: number;
   nextOffset: number;
-  rowsRead: number;
 }
 
 type BatchRow = {
@@ -311,7 +310,7 @@ export class PartitionLog {
   /** Committed records from `offset`, at most maxRecords, and at most maxBytes unless
    * the first record alone is larger (Kafka KIP-74). */
   read(offset: number, maxRecords: number, maxBytes: number, encoding: Encoding): ReadResult {
-    const result: ReadResult = { records: [], sizeBytes: 0, nextOffset: offset, rowsRead: 0 };
+    const result: ReadResult = { records: [], sizeBytes: 0, nextOffset: offset };
     const end = this.offsets.highWatermark;
     if (offset >= end) return result;
     const first = this.sql
@@ -347,7 +346,6 @@ export class PartitionLog {
       }
       if (done) break;
     }
-    result.rowsRead = cursor.rowsRead + 1;
     return result;
   }
 
