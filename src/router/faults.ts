@@ -1,7 +1,7 @@
 // Fault injection for tests: exists only when EDGELOG_FAULTS=1 (the test harness sets
 // it; a deploy never does). Without the flag these paths answer as no route does.
 
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { replicaStub } from "../partition/replica-stub.js";
 import { refuse } from "../protocol/errors.js";
 import { faultSchema, replicaLogQuerySchema } from "../protocol/schemas.js";
@@ -10,9 +10,12 @@ import type { AppContext, AppEnv } from "./context.js";
 import { topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith, queryOf } from "./parse-input.js";
 
+const onlyWithFaults: MiddlewareHandler<AppEnv> = async (c, next) =>
+  c.env.EDGELOG_FAULTS === "1" ? next() : c.notFound();
+
 export const faultRoutes = new Hono<AppEnv>()
-  .use("/v1/_faults/*", async (c, next) => (c.env.EDGELOG_FAULTS === "1" ? next() : c.notFound()))
-  .use("/v1/_faults", async (c, next) => (c.env.EDGELOG_FAULTS === "1" ? next() : c.notFound()))
+  .use("/v1/_faults", onlyWithFaults)
+  .use("/v1/_faults/*", onlyWithFaults)
   .post("/v1/_faults", async (c) => {
     const { topic, partition, replica, fault } = parseWith(faultSchema, await jsonBody(c, 4096), "fault");
     await (await replicaOf(c, topic, partition, replica)).injectFault(fault);
