@@ -64,6 +64,17 @@ export class Admin {
     await this.call("DELETE", `/v1/topics/${segment(name)}`);
   }
 
+  /** Kafka ListOffsets for one partition: the earliest offset, the latest (the
+   * highWatermark) or the first offset at or after a timestamp (the highWatermark when
+   * no record is that recent). */
+  async listOffsets(
+    topic: string,
+    partition: number,
+    at: "earliest" | "latest" | number,
+  ): Promise<{ offset: number; timestamp?: number }> {
+    return await this.call("GET", `/v1/topics/${segment(topic)}/partitions/${partition}/offsets?at=${at}`);
+  }
+
   async listGroups(): Promise<string[]> {
     return (await this.call<{ groups: { groupId: string }[] }>("GET", "/v1/groups")).groups.map((g) => g.groupId);
   }

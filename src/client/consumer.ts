@@ -6,10 +6,12 @@
 // its next owner starts where this one stopped.
 
 import type { Assignment } from "../protocol/group.js";
+import { Admin } from "./admin.js";
 import { minus, type TopicPartition, toAssignment, toPartitions } from "./assignment.js";
 import { ConsumerEventEmitter, type ConsumerEventName, type ConsumerEvents } from "./consumer-events.js";
 import { clientError, hasCode, isRetriableError } from "./errors.js";
 import { GroupMember, type MembershipOptions } from "./group-member.js";
+import { liveTail, type StreamOptions } from "./live-tail.js";
 import { type FetchedRecord, fromWire, type KafkaMessage } from "./messages.js";
 import { Positions, type StartAt, type TopicPartitionOffset } from "./positions.js";
 import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
@@ -129,6 +131,19 @@ export class Consumer {
     this.autoCommitIntervalMs = options.autoCommitIntervalMs ?? this.autoCommitIntervalMs;
     await this.join();
     this.running = this.consume(options).catch((error) => this.crash(error));
+  }
+
+  /** The live tail of one partition (Server-Sent Events), outside the group: no
+   * assignment, no commits. Reconnects with Last-Event-ID, so no record is skipped or
+   * repeated; ends when `signal` aborts. `fromTimestamp` starts at the first record at
+   * or after that time (Kafka's offsetsForTimes). */
+  async *stream(options: StreamOptions & { fromTimestamp?: number }): AsyncGenerator<KafkaMessage, void, undefined> {
+    const { fromTimestamp, ...rest } = options;
+    const fromOffset =
+      fromTimestamp === undefined
+        ? rest.fromOffset
+        : (await new Admin(this.transport, this.retry).listOffsets(rest.topic, rest.partition, fromTimestamp)).offset;
+    yield* liveTail(this.transport, this.retry, { ...rest, fromOffset });
   }
 
   /** Messages one by one; a message counts as processed once the loop asks for the next. */

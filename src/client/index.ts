@@ -12,6 +12,7 @@ export type { EdgelogConfig } from "./edgelog.js";
 export { Edgelog } from "./edgelog.js";
 export type { ClientErrorCode } from "./errors.js";
 export { EdgelogClientError, EdgelogProtocolError } from "./errors.js";
+export type { StreamOptions } from "./live-tail.js";
 export type { Headers, KafkaMessage, Message, RecordMetadata } from "./messages.js";
 export type { TopicPartitionOffset } from "./positions.js";
 export type { Acks, ProducerOptions, ProducerRecord } from "./producer.js";

@@ -30,9 +30,8 @@ export class Transport {
     body?: unknown,
     { extraTimeMs = 0, signal }: { extraTimeMs?: number; signal?: AbortSignal | undefined } = {},
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers = this.headers({ accept: "application/json" });
     if (body !== undefined) headers["content-type"] = "application/json";
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const timeoutMs = this.options.requestTimeoutMs + extraTimeMs;
     let response: Response;
     let text: string;
@@ -48,20 +47,50 @@ export class Transport {
       throw networkError(method, path, timeoutMs, error);
     }
     const parsed = parseJson(text);
-    if (response.ok) {
-      if (text.length > 0 && parsed === undefined) {
-        throw clientError(
-          "INVALID_RESPONSE",
-          `${method} ${path}: HTTP ${response.status} with a body that is not JSON`,
-        );
-      }
-      return parsed as T;
+    if (!response.ok) throw errorOf(response, parsed);
+    if (text.length > 0 && parsed === undefined) {
+      throw clientError("INVALID_RESPONSE", `${method} ${path}: HTTP ${response.status} with a body that is not JSON`);
     }
-    const error = protocolError(response.status, parsed ?? null);
-    const retryAfter = Number(response.headers.get("retry-after"));
-    if (Number.isFinite(retryAfter) && retryAfter > 0) error.details.retryAfterSeconds = retryAfter;
-    throw error;
+    return parsed as T;
   }
+
+  /** Opens a GET whose answer streams (the live tail) and hands over its body once the
+   * headers are in; requestTimeoutMs bounds only the wait for those headers. */
+  async openStream(
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const timeoutMs = this.options.requestTimeoutMs;
+    const headersDue = new AbortController();
+    const timer = setTimeout(() => headersDue.abort(new DOMException("no headers in time", "TimeoutError")), timeoutMs);
+    let response: Response;
+    try {
+      response = await this.options.fetch(`${this.base}${path}`, {
+        method: "GET",
+        headers: this.headers(headers),
+        signal: AbortSignal.any([signal, headersDue.signal]),
+      });
+    } catch (error) {
+      throw networkError("GET", path, timeoutMs, headersDue.signal.aborted ? headersDue.signal.reason : error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) throw errorOf(response, parseJson(await response.text().catch(() => "")));
+    if (!response.body) throw clientError("INVALID_RESPONSE", `GET ${path}: HTTP ${response.status} without a body`);
+    return response.body;
+  }
+
+  private headers(extra: Record<string, string>): Record<string, string> {
+    return this.options.token ? { ...extra, authorization: `Bearer ${this.options.token}` } : { ...extra };
+  }
+}
+
+function errorOf(response: Response, parsed: unknown): EdgelogClientError {
+  const error = protocolError(response.status, parsed ?? null);
+  const retryAfter = Number(response.headers.get("retry-after"));
+  if (Number.isFinite(retryAfter) && retryAfter > 0) error.details.retryAfterSeconds = retryAfter;
+  return error;
 }
 
 function parseJson(text: string): unknown {
