@@ -49,6 +49,7 @@ export async function* liveTail(
       for await (const events of chunks(body, idleTimeoutMs)) {
         failures = 0;
         for (const event of events) {
+          if (stop.signal.aborted) return;
           if (event.event === "error") throw streamError(event.data);
           if (event.event !== "record") continue;
           const record = JSON.parse(event.data) as FetchedRecord;

@@ -127,7 +127,7 @@ export class TopicController extends DurableObject<Env> {
       async (p): Promise<PartitionDescription> => {
         const status =
           p.leader < 0 ? null : await this.callReplica(metadata, p, p.leader, async (s) => await s.describe());
-        const offsets = status?.ok ? status : { logStartOffset: -1, highWatermark: -1 };
+        const offsets = status?.ok ? status : { logStartOffset: -1, highWatermark: -1, sizeBytes: -1 };
         return {
           partition: p.partition,
           leader: p.leader,
@@ -136,6 +136,7 @@ export class TopicController extends DurableObject<Env> {
           isr: p.isr,
           logStartOffset: offsets.logStartOffset,
           highWatermark: offsets.highWatermark,
+          sizeBytes: offsets.sizeBytes,
         };
       },
     );

@@ -71,6 +71,9 @@ export interface PartitionDescription {
   isr: number[];
   logStartOffset: number;
   highWatermark: number;
+  /** Bytes the leader's log holds (records' key + value + headers), as Kafka's
+   * DescribeLogDirs reports a partition's size; -1 when the leader could not be asked. */
+  sizeBytes: number;
 }
 
 /** Kafka's controller metrics for one topic. */

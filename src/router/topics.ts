@@ -75,6 +75,7 @@ function freshDescription(metadata: TopicMetadata): TopicDescription {
       isr: p.isr,
       logStartOffset: 0,
       highWatermark: 0,
+      sizeBytes: 0,
     })),
     counters: { isrShrinks: 0, isrExpands: 0, elections: 0 },
   };

@@ -1,0 +1,74 @@
+// Form plumbing shared by the console's forms: labelled fields, reading values, and a
+// submit that disables the form while the call runs and reports its outcome.
+
+import { describeError } from "./api.js";
+import { h, type Props } from "./dom.js";
+
+let nextId = 0;
+
+/** A labelled control; the label is tied to it by id, for screen readers and clicks. */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  const id = control.id || `field-${++nextId}`;
+  control.id = id;
+  const hintId = hint ? `${id}-hint` : null;
+  if (hintId) control.setAttribute("aria-describedby", hintId);
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, label),
+    control,
+    hint ? h("small", { id: hintId }, hint) : null,
+  );
+}
+
+export function input(props: Props): HTMLInputElement {
+  return h("input", props);
+}
+
+export function select(name: string, options: [value: string, label: string][], selected?: string): HTMLSelectElement {
+  return h(
+    "select",
+    { name },
+    options.map(([value, label]) => h("option", { value, selected: value === selected }, label)),
+  );
+}
+
+/** A field's trimmed value, from the form or from a FormData taken of it. */
+export function fieldValue(source: HTMLFormElement | FormData, name: string): string {
+  const value = (source instanceof FormData ? source : new FormData(source)).get(name);
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/** Handles submit: runs `action` on the form's values with the form disabled, and
+ * shows its error or its success message in `status`. The values are taken first: a
+ * disabled control is left out of FormData. */
+export function onSubmit(
+  form: HTMLFormElement,
+  status: HTMLElement,
+  action: (values: FormData) => Promise<string | null>,
+): void {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const values = new FormData(form);
+    const fieldset = form.querySelector("fieldset");
+    if (fieldset) fieldset.disabled = true;
+    status.className = "status";
+    status.textContent = "Working…";
+    try {
+      const done = await action(values);
+      status.className = "status ok";
+      status.textContent = done ?? "";
+    } catch (error) {
+      const { code, message } = describeError(error);
+      status.className = "status error";
+      status.textContent = `${code}: ${message}`;
+    } finally {
+      if (fieldset) fieldset.disabled = false;
+    }
+  });
+}
+
+/** A status line for a form's outcome, announced when it changes. */
+export function statusLine(): HTMLElement {
+  return h("p", { class: "status", role: "status", "aria-live": "polite" });
+}

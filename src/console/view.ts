@@ -1,0 +1,86 @@
+// What every page of the console gets: where to draw, the API, a signal that aborts
+// when the user navigates away, timers that stop with it, and the shared widgets
+// (notices, error boxes, confirmation dialogs).
+
+import { type Api, describeError, needsToken } from "./api.js";
+import { h, mount } from "./dom.js";
+
+export interface ViewContext {
+  main: HTMLElement;
+  api: Api;
+  /** Aborted when the page is left: streams and polls stop. */
+  signal: AbortSignal;
+  /** Runs `task` now and every `intervalMs` while the page is shown and the tab visible. */
+  every(intervalMs: number, task: () => Promise<void>): void;
+  notify(message: string, kind?: "ok" | "error"): void;
+  askForToken(): void;
+}
+
+export type View = (context: ViewContext, ...params: string[]) => Promise<void>;
+
+/** The page's title, focused after navigation so a screen reader announces it. */
+export function heading(text: string, ...extra: (Node | string)[]): HTMLElement {
+  return h("header", { class: "page-head" }, h("h1", { tabindex: -1 }, text), ...extra);
+}
+
+export function errorBox(context: ViewContext, error: unknown): HTMLElement {
+  const { code, message } = describeError(error);
+  const box = h("div", { class: "error", role: "alert" }, h("strong", null, code), " ", message);
+  if (needsToken(error)) {
+    box.append(" ", h("button", { type: "button", on: { click: () => context.askForToken() } }, "Enter a token"));
+  }
+  return box;
+}
+
+/** Draws `render()` into `target`, or the error it threw. */
+export async function load(context: ViewContext, target: Element, render: () => Promise<Node | Node[]>) {
+  try {
+    const content = await render();
+    if (!context.signal.aborted) mount(target, content);
+  } catch (error) {
+    if (!context.signal.aborted) mount(target, errorBox(context, error));
+  }
+}
+
+/** A modal confirmation. With `typeToConfirm`, the button stays disabled until that
+ * text is typed, for what cannot be undone. */
+export function confirmAction(question: string, action: string, typeToConfirm?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const confirmButton = h("button", { type: "submit", class: "danger", disabled: Boolean(typeToConfirm) }, action);
+    const input = typeToConfirm
+      ? h("input", {
+          "aria-label": `Type ${typeToConfirm} to confirm`,
+          autocomplete: "off",
+          on: {
+            input: (event) => {
+              confirmButton.disabled = (event.target as HTMLInputElement).value !== typeToConfirm;
+            },
+          },
+        })
+      : null;
+    const dialog = h(
+      "dialog",
+      { "aria-labelledby": "confirm-title" },
+      h(
+        "form",
+        { method: "dialog" },
+        h("h2", { id: "confirm-title" }, question),
+        typeToConfirm ? h("label", null, "Type ", h("code", null, typeToConfirm), " to confirm", input) : null,
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", on: { click: () => dialog.close("cancel") } }, "Cancel"),
+          confirmButton,
+        ),
+      ),
+    );
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "confirm");
+      dialog.remove();
+    });
+    confirmButton.value = "confirm";
+    document.body.append(dialog);
+    dialog.showModal();
+    (input ?? confirmButton).focus();
+  });
+}
