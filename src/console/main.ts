@@ -3,7 +3,7 @@
 
 import { Api } from "./api.js";
 import { h } from "./dom.js";
-import type { View, ViewContext } from "./view.js";
+import { openDialog, type View, type ViewContext } from "./view.js";
 import { groupView } from "./views/group.js";
 import { groupsView } from "./views/groups.js";
 import { overviewView } from "./views/overview.js";
@@ -81,8 +81,7 @@ function askForToken(): void {
   const dialog = document.getElementById("token-dialog") as HTMLDialogElement;
   const field = dialog.querySelector("input") as HTMLInputElement;
   field.value = api.token ?? "";
-  dialog.showModal();
-  field.focus();
+  openDialog(dialog, field);
 }
 
 function setUpTokenDialog(): void {
@@ -102,7 +101,7 @@ function setUpShortcuts(): void {
     const target = event.target as HTMLElement;
     if (event.ctrlKey || event.metaKey || event.altKey || target.closest("input, textarea, select, dialog")) return;
     if (event.key === "?") {
-      (document.getElementById("help-dialog") as HTMLDialogElement).showModal();
+      openDialog(document.getElementById("help-dialog") as HTMLDialogElement);
     } else if (pending && SHORTCUTS[event.key]) {
       location.hash = SHORTCUTS[event.key]!;
     } else if (event.key === "/") {

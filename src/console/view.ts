@@ -42,6 +42,22 @@ export async function load(context: ViewContext, target: Element, render: () => 
   }
 }
 
+/** Opens a modal dialog; when it closes, focus goes back where it was (or to the
+ * page), never left on a control of the closed dialog. */
+export function openDialog(dialog: HTMLDialogElement, focus?: HTMLElement): void {
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  dialog.addEventListener(
+    "close",
+    () => {
+      const back = opener && opener !== document.body && opener.isConnected ? opener : document.getElementById("main");
+      back?.focus({ preventScroll: true });
+    },
+    { once: true },
+  );
+  dialog.showModal();
+  focus?.focus();
+}
+
 /** A modal confirmation. With `typeToConfirm`, the button stays disabled until that
  * text is typed, for what cannot be undone. */
 export function confirmAction(question: string, action: string, typeToConfirm?: string): Promise<boolean> {
@@ -80,7 +96,6 @@ export function confirmAction(question: string, action: string, typeToConfirm?: 
     });
     confirmButton.value = "confirm";
     document.body.append(dialog);
-    dialog.showModal();
-    (input ?? confirmButton).focus();
+    openDialog(dialog, input ?? confirmButton);
   });
 }

@@ -202,6 +202,9 @@ it("is driven from the keyboard", async () => {
   await page.getByRole("dialog", { name: "Keyboard" }).waitFor();
   await page.keyboard.press("Escape");
   await page.getByRole("dialog", { name: "Keyboard" }).waitFor({ state: "hidden" });
+  // Closing a dialog hands focus back to the page (on its close event, a task later),
+  // not to a control of the hidden dialog.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest("dialog")?.id ?? null)).toBeNull();
   await page.keyboard.press("g");
   await page.keyboard.press("g");
   await page.getByRole("heading", { level: 1, name: "Consumer groups" }).waitFor();
@@ -232,8 +235,8 @@ describe("on a 360 px wide screen", () => {
       await page.waitForTimeout(300);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);
+      if (path.includes(topic)) await screenshot(page, "console-narrow");
     }
-    await screenshot(page, "console-narrow");
     await page.close();
   });
 });

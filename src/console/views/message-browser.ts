@@ -22,7 +22,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription): H
   if (partitions.length > 1 && partitions.length <= MAX_STREAMS) choices.unshift(["all", "All partitions"]);
   const list = h("ol", { class: "messages", reversed: true, "aria-live": "polite", "aria-relevant": "additions" });
   const status = h("p", { class: "status", role: "status" }, "Stopped.");
-  const stopButton = h("button", { type: "button", disabled: true }, "Stop");
+  const stopButton = h("button", { type: "button", class: "quiet", disabled: true }, "Stop");
   let running: AbortController | null = null;
   const stop = (note: string) => {
     running?.abort();
@@ -57,7 +57,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription): H
         { class: "actions" },
         h("button", { type: "submit" }, "Start live view"),
         stopButton,
-        h("button", { type: "button", on: { click: () => list.replaceChildren() } }, "Clear"),
+        h("button", { type: "button", class: "quiet", on: { click: () => list.replaceChildren() } }, "Clear"),
       ),
     ),
     status,

@@ -6,7 +6,12 @@ import { h } from "../dom.js";
 import { field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
 import type { ViewContext } from "../view.js";
 
-export function produceForm(context: ViewContext, topic: TopicDescription): HTMLElement {
+/** `onProduced` runs after each record lands (the page refreshes its offsets). */
+export function produceForm(
+  context: ViewContext,
+  topic: TopicDescription,
+  onProduced: () => Promise<void>,
+): HTMLElement {
   const status = statusLine();
   const partitions: [string, string][] = [
     ["", "By key (Kafka's partitioner)"],
@@ -57,6 +62,7 @@ export function produceForm(context: ViewContext, topic: TopicDescription): HTML
           },
         ],
       });
+      void onProduced();
       return `Produced to partition ${landed?.partition} at offset ${landed?.offset}.`;
     } finally {
       await producer.disconnect();

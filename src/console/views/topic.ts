@@ -26,17 +26,17 @@ export const topicView: View = async (context, name = "") => {
     config,
   );
   let first = true;
-  context.every(REFRESH_MS, () =>
+  const refresh = () =>
     load(context, partitions, async () => {
       const topic = await context.api.admin.describeTopic(name);
       if (first) {
         first = false;
-        mount(tools, produceForm(context, topic), messageBrowser(context, topic));
+        mount(tools, produceForm(context, topic, refresh), messageBrowser(context, topic));
         mount(config, configSection(topic));
       }
       return partitionTable(topic);
-    }),
-  );
+    });
+  context.every(REFRESH_MS, refresh);
 };
 
 function partitionTable(topic: TopicDescription): HTMLElement {
