@@ -16,6 +16,7 @@ const cluster = await startWranglerDev({
 
 console.log(`
 Edgelog is running at ${cluster.url}  (state in ${persistTo})
+Web console: ${cluster.url}/
 Auth is OFF for this local cluster (EDGELOG_AUTH=off) and CORS admits any origin;
 it listens on 127.0.0.1 only.
 
