@@ -46,7 +46,7 @@ export async function* liveTail(
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (resumeAfter !== null) headers["last-event-id"] = String(resumeAfter);
       const body = await transport.openStream(path, headers, stop.signal);
-      for await (const events of chunks(body, idleTimeoutMs)) {
+      for await (const events of chunks(body, idleTimeoutMs, stop.signal)) {
         failures = 0;
         for (const event of events) {
           if (stop.signal.aborted) return;
@@ -73,38 +73,46 @@ export async function* liveTail(
 }
 
 /** The events of each chunk as it arrives (a heartbeat is a chunk with none). Ends
- * when the server closes the stream or sends nothing for idleTimeoutMs. */
+ * when the server closes the stream, nothing comes for idleTimeoutMs, or `signal`
+ * aborts (not every runtime settles a pending read when its fetch is aborted). */
 async function* chunks(
   body: ReadableStream<Uint8Array>,
   idleTimeoutMs: number,
+  signal: AbortSignal,
 ): AsyncGenerator<ServerSentEvent[], void, undefined> {
   const reader = body.getReader();
   const parser = new SseParser();
   try {
-    for (;;) {
-      const chunk = await readWithin(reader, idleTimeoutMs);
-      if (chunk === "idle" || chunk.done) return;
+    while (!signal.aborted) {
+      const chunk = await readWithin(reader, idleTimeoutMs, signal);
+      if (chunk === "stop" || chunk.done) return;
       yield parser.push(chunk.value);
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // Not awaited: a cancel may never settle once the fetch is aborted.
+    reader.cancel().catch(() => undefined);
   }
 }
 
 async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   timeoutMs: number,
-): Promise<ReadableStreamReadResult<Uint8Array> | "idle"> {
+  signal: AbortSignal,
+): Promise<ReadableStreamReadResult<Uint8Array> | "stop"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<"idle">((resolve) => {
-    timer = setTimeout(() => resolve("idle"), timeoutMs);
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<"stop">((resolve) => {
+    timer = setTimeout(() => resolve("stop"), timeoutMs);
+    onAbort = () => resolve("stop");
+    signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    return await Promise.race([reader.read(), idle]);
+    return await Promise.race([reader.read(), stop]);
   } catch (error) {
     throw clientError("NETWORK_EXCEPTION", `live tail: ${error instanceof Error ? error.message : error}`, error);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
   }
 }
 
