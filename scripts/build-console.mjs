@@ -26,6 +26,7 @@ await build({
 });
 await copyFile(`${source}index.html`, `${out}index.html`);
 await copyFile(`${source}console.css`, `${out}console.css`);
+await copyFile(`${source}_headers`, `${out}_headers`);
 
 if (process.argv.includes("--report")) {
   let raw = 0;

@@ -28,6 +28,10 @@ async function openPage(path = "/", viewport?: { width: number; height: number }
   if (viewport) await page.setViewportSize(viewport);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  // A resource or inline style the Content-Security-Policy refuses is a bug.
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) errors.push(message.text());
+  });
   page.on("close", () => expect(errors).toEqual([]));
   await page.goto(`${baseUrl()}${path}`);
   return page;
@@ -39,7 +43,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
 
-it("serves the console at / with the cluster overview", async () => {
+it("serves the console at / with the cluster overview, under a strict CSP", async () => {
+  const headers = (await fetch(`${baseUrl()}/`)).headers;
+  expect(headers.get("content-security-policy")).toContain("default-src 'none'");
+  expect(headers.get("x-content-type-options")).toBe("nosniff");
   const page = await openPage("/");
   await page.getByRole("heading", { level: 1, name: "Cluster" }).waitFor();
   await page.getByText(/ok · v\d/).waitFor({ timeout: WAIT_MS });
