@@ -7,6 +7,7 @@ import { EdgelogError, errorBody } from "../protocol/errors.js";
 import { resolveLimits } from "../protocol/limits.js";
 import { authenticate } from "./auth.js";
 import { authorizationRules } from "./authorization.js";
+import { consoleRoutes } from "./console.js";
 import type { AppEnv } from "./context.js";
 import { corsFor } from "./cors.js";
 import { faultRoutes } from "./faults.js";
@@ -36,6 +37,7 @@ export const app = new Hono<AppEnv>()
   })
   .use(recordRequest)
   .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))
+  .route("/", consoleRoutes)
   .use("/metrics", authenticate)
   .use("/v1/*", corsFor)
   .use("/v1/*", authenticate)

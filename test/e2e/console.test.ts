@@ -47,6 +47,10 @@ it("serves the console at / with the cluster overview, under a strict CSP", asyn
   const headers = (await fetch(`${baseUrl()}/`)).headers;
   expect(headers.get("content-security-policy")).toContain("default-src 'none'");
   expect(headers.get("x-content-type-options")).toBe("nosniff");
+  const script = await fetch(`${baseUrl()}/console.js`);
+  expect(script.headers.get("content-type")).toContain("text/javascript");
+  const etag = script.headers.get("etag")!;
+  expect((await fetch(`${baseUrl()}/console.js`, { headers: { "if-none-match": etag } })).status).toBe(304);
   const page = await openPage("/");
   await page.getByRole("heading", { level: 1, name: "Cluster" }).waitFor();
   await page.getByText(/ok · v\d/).waitFor({ timeout: WAIT_MS });
