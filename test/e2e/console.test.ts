@@ -181,6 +181,31 @@ it("shows a group's lag falling after its consumer commits, and resets offsets o
   await page.close();
 });
 
+it("changes a topic's configuration and adds partitions", async () => {
+  const topic = uniqueTopic("console-settings");
+  await createTopic(topic, 1);
+  const page = await openPage(`/#/topics/${topic}`);
+  const config = page.getByRole("form", { name: "Change configuration" });
+  await config.getByLabel("Retention (hours)").fill("2");
+  await config.getByRole("button", { name: "Save configuration" }).click();
+  await config.getByText("Configuration saved.").waitFor({ timeout: WAIT_MS });
+  expect((await call("GET", `/v1/topics/${topic}`)).body.config.retentionMs).toBe(7_200_000);
+  await page.getByText("2.0 h").waitFor({ timeout: WAIT_MS });
+
+  const grow = page.getByRole("form", { name: "Add partitions" });
+  await grow.getByLabel("Partitions in all").fill("3");
+  await grow.getByRole("button", { name: "Add partitions" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Add partitions" }).click();
+  await grow.getByText(`${topic} has 3 partitions.`).waitFor({ timeout: WAIT_MS });
+  expect((await call("GET", `/v1/topics/${topic}`)).body.partitions).toHaveLength(3);
+  const partitions = page.getByRole("region", { name: `Partitions of ${topic}` });
+  await expect.poll(() => partitions.locator("tbody tr").count(), { timeout: WAIT_MS }).toBe(3);
+  // The produce form and the browser now offer the new partitions.
+  const produceTo = page.getByRole("form", { name: "Produce a record" }).getByLabel("Partition");
+  await expect.poll(() => produceTo.locator("option").count(), { timeout: WAIT_MS }).toBe(4);
+  await page.close();
+});
+
 it("deletes a topic only after its name is typed", async () => {
   const topic = uniqueTopic("console-delete");
   await createTopic(topic, 1);

@@ -16,7 +16,8 @@ const PREVIEW_CHARS = 120;
 /** "Recent" starts this many records before each partition's highWatermark. */
 const RECENT = 50;
 
-export function messageBrowser(context: ViewContext, topic: TopicDescription): HTMLElement {
+/** The browser's streams stop when `signal` aborts (the page is left or redrawn). */
+export function messageBrowser(context: ViewContext, topic: TopicDescription, signal: AbortSignal): HTMLElement {
   const partitions = topic.partitions.map((p) => p.partition);
   const choices: [string, string][] = partitions.map((p) => [String(p), `Partition ${p}`]);
   if (partitions.length > 1 && partitions.length <= MAX_STREAMS) choices.unshift(["all", "All partitions"]);
@@ -31,7 +32,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription): H
     status.textContent = note;
   };
   stopButton.addEventListener("click", () => stop("Stopped."));
-  context.signal.addEventListener("abort", () => running?.abort());
+  signal.addEventListener("abort", () => running?.abort());
   const form = h(
     "form",
     { class: "card", "aria-labelledby": "browser-title" },
@@ -64,6 +65,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription): H
     list,
   );
   const start = async () => {
+    if (signal.aborted) return;
     stop("Starting…");
     list.replaceChildren();
     const chosen = fieldValue(form, "partition");

@@ -6,6 +6,7 @@ import { bytes, count, h, mount, table } from "../dom.js";
 import { heading, load, type View } from "../view.js";
 import { messageBrowser } from "./message-browser.js";
 import { produceForm } from "./produce-form.js";
+import { topicSettings } from "./topic-settings.js";
 
 const REFRESH_MS = 3_000;
 
@@ -25,14 +26,24 @@ export const topicView: View = async (context, name = "") => {
     tools,
     config,
   );
-  let first = true;
+  // The produce form and the browser are redrawn when the partition count changes.
+  let shownPartitions = -1;
+  let replaced: AbortController | null = null;
+  const refreshConfig = async () => {
+    const topic = await context.api.admin.describeTopic(name);
+    config.firstElementChild?.replaceWith(configSection(topic));
+    await refresh();
+  };
   const refresh = () =>
     load(context, partitions, async () => {
       const topic = await context.api.admin.describeTopic(name);
-      if (first) {
-        first = false;
-        mount(tools, produceForm(context, topic, refresh), messageBrowser(context, topic));
-        mount(config, configSection(topic));
+      if (shownPartitions < 0) mount(config, configSection(topic), topicSettings(context, topic, refreshConfig));
+      if (topic.partitions.length !== shownPartitions) {
+        shownPartitions = topic.partitions.length;
+        replaced?.abort();
+        replaced = new AbortController();
+        const signal = AbortSignal.any([context.signal, replaced.signal]);
+        mount(tools, produceForm(context, topic, refresh), messageBrowser(context, topic, signal));
       }
       return partitionTable(topic);
     });
