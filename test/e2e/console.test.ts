@@ -117,6 +117,13 @@ it("browses from an offset and from a time", async () => {
   const offsets = () =>
     form.locator("li.message").evaluateAll((items) => items.map((li) => li.getAttribute("data-offset")));
   await expect.poll(offsets, { timeout: WAIT_MS }).toEqual(["4", "3", "2", "1", "0"]);
+  // The filter hides what does not match, and shows it again when cleared.
+  const visible = () =>
+    form.locator("li.message:visible").evaluateAll((items) => items.map((li) => li.getAttribute("data-offset")));
+  await form.getByLabel("Filter").fill('"i": 3');
+  await expect.poll(visible).toEqual(["3"]);
+  await form.getByLabel("Filter").fill("");
+  await expect.poll(visible).toEqual(["4", "3", "2", "1", "0"]);
 
   await form.getByLabel("From").selectOption("offset");
   await form.getByLabel("Offset").fill("3");

@@ -32,6 +32,20 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
     status.textContent = note;
   };
   stopButton.addEventListener("click", () => stop("Stopped."));
+  const filter = input({ type: "search", name: "filter", autocomplete: "off", spellcheck: false });
+  const shown = (item: Element) => {
+    const wanted = filter.value.trim().toLowerCase();
+    (item as HTMLElement).hidden = wanted !== "" && !(item.textContent ?? "").toLowerCase().includes(wanted);
+  };
+  filter.addEventListener("input", () => {
+    for (const item of list.children) shown(item);
+  });
+  const add = (message: KafkaMessage) => {
+    const item = messageItem(message);
+    shown(item);
+    list.prepend(item);
+    while (list.childElementCount > MAX_SHOWN) list.lastElementChild?.remove();
+  };
   signal.addEventListener("abort", () => running?.abort());
   const form = h(
     "form",
@@ -62,6 +76,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
       ),
     ),
     status,
+    field("Filter", filter, "Shows only messages whose key, value or headers contain this"),
     list,
   );
   const start = async () => {
@@ -83,7 +98,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
       if (controller.signal.aborted) return;
       status.textContent = `Live: ${streamed.length === 1 ? `partition ${streamed[0]}` : "all partitions"}.`;
       streamed.forEach((partition, i) => {
-        void follow(context, topic.name, partition, starts[i]!, controller.signal, list).catch(fail);
+        void follow(context, topic.name, partition, starts[i]!, controller.signal, add).catch(fail);
       });
     } catch (error) {
       fail(error);
@@ -135,13 +150,10 @@ async function follow(
   partition: number,
   start: Start,
   signal: AbortSignal,
-  list: HTMLElement,
+  add: (message: KafkaMessage) => void,
 ): Promise<void> {
   const consumer = context.api.client.consumer({ groupId: "edgelog-console" });
-  for await (const message of consumer.stream({ topic, partition, signal, ...start })) {
-    list.prepend(messageItem(message));
-    while (list.childElementCount > MAX_SHOWN) list.lastElementChild?.remove();
-  }
+  for await (const message of consumer.stream({ topic, partition, signal, ...start })) add(message);
 }
 
 function messageItem(message: KafkaMessage): HTMLElement {
