@@ -99,3 +99,20 @@ export function confirmAction(question: string, action: string, typeToConfirm?: 
     openDialog(dialog, input ?? confirmButton);
   });
 }
+
+/** "Open by name": how a scoped token, which may not list topics or groups, still
+ * reaches the ones it may see. */
+export function jumpForm(label: string, hashPrefix: string): HTMLElement {
+  const name = h("input", { name: "name", required: true, autocomplete: "off", "aria-label": label });
+  const form = h(
+    "form",
+    { class: "jump", role: "search", "aria-label": label },
+    name,
+    h("button", { type: "submit", class: "quiet" }, "Open"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.hash = `${hashPrefix}${encodeURIComponent(name.value.trim())}`;
+  });
+  return form;
+}

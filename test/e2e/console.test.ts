@@ -301,6 +301,28 @@ describe("with auth on", () => {
       await create.getByLabel("Name").fill("secured");
       await create.getByRole("button", { name: "Create topic" }).click();
       await create.getByText("Topic secured created.").waitFor({ timeout: WAIT_MS });
+
+      // A token that may only read "secured" cannot list topics, but opens it by name
+      // and tails it.
+      const root = { authorization: "Bearer console-root-token" };
+      await call("POST", "/v1/topics/secured/records", { records: [{ key: "s", value: "hidden" }] }, root, cluster.url);
+      const minted = await call(
+        "POST",
+        "/v1/tokens",
+        { name: "reader", scopes: ["consume:secured"] },
+        root,
+        cluster.url,
+      );
+      expect(minted.status).toBe(201);
+      await page.getByRole("button", { name: "Token" }).click();
+      await dialog.getByLabel("Token").fill(minted.body.token);
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await alert.getByText("CLUSTER_AUTHORIZATION_FAILED").waitFor({ timeout: WAIT_MS });
+      await page.getByRole("search", { name: "Open a topic by name" }).getByRole("textbox").fill("secured");
+      await page.getByRole("search", { name: "Open a topic by name" }).getByRole("button", { name: "Open" }).click();
+      const message = page.getByRole("form", { name: "Messages" }).locator('li.message[data-offset="0"]');
+      await message.waitFor({ timeout: WAIT_MS });
+      await expect(message.locator(".preview").textContent()).resolves.toBe("hidden");
       await page.close();
     } finally {
       await cluster.stop();

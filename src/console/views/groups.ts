@@ -2,7 +2,7 @@
 
 import { mapBounded } from "../../common/bounded-map.js";
 import { count, h, link, mount, table } from "../dom.js";
-import { heading, load, type View } from "../view.js";
+import { heading, jumpForm, load, type View } from "../view.js";
 
 const REFRESH_MS = 5_000;
 const PARALLEL_DESCRIBES = 6;
@@ -10,7 +10,7 @@ const MAX_DESCRIBED_GROUPS = 200;
 
 export const groupsView: View = async (context) => {
   const list = h("div", null, h("p", { class: "loading" }, "Loading…"));
-  mount(context.main, heading("Consumer groups"), list);
+  mount(context.main, heading("Consumer groups", jumpForm("Open a group by name", "#/groups/")), list);
   context.every(REFRESH_MS, () =>
     load(context, list, async () => {
       const ids = (await context.api.admin.listGroups()).sort();

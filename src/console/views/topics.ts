@@ -4,7 +4,7 @@
 import { bytes, count, h, link, mount, table } from "../dom.js";
 import { field, fieldValue, input, onSubmit, statusLine } from "../form.js";
 import { MAX_SUMMARIZED_TOPICS, type TopicSummary, topicSummaries } from "../topic-summary.js";
-import { confirmAction, heading, load, type View, type ViewContext } from "../view.js";
+import { confirmAction, heading, jumpForm, load, type View, type ViewContext } from "../view.js";
 
 const REFRESH_MS = 5_000;
 const HOUR_MS = 3_600_000;
@@ -12,7 +12,13 @@ const HOUR_MS = 3_600_000;
 export const topicsView: View = async (context) => {
   const list = h("div", null, h("p", { class: "loading" }, "Loading…"));
   const refresh = () => load(context, list, () => topicList(context, refresh));
-  mount(context.main, heading("Topics"), createForm(context, refresh), h("h2", null, "All topics"), list);
+  mount(
+    context.main,
+    heading("Topics", jumpForm("Open a topic by name", "#/topics/")),
+    createForm(context, refresh),
+    h("h2", null, "All topics"),
+    list,
+  );
   context.every(REFRESH_MS, refresh);
 };
 
