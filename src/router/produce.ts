@@ -7,7 +7,7 @@ import type { ProducerBatch } from "../partition/producer-state.js";
 import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
 import type { RecordFormat } from "../protocol/record-codec.js";
-import { acksSchema, partitionProduceBodySchema, produceBodySchema } from "../protocol/schemas.js";
+import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
@@ -36,11 +36,9 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
       `${count.length} records, over the limit of ${limits.maxRecordsPerRequest} per request`,
     );
   }
-  const body = parseWith(
-    pathPartition === null ? produceBodySchema : partitionProduceBodySchema,
-    raw,
-    "produce request",
-  );
+  const body =
+    plainProduceBody(raw, pathPartition !== null) ??
+    parseWith(pathPartition === null ? produceBodySchema : partitionProduceBodySchema, raw, "produce request");
   const producer = producerOf(body);
   const prepared = prepareRecords(body.records, body.encoding, limits);
   const format: RecordFormat = body.encoding === "base64" ? "binary" : "json";
