@@ -6,12 +6,10 @@ import {
   BATCH_FIXED_BYTES,
   decodeBatch,
   type Encoding,
-  encodeBatch,
-  encodedRecordBytes,
-  type RecordFormat,
   recordSizeBytes,
   renderRecord,
-  type StoredRecord,
+  type StampedBatch,
+  sliceBatch,
 } from "../protocol/record-codec.js";
 import { type ProducerBatch, ProducerStates } from "./producer-state.js";
 
@@ -101,36 +99,27 @@ export class PartitionLog {
     return this.storedBytes;
   }
 
-  /** Appends records as one or more rows in a single transaction. */
-  append(
-    records: readonly StoredRecord[],
-    format: RecordFormat,
-    leaderEpoch: number,
-    maxRowBytes: number,
-    producer: ProducerBatch | null,
-  ): AppendResult {
-    invariant(records.length > 0, "append of an empty batch");
+  /** Appends a stamped batch as one or more rows (split at maxRowBytes), in the
+   * caller's transaction. */
+  append(batch: StampedBatch, leaderEpoch: number, maxRowBytes: number, producer: ProducerBatch | null): AppendResult {
+    const count = batch.timestamps.length;
+    invariant(count > 0, "append of an empty batch");
     const baseOffset = this.offsets.logEndOffset;
     let rowsWritten = 0;
-    let next = baseOffset;
-    for (const rowRecords of splitRows(records, maxRowBytes)) {
-      const payload = encodeBatch(rowRecords, format);
-      const maxTimestamp = rowRecords.reduce((m, r) => Math.max(m, r.timestamp), Number.NEGATIVE_INFINITY);
-      const last = next + rowRecords.length - 1;
+    for (const [from, to] of rowRanges(batch.recordStarts, maxRowBytes)) {
       // A row carries its producer's sequence, so followers rebuild producer state.
-      const rowProducer = producer && { ...producer, baseSequence: producer.baseSequence + (next - baseOffset) };
+      const rowProducer = producer && { ...producer, baseSequence: producer.baseSequence + from };
       rowsWritten += this.insertBatch({
-        baseOffset: next,
-        lastOffset: last,
+        baseOffset: baseOffset + from,
+        lastOffset: baseOffset + to - 1,
         leaderEpoch,
-        maxTimestamp,
-        payload,
+        maxTimestamp: maxOf(batch.timestamps, from, to),
+        payload: sliceBatch(batch, from, to),
         producer: rowProducer,
       });
-      next = last + 1;
     }
-    invariant(next === baseOffset + records.length, "appended offsets are dense");
-    return { baseOffset, lastOffset: next - 1, rowsWritten };
+    invariant(this.offsets.logEndOffset === baseOffset + count, "appended offsets are dense");
+    return { baseOffset, lastOffset: baseOffset + count - 1, rowsWritten };
   }
 
   /** A follower's append: the leader's batches, byte for byte, at the leader's offsets. */
@@ -437,24 +426,29 @@ export class PartitionLog {
   }
 }
 
-/** Groups records into rows of at most maxRowBytes of payload; a larger record gets a
- * row of its own. */
-function splitRows(records: readonly StoredRecord[], maxRowBytes: number): StoredRecord[][] {
-  const rows: StoredRecord[][] = [];
-  let current: StoredRecord[] = [];
-  let currentBytes = BATCH_FIXED_BYTES;
-  for (const record of records) {
-    const bytes = encodedRecordBytes(record);
-    if (current.length > 0 && currentBytes + bytes > maxRowBytes) {
-      rows.push(current);
-      current = [];
-      currentBytes = BATCH_FIXED_BYTES;
+/** Splits records (by where each starts) into ranges [from, to) of at most maxRowBytes
+ * of payload each; a larger record gets a row of its own. */
+function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  let from = 0;
+  let rowBytes = BATCH_FIXED_BYTES;
+  for (let i = 0; i + 1 < recordStarts.length; i++) {
+    const bytes = recordStarts[i + 1]! - recordStarts[i]!;
+    if (i > from && rowBytes + bytes > maxRowBytes) {
+      ranges.push([from, i]);
+      from = i;
+      rowBytes = BATCH_FIXED_BYTES;
     }
-    current.push(record);
-    currentBytes += bytes;
+    rowBytes += bytes;
   }
-  if (current.length > 0) rows.push(current);
-  return rows;
+  ranges.push([from, recordStarts.length - 1]);
+  return ranges;
+}
+
+function maxOf(values: readonly number[], from: number, to: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = from; i < to; i++) max = Math.max(max, values[i]!);
+  return max;
 }
 
 /** Logs stored before idempotent producers existed lack the producer columns. */

@@ -11,7 +11,7 @@ import { withTimeout } from "../common/timeout.js";
 import { controllerStub } from "../controller/controller-stub.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
-import { decodeBatch, recordSizeBytes, renderRecord, type StoredRecord } from "../protocol/record-codec.js";
+import { decodeBatch, renderRecord, stampBatch } from "../protocol/record-codec.js";
 import type { PartitionState } from "../protocol/topic.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
@@ -151,12 +151,13 @@ export class PartitionReplica extends DurableObject<Env> {
         `the ISR has ${state.isr.length} replicas, below minInsyncReplicas ${config.minInsyncReplicas}`,
       );
     }
+    const batch = stampBatch(request.batch, Date.now());
     if (request.producer) {
       const verdict = this.log.producers.check(request.producer);
       if (verdict.kind === "refuse") return { ok: false, error: verdict.error };
       if (verdict.kind === "duplicate") {
         // A retry of a batch already in the log: its original offsets, once committed.
-        const lastOffset = verdict.baseOffset + request.records.length - 1;
+        const lastOffset = verdict.baseOffset + batch.timestamps.length - 1;
         if (request.acks === "all") {
           const committed = await leading.leadership.awaitCommit(lastOffset);
           if (!committed.ok) return committed;
@@ -164,13 +165,11 @@ export class PartitionReplica extends DurableObject<Env> {
         return { ok: true, baseOffset: verdict.baseOffset, lastOffset, rowsWritten: 0 };
       }
     }
-    const now = Date.now();
-    const records: StoredRecord[] = request.records.map((r) => ({ ...r, timestamp: r.timestamp ?? now }));
     const appended = this.ctx.storage.transactionSync(() =>
-      this.log.append(records, request.format, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
+      this.log.append(batch, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
     );
-    this.counters.recordsIn += records.length;
-    this.counters.bytesIn += records.reduce((n, r) => n + recordSizeBytes(r), 0);
+    this.counters.recordsIn += batch.timestamps.length;
+    this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
     if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();
     if (request.acks === "all") {

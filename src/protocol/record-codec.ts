@@ -3,7 +3,10 @@
 // f64 timestamp, i32 keyLength (-1 = null), key, i32 valueLength (-1 = null), value,
 // u16 headerCount, then per header i32 nameLength, name, i32 valueLength, value.
 // Offsets are not stored per record: record i of a row has offset baseOffset + i.
+// The router encodes a produce batch in this layout, so it crosses RPC as one buffer;
+// a record without a timestamp carries LEADER_TIMESTAMP until the leader stamps it.
 
+import { invariant } from "../common/invariant.js";
 import { encodeBase64 } from "./base64.js";
 
 /** `json`: key is UTF-8 text and value is JSON text. `binary`: both are raw bytes
@@ -18,6 +21,15 @@ export interface StoredRecord {
   /** UTF-8 name and value of each header. */
   headers: [Uint8Array, Uint8Array][];
 }
+
+/** A produced record on its way to the leader. */
+export type ProduceRecord = Omit<StoredRecord, "timestamp"> & {
+  /** Null: the leader's clock at append. */
+  timestamp: number | null;
+};
+
+/** Where the leader's clock goes: timestamps are otherwise never negative. */
+const LEADER_TIMESTAMP = -1;
 
 const VERSION = 1;
 const FORMAT_CODE: Record<RecordFormat, number> = { json: 0, binary: 1 };
@@ -36,7 +48,7 @@ export function recordSizeBytes(record: Omit<StoredRecord, "timestamp">): number
   return size;
 }
 
-export function encodedRecordBytes(record: StoredRecord): number {
+export function encodedRecordBytes(record: ProduceRecord): number {
   return RECORD_FIXED_BYTES + recordSizeBytes(record) + record.headers.length * HEADER_FIXED_BYTES;
 }
 
@@ -45,7 +57,7 @@ export function headerEntries(headers: Record<string, string> | undefined): [Uin
   return Object.entries(headers).map(([name, value]) => [utf8.encode(name), utf8.encode(value)]);
 }
 
-export function encodeBatch(records: readonly StoredRecord[], format: RecordFormat): Uint8Array {
+export function encodeBatch(records: readonly ProduceRecord[], format: RecordFormat): Uint8Array {
   let size = BATCH_FIXED_BYTES;
   for (const r of records) size += encodedRecordBytes(r);
   const out = new Uint8Array(size);
@@ -63,7 +75,7 @@ export function encodeBatch(records: readonly StoredRecord[], format: RecordForm
   view.setUint32(at, records.length, true);
   at += 4;
   for (const r of records) {
-    view.setFloat64(at, r.timestamp, true);
+    view.setFloat64(at, r.timestamp ?? LEADER_TIMESTAMP, true);
     at += 8;
     bytes(r.key);
     bytes(r.value);
@@ -75,6 +87,68 @@ export function encodeBatch(records: readonly StoredRecord[], format: RecordForm
     }
   }
   if (at !== size) throw new Error(`encodeBatch wrote ${at} bytes, expected ${size}`);
+  return out;
+}
+
+/** An encoded produce batch after the leader stamped it. */
+export interface StampedBatch {
+  payload: Uint8Array;
+  format: RecordFormat;
+  /** Where each record starts in the payload, then the payload's length. */
+  recordStarts: number[];
+  timestamps: number[];
+  /** The records' sizes as DESIGN.md counts them, summed. */
+  sizeBytes: number;
+}
+
+/** Walks a batch the router encoded, checking its layout, and gives records without a
+ * timestamp the leader's clock `nowMs` (in place). */
+export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  invariant(payload.length >= BATCH_FIXED_BYTES && view.getUint8(0) === VERSION, "a produce batch of version 1");
+  const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+  const count = view.getUint32(2, true);
+  const recordStarts: number[] = [];
+  const timestamps: number[] = [];
+  let sizeBytes = 0;
+  let at = BATCH_FIXED_BYTES;
+  const skip = (nullable: boolean) => {
+    const length = view.getInt32(at, true);
+    invariant(length >= (nullable ? -1 : 0), `a field length of ${length}`);
+    at += 4 + Math.max(length, 0);
+    sizeBytes += Math.max(length, 0);
+  };
+  for (let i = 0; i < count; i++) {
+    recordStarts.push(at);
+    let timestamp = view.getFloat64(at, true);
+    if (timestamp === LEADER_TIMESTAMP) {
+      timestamp = nowMs;
+      view.setFloat64(at, timestamp, true);
+    }
+    invariant(timestamp >= 0, `a record timestamp of ${timestamp}`);
+    timestamps.push(timestamp);
+    at += 8;
+    skip(true);
+    skip(true);
+    const headerCount = view.getUint16(at, true);
+    at += 2;
+    for (let j = 0; j < headerCount * 2; j++) skip(false);
+  }
+  invariant(at === payload.length, `a batch of ${count} records ends at ${at}, not ${payload.length}`);
+  recordStarts.push(at);
+  return { payload, format, recordStarts, timestamps, sizeBytes };
+}
+
+/** Records [from, to) of a stamped batch as a batch of their own. */
+export function sliceBatch(batch: StampedBatch, from: number, to: number): Uint8Array {
+  const { payload, recordStarts } = batch;
+  if (from === 0 && to === recordStarts.length - 1) return payload;
+  const start = recordStarts[from]!;
+  const end = recordStarts[to]!;
+  const out = new Uint8Array(BATCH_FIXED_BYTES + end - start);
+  out.set(payload.subarray(0, BATCH_FIXED_BYTES));
+  new DataView(out.buffer).setUint32(2, to - from, true);
+  out.set(payload.subarray(start, end), BATCH_FIXED_BYTES);
   return out;
 }
 

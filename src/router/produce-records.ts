@@ -1,11 +1,10 @@
 // Turns validated produce records into what replicas store, enforcing the record
 // limits: MESSAGE_TOO_LARGE, INVALID_RECORD (bad base64, bad headers).
 
-import type { ProduceRecord } from "../partition/replica-types.js";
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
-import { type Encoding, headerEntries, recordSizeBytes } from "../protocol/record-codec.js";
+import { type Encoding, headerEntries, type ProduceRecord, recordSizeBytes } from "../protocol/record-codec.js";
 
 export interface IncomingRecord {
   key?: string | null | undefined;

@@ -6,7 +6,7 @@ import { mapBounded } from "../common/bounded-map.js";
 import type { ProducerBatch } from "../partition/producer-state.js";
 import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
-import type { RecordFormat } from "../protocol/record-codec.js";
+import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
 import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
@@ -45,12 +45,15 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
   const partitions = await choosePartitions(c.env, topic, prepared, pathPartition);
   const byPartition = groupByPartition(partitions);
   const appendAll = mapBounded([...byPartition], limits.maxFanOut, async ([partition, indexes]) => {
-    const records = indexes.map((i) => prepared[i]!.record);
+    const batch = encodeBatch(
+      indexes.map((i) => prepared[i]!.record),
+      format,
+    );
     const result = await callLeader(
       c.env,
       topic,
       partition,
-      async (leader) => await leader.produce({ format, records, acks: acks === "-1" ? "all" : acks, producer }),
+      async (leader) => await leader.produce({ batch, acks: acks === "-1" ? "all" : acks, producer }),
     );
     return { partition, indexes, result };
   });

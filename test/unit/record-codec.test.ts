@@ -7,6 +7,8 @@ import {
   recordSizeBytes,
   renderRecord,
   type StoredRecord,
+  sliceBatch,
+  stampBatch,
 } from "../../src/protocol/record-codec.js";
 
 const utf8 = new TextEncoder();
@@ -47,6 +49,17 @@ describe("batch codec", () => {
       expect(decoded.format).toBe(format);
       expect(decoded.records).toEqual(records);
     }
+  });
+
+  it("stamps records without a timestamp with the leader's clock, and slices rows", () => {
+    const pending = [{ ...records[0]!, timestamp: null }, records[1]!, records[2]!];
+    const stamped = stampBatch(encodeBatch(pending, "json"), 99);
+    expect(stamped.timestamps).toEqual([99, 0, 42]);
+    expect(stamped.sizeBytes).toBe(records.reduce((n, r) => n + recordSizeBytes(r), 0));
+    expect(decodeBatch(stamped.payload).records).toEqual([{ ...records[0]!, timestamp: 99 }, records[1], records[2]]);
+    const tail = decodeBatch(sliceBatch(stamped, 1, 3));
+    expect(tail).toEqual({ format: "json", records: [records[1], records[2]] });
+    expect(() => stampBatch(encodeBatch(pending, "json").subarray(0, 20), 99)).toThrow();
   });
 
   it("counts a record's size as key + value + header UTF-8 bytes", () => {
