@@ -52,9 +52,12 @@ export function encodedRecordBytes(record: ProduceRecord): number {
   return RECORD_FIXED_BYTES + recordSizeBytes(record) + record.headers.length * HEADER_FIXED_BYTES;
 }
 
-export function headerEntries(headers: Record<string, string> | undefined): [Uint8Array, Uint8Array][] {
+export function headerEntries(
+  headers: Record<string, string> | undefined,
+  encode: (text: string) => Uint8Array = (text) => utf8.encode(text),
+): [Uint8Array, Uint8Array][] {
   if (!headers) return [];
-  return Object.entries(headers).map(([name, value]) => [utf8.encode(name), utf8.encode(value)]);
+  return Object.entries(headers).map(([name, value]) => [encode(name), encode(value)]);
 }
 
 export function encodeBatch(records: readonly ProduceRecord[], format: RecordFormat): Uint8Array {

@@ -5,6 +5,7 @@ import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
 import { type Encoding, headerEntries, type ProduceRecord, recordSizeBytes } from "../protocol/record-codec.js";
+import { Utf8Arena } from "../protocol/utf8-arena.js";
 
 export interface IncomingRecord {
   key?: string | null | undefined;
@@ -19,21 +20,21 @@ export interface PreparedRecord {
   partition: number | undefined;
 }
 
-const utf8 = new TextEncoder();
-
 export function prepareRecords(
   records: readonly IncomingRecord[],
   encoding: Encoding,
   limits: Limits,
 ): PreparedRecord[] {
+  const utf8 = new Utf8Arena();
+  const encode = (text: string) => utf8.encode(text);
   return records.map((incoming, index) => {
     const where = `records[${index}]`;
     if (!("value" in incoming))
       throw new EdgelogError("INVALID_REQUEST", `${where}: value is required (null for a tombstone)`);
     const record: ProduceRecord = {
-      key: bytesOf(incoming.key ?? null, encoding, `${where}.key`, false),
-      value: bytesOf(incoming.value, encoding, `${where}.value`, true),
-      headers: headerEntries(checkHeaders(incoming.headers, where, limits)),
+      key: bytesOf(utf8, incoming.key ?? null, encoding, `${where}.key`, false),
+      value: bytesOf(utf8, incoming.value, encoding, `${where}.value`, true),
+      headers: headerEntries(checkHeaders(incoming.headers, where, limits), encode),
       timestamp: incoming.timestamp ?? null,
     };
     const size = recordSizeBytes(record);
@@ -47,7 +48,13 @@ export function prepareRecords(
   });
 }
 
-function bytesOf(value: unknown, encoding: Encoding, where: string, isValue: boolean): Uint8Array | null {
+function bytesOf(
+  utf8: Utf8Arena,
+  value: unknown,
+  encoding: Encoding,
+  where: string,
+  isValue: boolean,
+): Uint8Array | null {
   if (value === null) return null;
   if (encoding === "json") {
     if (isValue) return utf8.encode(JSON.stringify(value));

@@ -10,6 +10,7 @@ import {
   sliceBatch,
   stampBatch,
 } from "../../src/protocol/record-codec.js";
+import { Utf8Arena } from "../../src/protocol/utf8-arena.js";
 
 const utf8 = new TextEncoder();
 
@@ -94,5 +95,14 @@ describe("batch codec", () => {
       key: "azE=",
       value: btoa('{"a":1}'),
     });
+  });
+});
+
+describe("Utf8Arena", () => {
+  it("encodes as TextEncoder does, across chunk boundaries", () => {
+    const arena = new Utf8Arena();
+    const texts = ["", "k", "ü€😀", "\ud800", "x".repeat(200_000), "é".repeat(100_000), "tail"];
+    const views = texts.map((t) => arena.encode(t));
+    expect(views).toEqual(texts.map((t) => utf8.encode(t)));
   });
 });
