@@ -20,20 +20,22 @@ export interface PreparedRecord {
   partition: number | undefined;
 }
 
+/** Shared by all requests of this isolate (see Utf8Arena). */
+const utf8 = new Utf8Arena();
+const encode = (text: string) => utf8.encode(text);
+
 export function prepareRecords(
   records: readonly IncomingRecord[],
   encoding: Encoding,
   limits: Limits,
 ): PreparedRecord[] {
-  const utf8 = new Utf8Arena();
-  const encode = (text: string) => utf8.encode(text);
   return records.map((incoming, index) => {
     const where = `records[${index}]`;
     if (!("value" in incoming))
       throw new EdgelogError("INVALID_REQUEST", `${where}: value is required (null for a tombstone)`);
     const record: ProduceRecord = {
-      key: bytesOf(utf8, incoming.key ?? null, encoding, `${where}.key`, false),
-      value: bytesOf(utf8, incoming.value, encoding, `${where}.value`, true),
+      key: bytesOf(incoming.key ?? null, encoding, `${where}.key`, false),
+      value: bytesOf(incoming.value, encoding, `${where}.value`, true),
       headers: headerEntries(checkHeaders(incoming.headers, where, limits), encode),
       timestamp: incoming.timestamp ?? null,
     };
@@ -48,13 +50,7 @@ export function prepareRecords(
   });
 }
 
-function bytesOf(
-  utf8: Utf8Arena,
-  value: unknown,
-  encoding: Encoding,
-  where: string,
-  isValue: boolean,
-): Uint8Array | null {
+function bytesOf(value: unknown, encoding: Encoding, where: string, isValue: boolean): Uint8Array | null {
   if (value === null) return null;
   if (encoding === "json") {
     if (isValue) return utf8.encode(JSON.stringify(value));
