@@ -12,6 +12,7 @@ import {
   sliceBatch,
 } from "../protocol/record-codec.js";
 import { type ProducerBatch, ProducerStates } from "./producer-state.js";
+import { RecentBatches } from "./recent-batches.js";
 
 export interface LogOffsets {
   logStartOffset: number;
@@ -52,6 +53,9 @@ export class PartitionLog {
   readonly producers: ProducerStates;
   private offsets: LogOffsets;
   private storedBytes: number;
+  private readonly recent = new RecentBatches();
+  /** The newest leader epoch in leader_epochs, or null until read. */
+  private latest: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS batches (
@@ -144,6 +148,8 @@ export class PartitionLog {
    * logStartOffset, from the leader-epoch cache; -1 before offset 0. */
   epochAt(offset: number): number {
     if (offset < 0) return -1;
+    const recent = this.recent.epochAt(offset);
+    if (recent !== null) return recent;
     const row = this.sql
       .exec<{ e: number }>(
         "SELECT leader_epoch AS e FROM batches WHERE base_offset <= ? AND last_offset >= ? ORDER BY base_offset DESC LIMIT 1",
@@ -162,14 +168,16 @@ export class PartitionLog {
   }
 
   latestEpoch(): number {
-    return this.sql.exec<{ e: number | null }>("SELECT MAX(leader_epoch) AS e FROM leader_epochs").one().e ?? -1;
+    this.latest ??=
+      this.sql.exec<{ e: number | null }>("SELECT MAX(leader_epoch) AS e FROM leader_epochs").one().e ?? -1;
+    return this.latest;
   }
 
   /** Records that `leaderEpoch` starts at `startOffset` (Kafka's leader-epoch cache). */
   recordEpoch(leaderEpoch: number, startOffset: number): void {
-    const latest = this.latestEpoch();
-    if (leaderEpoch <= latest) return;
+    if (leaderEpoch <= this.latestEpoch()) return;
     this.sql.exec("INSERT INTO leader_epochs (leader_epoch, start_offset) VALUES (?, ?)", leaderEpoch, startOffset);
+    this.latest = leaderEpoch;
   }
 
   /** KIP-101/279 OffsetsForLeaderEpoch: the largest epoch ≤ `leaderEpoch` this log
@@ -207,6 +215,8 @@ export class PartitionLog {
       .one().bytes;
     this.sql.exec("DELETE FROM batches WHERE base_offset >= ?", end);
     this.sql.exec("DELETE FROM leader_epochs WHERE start_offset >= ?", end);
+    this.recent.clear();
+    this.latest = null;
     this.storedBytes -= removed ?? 0;
     this.producers.rebuild();
     const highWatermark = Math.min(this.offsets.highWatermark, end);
@@ -217,8 +227,13 @@ export class PartitionLog {
   }
 
   /** Stored batches from `fromOffset` (a batch boundary) up to about maxBytes, at least
-   * one: what a leader sends a follower. */
+   * one: what a leader sends a follower. The newest come from memory. */
   batchesFrom(fromOffset: number, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
+    const recent = this.recent.from(fromOffset, this.offsets.logEndOffset);
+    return takeBatches(recent ?? this.storedBatchesFrom(fromOffset, maxBatches), maxBytes, maxBatches);
+  }
+
+  private *storedBatchesFrom(fromOffset: number, maxBatches: number): Generator<ReplicatedBatch> {
     const cursor = this.sql.exec<{
       base_offset: number;
       last_offset: number;
@@ -234,12 +249,8 @@ export class PartitionLog {
       fromOffset,
       maxBatches,
     );
-    const batches: ReplicatedBatch[] = [];
-    let bytes = 0;
     for (const row of cursor) {
-      if (batches.length > 0 && bytes + row.payload.byteLength > maxBytes) break;
-      bytes += row.payload.byteLength;
-      batches.push({
+      yield {
         baseOffset: row.base_offset,
         lastOffset: row.last_offset,
         leaderEpoch: row.leader_epoch,
@@ -249,9 +260,8 @@ export class PartitionLog {
           row.producer_id === null
             ? null
             : { producerId: row.producer_id, producerEpoch: row.producer_epoch!, baseSequence: row.base_sequence! },
-      });
+      };
     }
-    return batches;
   }
 
   /** Whether this log holds exactly the records before `offset`, the last of them of
@@ -293,6 +303,7 @@ export class PartitionLog {
     this.storedBytes += batch.payload.length;
     this.offsets = { ...this.offsets, logEndOffset: batch.lastOffset + 1 };
     this.checkOffsets();
+    this.recent.add(batch);
     return cursor.rowsWritten;
   }
 
@@ -396,6 +407,7 @@ export class PartitionLog {
     }
     if (deleted === 0) return 0;
     this.sql.exec("DELETE FROM batches WHERE base_offset < ?", newStart);
+    this.recent.clear();
     this.setLogStartOffset(newStart);
     this.storedBytes = size;
     return deleted;
@@ -443,6 +455,18 @@ function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [numbe
   }
   ranges.push([from, recordStarts.length - 1]);
   return ranges;
+}
+
+/** Batches in order up to about maxBytes (at least one) and maxBatches. */
+function takeBatches(batches: Iterable<ReplicatedBatch>, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
+  const taken: ReplicatedBatch[] = [];
+  let bytes = 0;
+  for (const batch of batches) {
+    if (taken.length >= maxBatches || (taken.length > 0 && bytes + batch.payload.length > maxBytes)) break;
+    bytes += batch.payload.length;
+    taken.push(batch);
+  }
+  return taken;
 }
 
 function maxOf(values: readonly number[], from: number, to: number): number {

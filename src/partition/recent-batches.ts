@@ -1,0 +1,52 @@
+// The newest stored batches of a replica, in memory: a leader pushes what it has just
+// appended, and without this it read every batch back from SQLite right after writing
+// it (a third of the leader's SQLite time at RF 3 in the CPU profile).
+
+import { invariant } from "../common/invariant.js";
+import type { ReplicatedBatch } from "./partition-log.js";
+
+const MAX_BATCHES = 1_024;
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/** A run of stored batches, dense in offsets, always ending at the logEndOffset. */
+export class RecentBatches {
+  private batches: ReplicatedBatch[] = [];
+  private bytes = 0;
+
+  /** A batch just stored at the logEndOffset; the oldest are dropped past the bounds. */
+  add(batch: ReplicatedBatch): void {
+    const last = this.batches.at(-1);
+    if (last && last.lastOffset + 1 !== batch.baseOffset) this.clear();
+    this.batches.push(batch);
+    this.bytes += batch.payload.length;
+    while (this.batches.length > 1 && (this.batches.length > MAX_BATCHES || this.bytes > MAX_BYTES)) {
+      this.bytes -= this.batches.shift()!.payload.length;
+    }
+  }
+
+  /** The log lost batches (truncation, retention): nothing cached is trusted. */
+  clear(): void {
+    this.batches = [];
+    this.bytes = 0;
+  }
+
+  /** Every stored batch with baseOffset ≥ `fromOffset` (what `WHERE base_offset >= ?`
+   * gives), or null when some of them may be older than this run. */
+  from(fromOffset: number, logEndOffset: number): ReplicatedBatch[] | null {
+    const first = this.batches[0];
+    if (!first || first.baseOffset > fromOffset) return null;
+    invariant(this.batches.at(-1)!.lastOffset + 1 === logEndOffset, "recent batches end at the logEndOffset");
+    const start = this.batches.findIndex((b) => b.baseOffset >= fromOffset);
+    return start < 0 ? [] : this.batches.slice(start);
+  }
+
+  /** The leaderEpoch of the batch holding `offset`, or null when it is not cached. */
+  epochAt(offset: number): number | null {
+    for (let i = this.batches.length - 1; i >= 0; i--) {
+      const batch = this.batches[i]!;
+      if (batch.lastOffset < offset) return null;
+      if (batch.baseOffset <= offset) return batch.leaderEpoch;
+    }
+    return null;
+  }
+}
