@@ -6,8 +6,8 @@ import {
   BATCH_FIXED_BYTES,
   decodeBatch,
   type Encoding,
+  RecordsJson,
   recordSizeBytes,
-  renderRecord,
   type StampedBatch,
   sliceBatch,
 } from "../protocol/record-codec.js";
@@ -38,8 +38,9 @@ export interface AppendResult {
 }
 
 export interface ReadResult {
-  /** Rendered records, each a JSON object text. */
-  records: string[];
+  /** The records as a JSON array text in UTF-8. */
+  records: Uint8Array;
+  recordCount: number;
   sizeBytes: number;
   nextOffset: number;
 }
@@ -310,9 +311,32 @@ export class PartitionLog {
   /** Committed records from `offset`, at most maxRecords, and at most maxBytes unless
    * the first record alone is larger (Kafka KIP-74). */
   read(offset: number, maxRecords: number, maxBytes: number, encoding: Encoding): ReadResult {
-    const result: ReadResult = { records: [], sizeBytes: 0, nextOffset: offset };
+    const rendered = new RecordsJson();
+    let sizeBytes = 0;
+    let nextOffset = offset;
     const end = this.offsets.highWatermark;
-    if (offset >= end) return result;
+    for (const batch of offset < end ? this.batchesHolding(offset, end) : []) {
+      const { format, records } = decodeBatch(batch.payload);
+      const first = Math.max(0, offset - batch.baseOffset);
+      for (let i = first; i < records.length; i++) {
+        const at = batch.baseOffset + i;
+        const size = recordSizeBytes(records[i]!);
+        const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
+        if (at >= end || full)
+          return { records: rendered.finish(), recordCount: rendered.count, sizeBytes, nextOffset };
+        rendered.add(records[i]!, at, format, encoding);
+        sizeBytes += size;
+        nextOffset = at + 1;
+      }
+    }
+    return { records: rendered.finish(), recordCount: rendered.count, sizeBytes, nextOffset };
+  }
+
+  /** Stored batches from the one holding `offset` up to `end` (exclusive, by base
+   * offset): the newest from memory, the rest from SQLite. */
+  private batchesHolding(offset: number, end: number): Iterable<{ baseOffset: number; payload: Uint8Array }> {
+    const recent = this.recent.holding(offset, this.offsets.logEndOffset);
+    if (recent) return recent;
     const first = this.sql
       .exec<{ base: number }>(
         "SELECT base_offset AS base FROM batches WHERE base_offset <= ? ORDER BY base_offset DESC LIMIT 1",
@@ -324,29 +348,7 @@ export class PartitionLog {
       first?.base ?? offset,
       end,
     );
-    let done = false;
-    for (const row of cursor) {
-      const batch = decodeBatch(new Uint8Array(row.payload));
-      for (let i = 0; i < batch.records.length && !done; i++) {
-        const at = row.base_offset + i;
-        if (at < offset) continue;
-        if (at >= end || result.records.length >= maxRecords) {
-          done = true;
-          break;
-        }
-        const record = batch.records[i]!;
-        const size = recordSizeBytes(record);
-        if (result.records.length > 0 && result.sizeBytes + size > maxBytes) {
-          done = true;
-          break;
-        }
-        result.records.push(renderRecord(record, at, batch.format, encoding));
-        result.sizeBytes += size;
-        result.nextOffset = at + 1;
-      }
-      if (done) break;
-    }
-    return result;
+    return mapIterable(cursor, (row) => ({ baseOffset: row.base_offset, payload: new Uint8Array(row.payload) }));
   }
 
   /** Kafka ListOffsets by time: the first committed offset whose timestamp is at or
@@ -455,6 +457,10 @@ function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [numbe
   }
   ranges.push([from, recordStarts.length - 1]);
   return ranges;
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }
 
 /** Batches in order up to about maxBytes (at least one) and maxBatches. */

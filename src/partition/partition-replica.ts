@@ -11,7 +11,7 @@ import { withTimeout } from "../common/timeout.js";
 import { controllerStub } from "../controller/controller-stub.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
-import { decodeBatch, renderRecord, stampBatch } from "../protocol/record-codec.js";
+import { decodeBatch, RecordsJson, stampBatch } from "../protocol/record-codec.js";
 import type { PartitionState } from "../protocol/topic.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
@@ -193,14 +193,14 @@ export class PartitionReplica extends DurableObject<Env> {
       if (this.destroyed) return unknownPartition();
     }
     const read = this.log.read(offset, request.maxRecords, request.maxBytes, request.encoding);
-    this.counters.recordsOut += read.records.length;
+    this.counters.recordsOut += read.recordCount;
     this.counters.bytesOut += read.sizeBytes;
     const { highWatermark, logStartOffset } = this.log.state;
     return {
       ok: true,
       fetchOffset: offset,
-      records: `[${read.records.join(",")}]`,
-      recordCount: read.records.length,
+      records: read.records,
+      recordCount: read.recordCount,
       sizeBytes: read.sizeBytes,
       nextOffset: read.nextOffset,
       highWatermark,
@@ -320,12 +320,11 @@ export class PartitionReplica extends DurableObject<Env> {
 
   /** Every stored record from `fromOffset` up to the logEndOffset, whatever the role. */
   async dumpLog(fromOffset: number): Promise<ReplicaLogDump> {
-    const records: string[] = [];
+    const records = new RecordsJson();
     for (const batch of this.log.batchesFrom(fromOffset, Number.MAX_SAFE_INTEGER, MAX_DUMP_RECORDS)) {
       const { format, records: decoded } = decodeBatch(batch.payload);
       decoded.forEach((record, i) => {
-        if (batch.baseOffset + i >= fromOffset)
-          records.push(renderRecord(record, batch.baseOffset + i, format, "json"));
+        if (batch.baseOffset + i >= fromOffset) records.add(record, batch.baseOffset + i, format, "json");
       });
     }
     return {
@@ -335,7 +334,7 @@ export class PartitionReplica extends DurableObject<Env> {
       alarmAtMs: await this.ctx.storage.getAlarm(),
       fault: this.faults.current,
       leadership: this.leadership?.debugState() ?? null,
-      records: `[${records.join(",")}]`,
+      records: new TextDecoder().decode(records.finish()),
     };
   }
 

@@ -33,10 +33,24 @@ export class RecentBatches {
   /** Every stored batch with baseOffset ≥ `fromOffset` (what `WHERE base_offset >= ?`
    * gives), or null when some of them may be older than this run. */
   from(fromOffset: number, logEndOffset: number): ReplicatedBatch[] | null {
+    return this.slice(fromOffset, logEndOffset, (b) => b.baseOffset >= fromOffset);
+  }
+
+  /** Every stored batch from the one holding `offset` on, or null when that one may be
+   * older than this run. */
+  holding(offset: number, logEndOffset: number): ReplicatedBatch[] | null {
+    return this.slice(offset, logEndOffset, (b) => b.lastOffset >= offset);
+  }
+
+  private slice(
+    offset: number,
+    logEndOffset: number,
+    keep: (batch: ReplicatedBatch) => boolean,
+  ): ReplicatedBatch[] | null {
     const first = this.batches[0];
-    if (!first || first.baseOffset > fromOffset) return null;
+    if (!first || first.baseOffset > offset) return null;
     invariant(this.batches.at(-1)!.lastOffset + 1 === logEndOffset, "recent batches end at the logEndOffset");
-    const start = this.batches.findIndex((b) => b.baseOffset >= fromOffset);
+    const start = this.batches.findIndex(keep);
     return start < 0 ? [] : this.batches.slice(start);
   }
 

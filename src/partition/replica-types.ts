@@ -56,8 +56,8 @@ export interface FetchRequest {
 export interface FetchResponse {
   /** The offset read from, once earliest/latest are resolved. */
   fetchOffset: number;
-  /** A JSON array text of the records, spliced as is into the HTTP response. */
-  records: string;
+  /** A JSON array text of the records in UTF-8, spliced as is into the HTTP response. */
+  records: Uint8Array;
   recordCount: number;
   sizeBytes: number;
   nextOffset: number;

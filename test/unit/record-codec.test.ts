@@ -4,8 +4,8 @@ import {
   decodeBatch,
   encodeBatch,
   headerEntries,
+  RecordsJson,
   recordSizeBytes,
-  renderRecord,
   type StoredRecord,
   sliceBatch,
   stampBatch,
@@ -13,6 +13,13 @@ import {
 import { Utf8Arena } from "../../src/protocol/utf8-arena.js";
 
 const utf8 = new TextEncoder();
+
+/** One record rendered alone, parsed back. */
+function renderRecord(record: StoredRecord, offset: number, format: "json" | "binary", encoding: "json" | "base64") {
+  const rendered = new RecordsJson();
+  rendered.add(record, offset, format, encoding);
+  return JSON.parse(new TextDecoder().decode(rendered.finish()))[0];
+}
 
 describe("base64", () => {
   it("round-trips every byte value and sizes around the chunk boundary", () => {
@@ -69,21 +76,21 @@ describe("batch codec", () => {
   });
 
   it("renders json records with the value spliced in, binary ones as base64", () => {
-    expect(JSON.parse(renderRecord(records[0]!, 7, "json", "json"))).toEqual({
+    expect(renderRecord(records[0]!, 7, "json", "json")).toEqual({
       offset: 7,
       timestamp: 1_700_000_000_123,
       key: "k1",
       value: { a: 1 },
       headers: { h: "v", ü: "ß" },
     });
-    expect(JSON.parse(renderRecord(records[1]!, 8, "json", "json"))).toEqual({
+    expect(renderRecord(records[1]!, 8, "json", "json")).toEqual({
       offset: 8,
       timestamp: 0,
       key: null,
       value: null,
       headers: {},
     });
-    expect(JSON.parse(renderRecord(records[2]!, 9, "binary", "json"))).toEqual({
+    expect(renderRecord(records[2]!, 9, "binary", "json")).toEqual({
       offset: 9,
       timestamp: 42,
       key: "",
@@ -91,10 +98,24 @@ describe("batch codec", () => {
       headers: {},
       encoding: "base64",
     });
-    expect(JSON.parse(renderRecord(records[0]!, 7, "json", "base64"))).toMatchObject({
+    expect(renderRecord(records[0]!, 7, "json", "base64")).toMatchObject({
       key: "azE=",
       value: btoa('{"a":1}'),
     });
+  });
+});
+
+describe("RecordsJson", () => {
+  it("renders many records, non-ASCII text and growth past its first buffer included", () => {
+    const rendered = new RecordsJson();
+    const value = utf8.encode(JSON.stringify("é€😀".repeat(5_000)));
+    for (let i = 0; i < 10; i++) {
+      rendered.add({ timestamp: i, key: utf8.encode(`ключ${i}`), value, headers: [] }, i, "json", "json");
+    }
+    const parsed = JSON.parse(new TextDecoder().decode(rendered.finish()));
+    expect(parsed).toHaveLength(10);
+    expect(parsed[9]).toEqual({ offset: 9, timestamp: 9, key: "ключ9", value: "é€😀".repeat(5_000), headers: {} });
+    expect(JSON.parse(new TextDecoder().decode(new RecordsJson().finish()))).toEqual([]);
   });
 });
 
