@@ -5,8 +5,10 @@
 import { invariant } from "../common/invariant.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 
-const MAX_BATCHES = 1_024;
-const MAX_BYTES = 4 * 1024 * 1024;
+/** Enough for followers a few batches behind; locally every replica of a run shares
+ * one isolate's memory, so the cache stays small (a miss only costs a read). */
+const MAX_BATCHES = 256;
+const MAX_BYTES = 1024 * 1024;
 
 /** A run of stored batches, dense in offsets, always ending at the logEndOffset. */
 export class RecentBatches {
