@@ -17,6 +17,7 @@ import { callLeader } from "./leader-call.js";
 import { liveTail, wantsEventStream } from "./live-tail.js";
 import { fetchPartition, longPoll, type PartitionAnswer, recordsText } from "./long-poll.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
+import { charge } from "./quotas.js";
 import { callerRegion } from "./replica-choice.js";
 
 export const fetchRoutes = new Hono<AppEnv>()
@@ -30,7 +31,7 @@ export const fetchRoutes = new Hono<AppEnv>()
     const request: FetchRequest = { ...query, waitKey: null, allowFollower: true };
     const result = unwrap(await fetchPartition(c.env, topicParam(c), partition, request, callerRegion(c.req.raw)));
     c.header("x-edgelog-replica", String(result.replica));
-    return jsonText(c, fetchBody(result));
+    return fetchAnswer(c, fetchBody(result));
   })
   .get("/v1/topics/:topic/partitions/:partition/offsets", async (c) => {
     const partition = partitionParam(c);
@@ -64,8 +65,13 @@ function renderFetchTail(r: FetchResponse): string {
   return `,"nextOffset":${r.nextOffset},"highWatermark":${r.highWatermark},"logStartOffset":${r.logStartOffset}}`;
 }
 
-export function jsonText(c: AppContext, body: string | Uint8Array<ArrayBuffer>): Response {
-  return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
+/** A fetch's JSON answer, its bytes charged to the caller's fetch quota here, where
+ * they are known (a middleware would have to copy the response to count them). */
+export function fetchAnswer(c: AppContext, body: string | Uint8Array<ArrayBuffer>): Response {
+  // TextEncoder's result always has an ArrayBuffer of its own; its type does not say so.
+  const bytes = typeof body === "string" ? (utf8.encode(body) as Uint8Array<ArrayBuffer>) : body;
+  charge(c, "fetchBytes", bytes.length);
+  return c.body(bytes, 200, { "content-type": "application/json; charset=UTF-8" });
 }
 
 /** Long-polls every listed partition at once (see long-poll.ts). */
@@ -77,7 +83,7 @@ async function multiFetch(c: AppContext): Promise<Response> {
     authorize(c, { kind: "consume", topic });
   }
   const answers = await longPoll(c, body.partitions, body);
-  return jsonText(c, `{"partitions":[${answers.map(renderAnswer).join(",")}]}`);
+  return fetchAnswer(c, `{"partitions":[${answers.map(renderAnswer).join(",")}]}`);
 }
 
 function renderAnswer(a: PartitionAnswer): string {

@@ -9,7 +9,7 @@ import { errorBody, unwrap } from "../protocol/errors.js";
 import type { StartPosition } from "../protocol/group.js";
 import { groupFetchBodySchema } from "../protocol/group-schemas.js";
 import type { AppContext } from "./context.js";
-import { jsonText } from "./fetch.js";
+import { fetchAnswer } from "./fetch.js";
 import { checkConsumable } from "./group-input.js";
 import { callLeader } from "./leader-call.js";
 import { longPoll, type PartitionAnswer, recordsText } from "./long-poll.js";
@@ -56,7 +56,7 @@ export async function groupFetch(c: AppContext, groupId: string): Promise<Respon
     heartbeatIntervalMs: member.heartbeatIntervalMs,
     errors,
   });
-  return jsonText(c, `{"records":[${records.join(",")}],${tail.slice(1)}`);
+  return fetchAnswer(c, `{"records":[${records.join(",")}],${tail.slice(1)}`);
 }
 
 /** Partitions read from autoOffsetReset (no committed offset), and partitions whose
