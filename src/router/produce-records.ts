@@ -52,14 +52,22 @@ export function prepareRecords(
 
 function bytesOf(value: unknown, encoding: Encoding, where: string, isValue: boolean): Uint8Array | null {
   if (value === null) return null;
-  if (encoding === "json") {
-    if (isValue) return utf8.encode(JSON.stringify(value));
-    return utf8.encode(value as string);
-  }
+  if (encoding === "json") return utf8.encode(isValue ? jsonText(value) : (value as string));
   if (typeof value !== "string") throw new EdgelogError("INVALID_RECORD", `${where} must be a base64 string or null`);
   const bytes = decodeBase64(value);
   if (!bytes) throw new EdgelogError("INVALID_RECORD", `${where} is not valid padded base64 (RFC 4648)`);
   return bytes;
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters and
+ * (to be safe, paired or not) surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes.
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** JSON.stringify(value), without its per-character escaping pass over a string that
+ * needs none (the common case of text values; 1.6 µs per 1 KB string otherwise). */
+export function jsonText(value: unknown): string {
+  return typeof value === "string" && PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 function checkHeaders(headers: unknown, where: string, limits: Limits): Record<string, string> | undefined {
