@@ -19,16 +19,29 @@ export class Utf8Arena {
   private used = 0;
 
   encode(text: string): Uint8Array {
-    let start = this.used;
-    let { read, written } = utf8.encodeInto(text, this.chunk.subarray(start));
-    if (read < text.length) {
-      // Did not fit: what it wrote is abandoned, and the string goes to a new chunk.
-      this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, text.length * MAX_BYTES_PER_CODE_UNIT));
-      start = 0;
-      ({ read, written } = utf8.encodeInto(text, this.chunk));
+    const start = this.used;
+    const { read, written } = utf8.encodeInto(text, this.chunk.subarray(start));
+    if (read === text.length) {
+      this.used = start + written;
+      return this.chunk.subarray(start, this.used);
     }
-    if (read !== text.length) throw new Error(`encoded ${read} of ${text.length} UTF-16 code units`);
-    this.used = start + written;
-    return this.chunk.subarray(start, this.used);
+    // Did not fit: what it wrote is abandoned, and the string goes to a new chunk, sized
+    // for ASCII first (most text), then for the worst case.
+    for (const bytes of [text.length, text.length * MAX_BYTES_PER_CODE_UNIT]) {
+      this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, bytes));
+      const fresh = utf8.encodeInto(text, this.chunk);
+      if (fresh.read === text.length) {
+        this.used = fresh.written;
+        return this.chunk.subarray(0, this.used);
+      }
+    }
+    throw new Error(`${text.length} UTF-16 code units did not fit ${text.length * MAX_BYTES_PER_CODE_UNIT} bytes`);
+  }
+
+  /** encode(text) when the text is all ASCII (one byte per UTF-16 code unit, so the
+   * caller may cut it up by string lengths), else null. */
+  encodeAscii(text: string): Uint8Array | null {
+    const bytes = this.encode(text);
+    return bytes.length === text.length ? bytes : null;
   }
 }

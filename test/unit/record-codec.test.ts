@@ -126,4 +126,10 @@ describe("Utf8Arena", () => {
     const views = texts.map((t) => arena.encode(t));
     expect(views).toEqual(texts.map((t) => utf8.encode(t)));
   });
+
+  it("encodes all-ASCII text only", () => {
+    const arena = new Utf8Arena();
+    expect(arena.encodeAscii("k1x")).toEqual(utf8.encode("k1x"));
+    expect(arena.encodeAscii("kü")).toBeNull();
+  });
 });
