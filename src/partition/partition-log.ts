@@ -317,6 +317,8 @@ export class PartitionLog {
     const end = this.offsets.highWatermark;
     for (const batch of offset < end ? this.batchesHolding(offset, end) : []) {
       const { format, records } = decodeBatch(batch.payload);
+      if (rendered.count === 0)
+        rendered.expect(answerBytes(batch.payload.length / records.length, end - offset, maxRecords, maxBytes));
       const first = Math.max(0, offset - batch.baseOffset);
       for (let i = first; i < records.length; i++) {
         const at = batch.baseOffset + i;
@@ -457,6 +459,15 @@ function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [numbe
   }
   ranges.push([from, recordStarts.length - 1]);
   return ranges;
+}
+
+/** Rendering adds this much JSON around each record's key and value, or less. */
+const RENDERED_RECORD_OVERHEAD_BYTES = 96;
+
+/** About how large a fetch answer gets, from the first batch's bytes per record. */
+function answerBytes(storedBytesPerRecord: number, available: number, maxRecords: number, maxBytes: number): number {
+  const records = Math.min(available, maxRecords);
+  return Math.min(records * storedBytesPerRecord, maxBytes) + records * RENDERED_RECORD_OVERHEAD_BYTES;
 }
 
 function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {

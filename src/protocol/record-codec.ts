@@ -209,6 +209,11 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const FIRST_NON_ASCII = 0x80;
 const MIN_CAPACITY_BYTES = 16 * 1024;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const FIRST_PRINTABLE = 0x20;
+/** finish() hands out its buffer when at most 1/8 of it is unused. */
+const UNUSED_SHARE_SENT = 8;
 
 /** Records as the JSON array text of the HTTP API, in UTF-8. JSON values are copied in
  * as stored (they were produced by JSON.stringify), so a fetch neither parses nor
@@ -225,17 +230,33 @@ export class RecordsJson {
   add(record: StoredRecord, offset: number, format: RecordFormat, encoding: Encoding): void {
     const asBase64 = encoding === "base64" || format === "binary";
     if (this.count++ > 0) this.byte(COMMA);
-    this.text(`{"offset":${offset},"timestamp":${record.timestamp},"key":${fieldText(record.key, asBase64)},"value":`);
+    this.text(`{"offset":${offset},"timestamp":${record.timestamp},"key":`);
+    if (!asBase64 && record.key !== null && isPlainUtf8(record.key)) this.quoted(record.key);
+    else this.text(fieldText(record.key, asBase64));
+    this.text(`,"value":`);
     if (asBase64 || record.value === null) this.text(fieldText(record.value, asBase64));
     else this.bytes(record.value);
     const marker = asBase64 && encoding === "json" ? `,"encoding":"base64"` : "";
     this.text(`,"headers":${headersText(record.headers)}${marker}}`);
   }
 
-  /** The finished array, in a buffer of its own size (RPC copies whole buffers). */
+  /** Room for about `bytes` more, so that a large answer is not grown step by step. */
+  expect(bytes: number): void {
+    this.reserve(bytes);
+  }
+
+  /** The finished array. RPC copies a view's whole buffer: a view is given out only
+   * when little of its buffer is unused, else a copy of its own size. */
   finish(): Uint8Array {
     this.byte(CLOSE_BRACKET);
-    return this.out.slice(0, this.at);
+    const unused = this.out.length - this.at;
+    return unused <= this.out.length / UNUSED_SHARE_SENT ? this.out.subarray(0, this.at) : this.out.slice(0, this.at);
+  }
+
+  private quoted(b: Uint8Array): void {
+    this.byte(QUOTE);
+    this.bytes(b);
+    this.byte(QUOTE);
   }
 
   private byte(b: number): void {
@@ -269,6 +290,16 @@ export class RecordsJson {
     grown.set(this.out.subarray(0, this.at));
     this.out = grown;
   }
+}
+
+/** Whether UTF-8 text (valid, as TextEncoder makes it) becomes a JSON string by just
+ * quoting it: no quote, backslash or control character to escape. */
+function isPlainUtf8(text: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const b = text[i]!;
+    if (b < FIRST_PRINTABLE || b === QUOTE || b === BACKSLASH) return false;
+  }
+  return true;
 }
 
 /** A key (or, asBase64, a value) as JSON: base64 text, or the UTF-8 text as a string. */

@@ -116,6 +116,11 @@ describe("RecordsJson", () => {
     expect(parsed).toHaveLength(10);
     expect(parsed[9]).toEqual({ offset: 9, timestamp: 9, key: "ключ9", value: "é€😀".repeat(5_000), headers: {} });
     expect(JSON.parse(new TextDecoder().decode(new RecordsJson().finish()))).toEqual([]);
+    for (const key of ['q"uote', "back\\slash", "tab\t", "€ü", "\u2028"]) {
+      const one = new RecordsJson();
+      one.add({ timestamp: 1, key: utf8.encode(key), value: null, headers: [] }, 0, "json", "json");
+      expect(JSON.parse(new TextDecoder().decode(one.finish()))[0].key).toBe(key);
+    }
   });
 });
 
