@@ -141,6 +141,7 @@ export class PartitionLog {
     if (target <= this.offsets.highWatermark) return false;
     this.offsets = { ...this.offsets, highWatermark: target };
     this.checkOffsets();
+    this.recent.release(target);
     if (persist) this.saveState();
     return true;
   }
