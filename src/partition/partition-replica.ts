@@ -70,6 +70,9 @@ export class PartitionReplica extends DurableObject<Env> {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS replica_assignment (id INTEGER PRIMARY KEY CHECK (id = 1), assignment TEXT NOT NULL)",
     );
+    // A leadership begun on the old log after a crash (by an answer already on its way
+    // back) must not outlive it: it would push from a log that no longer is this one.
+    this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
     this.log = new PartitionLog(sql);
     this.tasks = new AlarmTasks<Task>(this.ctx.storage, ["retention", "catch-up"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica);
