@@ -93,6 +93,12 @@ const PEERS = [
 }));
 PEERS.push(
   {
+    name: "floor-b1-paced",
+    system: "floor",
+    run: (env, ctx) => S.floorPaced(ctx, /** @type {string} */ (env.floor), { name: "floor-b1-paced" }),
+    plannedMs: messages * 35,
+  },
+  {
     name: "floor-catchup",
     system: "floor",
     run: (env, ctx) => S.floorCatchUp(ctx, /** @type {string} */ (env.floor), { name: "floor-catchup" }),

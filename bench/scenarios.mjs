@@ -16,6 +16,8 @@ const VALUE = "x".repeat(RECORD_BYTES - 2);
 const RAW = Buffer.alloc(RECORD_BYTES, 120);
 const MAX_ITERATIONS = 10_000_000;
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
+/** The pause before each produce of the wake-up scenarios: the system is idle when it comes. */
+const WAKEUP_PAUSE_MS = 30;
 
 /** @typedef {import("./lib/progress.mjs").Progress} Progress */
 /** @typedef {{ durationMs: number, warmupMs: number, progress: Progress, runId: string, pgid?: number | null, beforeMeasure?: () => Promise<void> }} Ctx */
@@ -161,6 +163,30 @@ export async function floorProduce(ctx, floorUrl, s) {
     return s.batch;
   });
   return row(run, { concurrency: s.concurrency, load: [loadBefore, load1()] });
+}
+
+/**
+ * The floor's single append after the same idle pause as longpoll-wakeup: what one
+ * produce costs the platform when it wakes from idle, the bound of that scenario.
+ * @param {Ctx & { messages: number }} ctx @param {string} floorUrl @param {{ name: string }} s
+ */
+export async function floorPaced(ctx, floorUrl, s) {
+  const body = produceBody(1);
+  const loadBefore = load1();
+  /** @type {number[]} */
+  const latencies = [];
+  const cpuEnd = cpuWindow(ctx.pgid);
+  const started = performance.now();
+  for (let i = 0; i < ctx.messages; i++) {
+    await sleep(WAKEUP_PAUSE_MS);
+    latencies.push((await send("POST", `${floorUrl}/append?log=${s.name}-${ctx.runId}&n=1`, body)).ms);
+    ctx.progress.add(1);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return row(
+    { latencies, records: latencies.length, seconds, cpu: cpuEnd() },
+    { concurrency: 1, load: [loadBefore, load1()] },
+  );
 }
 
 /**
@@ -429,7 +455,7 @@ export async function longPollWakeUp(ctx, baseUrl, s) {
     const parked = getJson(
       `${baseUrl}/v1/topics/${topic}/partitions/0/records?offset=${offset}&maxWaitMs=5000&maxRecords=10`,
     );
-    await sleep(30);
+    await sleep(WAKEUP_PAUSE_MS);
     const sent = performance.now();
     const [fetched, produced] = await Promise.all([
       parked.then((v) => [v, performance.now()]),

@@ -6,14 +6,13 @@ import {
   BATCH_FIXED_BYTES,
   decodeBatch,
   type Encoding,
-  encodeBatch,
-  encodedRecordBytes,
-  type RecordFormat,
+  RecordsJson,
   recordSizeBytes,
-  renderRecord,
-  type StoredRecord,
+  type StampedBatch,
+  sliceBatch,
 } from "../protocol/record-codec.js";
 import { type ProducerBatch, ProducerStates } from "./producer-state.js";
+import { RecentBatches } from "./recent-batches.js";
 
 export interface LogOffsets {
   logStartOffset: number;
@@ -39,8 +38,9 @@ export interface AppendResult {
 }
 
 export interface ReadResult {
-  /** Rendered records, each a JSON object text. */
-  records: string[];
+  /** The records as a JSON array text in UTF-8. */
+  records: Uint8Array;
+  recordCount: number;
   sizeBytes: number;
   nextOffset: number;
 }
@@ -54,6 +54,9 @@ export class PartitionLog {
   readonly producers: ProducerStates;
   private offsets: LogOffsets;
   private storedBytes: number;
+  private readonly recent = new RecentBatches();
+  /** The newest leader epoch in leader_epochs, or null until read. */
+  private latest: number | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS batches (
@@ -101,36 +104,27 @@ export class PartitionLog {
     return this.storedBytes;
   }
 
-  /** Appends records as one or more rows in a single transaction. */
-  append(
-    records: readonly StoredRecord[],
-    format: RecordFormat,
-    leaderEpoch: number,
-    maxRowBytes: number,
-    producer: ProducerBatch | null,
-  ): AppendResult {
-    invariant(records.length > 0, "append of an empty batch");
+  /** Appends a stamped batch as one or more rows (split at maxRowBytes), in the
+   * caller's transaction. */
+  append(batch: StampedBatch, leaderEpoch: number, maxRowBytes: number, producer: ProducerBatch | null): AppendResult {
+    const count = batch.timestamps.length;
+    invariant(count > 0, "append of an empty batch");
     const baseOffset = this.offsets.logEndOffset;
     let rowsWritten = 0;
-    let next = baseOffset;
-    for (const rowRecords of splitRows(records, maxRowBytes)) {
-      const payload = encodeBatch(rowRecords, format);
-      const maxTimestamp = rowRecords.reduce((m, r) => Math.max(m, r.timestamp), Number.NEGATIVE_INFINITY);
-      const last = next + rowRecords.length - 1;
+    for (const [from, to] of rowRanges(batch.recordStarts, maxRowBytes)) {
       // A row carries its producer's sequence, so followers rebuild producer state.
-      const rowProducer = producer && { ...producer, baseSequence: producer.baseSequence + (next - baseOffset) };
+      const rowProducer = producer && { ...producer, baseSequence: producer.baseSequence + from };
       rowsWritten += this.insertBatch({
-        baseOffset: next,
-        lastOffset: last,
+        baseOffset: baseOffset + from,
+        lastOffset: baseOffset + to - 1,
         leaderEpoch,
-        maxTimestamp,
-        payload,
+        maxTimestamp: maxOf(batch.timestamps, from, to),
+        payload: sliceBatch(batch, from, to),
         producer: rowProducer,
       });
-      next = last + 1;
     }
-    invariant(next === baseOffset + records.length, "appended offsets are dense");
-    return { baseOffset, lastOffset: next - 1, rowsWritten };
+    invariant(this.offsets.logEndOffset === baseOffset + count, "appended offsets are dense");
+    return { baseOffset, lastOffset: baseOffset + count - 1, rowsWritten };
   }
 
   /** A follower's append: the leader's batches, byte for byte, at the leader's offsets. */
@@ -147,6 +141,7 @@ export class PartitionLog {
     if (target <= this.offsets.highWatermark) return false;
     this.offsets = { ...this.offsets, highWatermark: target };
     this.checkOffsets();
+    this.recent.release(target);
     if (persist) this.saveState();
     return true;
   }
@@ -155,6 +150,8 @@ export class PartitionLog {
    * logStartOffset, from the leader-epoch cache; -1 before offset 0. */
   epochAt(offset: number): number {
     if (offset < 0) return -1;
+    const recent = this.recent.epochAt(offset);
+    if (recent !== null) return recent;
     const row = this.sql
       .exec<{ e: number }>(
         "SELECT leader_epoch AS e FROM batches WHERE base_offset <= ? AND last_offset >= ? ORDER BY base_offset DESC LIMIT 1",
@@ -173,14 +170,16 @@ export class PartitionLog {
   }
 
   latestEpoch(): number {
-    return this.sql.exec<{ e: number | null }>("SELECT MAX(leader_epoch) AS e FROM leader_epochs").one().e ?? -1;
+    this.latest ??=
+      this.sql.exec<{ e: number | null }>("SELECT MAX(leader_epoch) AS e FROM leader_epochs").one().e ?? -1;
+    return this.latest;
   }
 
   /** Records that `leaderEpoch` starts at `startOffset` (Kafka's leader-epoch cache). */
   recordEpoch(leaderEpoch: number, startOffset: number): void {
-    const latest = this.latestEpoch();
-    if (leaderEpoch <= latest) return;
+    if (leaderEpoch <= this.latestEpoch()) return;
     this.sql.exec("INSERT INTO leader_epochs (leader_epoch, start_offset) VALUES (?, ?)", leaderEpoch, startOffset);
+    this.latest = leaderEpoch;
   }
 
   /** KIP-101/279 OffsetsForLeaderEpoch: the largest epoch ≤ `leaderEpoch` this log
@@ -218,6 +217,8 @@ export class PartitionLog {
       .one().bytes;
     this.sql.exec("DELETE FROM batches WHERE base_offset >= ?", end);
     this.sql.exec("DELETE FROM leader_epochs WHERE start_offset >= ?", end);
+    this.recent.clear();
+    this.latest = null;
     this.storedBytes -= removed ?? 0;
     this.producers.rebuild();
     const highWatermark = Math.min(this.offsets.highWatermark, end);
@@ -228,8 +229,13 @@ export class PartitionLog {
   }
 
   /** Stored batches from `fromOffset` (a batch boundary) up to about maxBytes, at least
-   * one: what a leader sends a follower. */
+   * one: what a leader sends a follower. The newest come from memory. */
   batchesFrom(fromOffset: number, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
+    const recent = this.recent.from(fromOffset, this.offsets.logEndOffset);
+    return takeBatches(recent ?? this.storedBatchesFrom(fromOffset, maxBatches), maxBytes, maxBatches);
+  }
+
+  private *storedBatchesFrom(fromOffset: number, maxBatches: number): Generator<ReplicatedBatch> {
     const cursor = this.sql.exec<{
       base_offset: number;
       last_offset: number;
@@ -245,12 +251,8 @@ export class PartitionLog {
       fromOffset,
       maxBatches,
     );
-    const batches: ReplicatedBatch[] = [];
-    let bytes = 0;
     for (const row of cursor) {
-      if (batches.length > 0 && bytes + row.payload.byteLength > maxBytes) break;
-      bytes += row.payload.byteLength;
-      batches.push({
+      yield {
         baseOffset: row.base_offset,
         lastOffset: row.last_offset,
         leaderEpoch: row.leader_epoch,
@@ -260,9 +262,8 @@ export class PartitionLog {
           row.producer_id === null
             ? null
             : { producerId: row.producer_id, producerEpoch: row.producer_epoch!, baseSequence: row.base_sequence! },
-      });
+      };
     }
-    return batches;
   }
 
   /** Whether this log holds exactly the records before `offset`, the last of them of
@@ -304,15 +305,41 @@ export class PartitionLog {
     this.storedBytes += batch.payload.length;
     this.offsets = { ...this.offsets, logEndOffset: batch.lastOffset + 1 };
     this.checkOffsets();
+    this.recent.add(batch);
     return cursor.rowsWritten;
   }
 
   /** Committed records from `offset`, at most maxRecords, and at most maxBytes unless
    * the first record alone is larger (Kafka KIP-74). */
   read(offset: number, maxRecords: number, maxBytes: number, encoding: Encoding): ReadResult {
-    const result: ReadResult = { records: [], sizeBytes: 0, nextOffset: offset };
+    const rendered = new RecordsJson();
+    let sizeBytes = 0;
+    let nextOffset = offset;
     const end = this.offsets.highWatermark;
-    if (offset >= end) return result;
+    for (const batch of offset < end ? this.batchesHolding(offset, end) : []) {
+      const { format, records } = decodeBatch(batch.payload);
+      if (rendered.count === 0)
+        rendered.expect(answerBytes(batch.payload.length / records.length, end - offset, maxRecords, maxBytes));
+      const first = Math.max(0, offset - batch.baseOffset);
+      for (let i = first; i < records.length; i++) {
+        const at = batch.baseOffset + i;
+        const size = recordSizeBytes(records[i]!);
+        const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
+        if (at >= end || full)
+          return { records: rendered.finish(), recordCount: rendered.count, sizeBytes, nextOffset };
+        rendered.add(records[i]!, at, format, encoding);
+        sizeBytes += size;
+        nextOffset = at + 1;
+      }
+    }
+    return { records: rendered.finish(), recordCount: rendered.count, sizeBytes, nextOffset };
+  }
+
+  /** Stored batches from the one holding `offset` up to `end` (exclusive, by base
+   * offset): the newest from memory, the rest from SQLite. */
+  private batchesHolding(offset: number, end: number): Iterable<{ baseOffset: number; payload: Uint8Array }> {
+    const recent = this.recent.holding(offset, this.offsets.logEndOffset);
+    if (recent) return recent;
     const first = this.sql
       .exec<{ base: number }>(
         "SELECT base_offset AS base FROM batches WHERE base_offset <= ? ORDER BY base_offset DESC LIMIT 1",
@@ -324,29 +351,7 @@ export class PartitionLog {
       first?.base ?? offset,
       end,
     );
-    let done = false;
-    for (const row of cursor) {
-      const batch = decodeBatch(new Uint8Array(row.payload));
-      for (let i = 0; i < batch.records.length && !done; i++) {
-        const at = row.base_offset + i;
-        if (at < offset) continue;
-        if (at >= end || result.records.length >= maxRecords) {
-          done = true;
-          break;
-        }
-        const record = batch.records[i]!;
-        const size = recordSizeBytes(record);
-        if (result.records.length > 0 && result.sizeBytes + size > maxBytes) {
-          done = true;
-          break;
-        }
-        result.records.push(renderRecord(record, at, batch.format, encoding));
-        result.sizeBytes += size;
-        result.nextOffset = at + 1;
-      }
-      if (done) break;
-    }
-    return result;
+    return mapIterable(cursor, (row) => ({ baseOffset: row.base_offset, payload: new Uint8Array(row.payload) }));
   }
 
   /** Kafka ListOffsets by time: the first committed offset whose timestamp is at or
@@ -407,6 +412,7 @@ export class PartitionLog {
     }
     if (deleted === 0) return 0;
     this.sql.exec("DELETE FROM batches WHERE base_offset < ?", newStart);
+    this.recent.clear();
     this.setLogStartOffset(newStart);
     this.storedBytes = size;
     return deleted;
@@ -437,24 +443,54 @@ export class PartitionLog {
   }
 }
 
-/** Groups records into rows of at most maxRowBytes of payload; a larger record gets a
- * row of its own. */
-function splitRows(records: readonly StoredRecord[], maxRowBytes: number): StoredRecord[][] {
-  const rows: StoredRecord[][] = [];
-  let current: StoredRecord[] = [];
-  let currentBytes = BATCH_FIXED_BYTES;
-  for (const record of records) {
-    const bytes = encodedRecordBytes(record);
-    if (current.length > 0 && currentBytes + bytes > maxRowBytes) {
-      rows.push(current);
-      current = [];
-      currentBytes = BATCH_FIXED_BYTES;
+/** Splits records (by where each starts) into ranges [from, to) of at most maxRowBytes
+ * of payload each; a larger record gets a row of its own. */
+function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  let from = 0;
+  let rowBytes = BATCH_FIXED_BYTES;
+  for (let i = 0; i + 1 < recordStarts.length; i++) {
+    const bytes = recordStarts[i + 1]! - recordStarts[i]!;
+    if (i > from && rowBytes + bytes > maxRowBytes) {
+      ranges.push([from, i]);
+      from = i;
+      rowBytes = BATCH_FIXED_BYTES;
     }
-    current.push(record);
-    currentBytes += bytes;
+    rowBytes += bytes;
   }
-  if (current.length > 0) rows.push(current);
-  return rows;
+  ranges.push([from, recordStarts.length - 1]);
+  return ranges;
+}
+
+/** Rendering adds this much JSON around each record's key and value, or less. */
+const RENDERED_RECORD_OVERHEAD_BYTES = 96;
+
+/** About how large a fetch answer gets, from the first batch's bytes per record. */
+function answerBytes(storedBytesPerRecord: number, available: number, maxRecords: number, maxBytes: number): number {
+  const records = Math.min(available, maxRecords);
+  return Math.min(records * storedBytesPerRecord, maxBytes) + records * RENDERED_RECORD_OVERHEAD_BYTES;
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+/** Batches in order up to about maxBytes (at least one) and maxBatches. */
+function takeBatches(batches: Iterable<ReplicatedBatch>, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
+  const taken: ReplicatedBatch[] = [];
+  let bytes = 0;
+  for (const batch of batches) {
+    if (taken.length >= maxBatches || (taken.length > 0 && bytes + batch.payload.length > maxBytes)) break;
+    bytes += batch.payload.length;
+    taken.push(batch);
+  }
+  return taken;
+}
+
+function maxOf(values: readonly number[], from: number, to: number): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = from; i < to; i++) max = Math.max(max, values[i]!);
+  return max;
 }
 
 /** Logs stored before idempotent producers existed lack the producer columns. */

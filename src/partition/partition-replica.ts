@@ -11,7 +11,7 @@ import { withTimeout } from "../common/timeout.js";
 import { controllerStub } from "../controller/controller-stub.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
-import { decodeBatch, recordSizeBytes, renderRecord, type StoredRecord } from "../protocol/record-codec.js";
+import { decodeBatch, RecordsJson, stampBatch } from "../protocol/record-codec.js";
 import type { PartitionState } from "../protocol/topic.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
@@ -70,6 +70,9 @@ export class PartitionReplica extends DurableObject<Env> {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS replica_assignment (id INTEGER PRIMARY KEY CHECK (id = 1), assignment TEXT NOT NULL)",
     );
+    // A leadership begun on the old log after a crash (by an answer already on its way
+    // back) must not outlive it: it would push from a log that no longer is this one.
+    this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
     this.log = new PartitionLog(sql);
     this.tasks = new AlarmTasks<Task>(this.ctx.storage, ["retention", "catch-up"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica);
@@ -151,12 +154,13 @@ export class PartitionReplica extends DurableObject<Env> {
         `the ISR has ${state.isr.length} replicas, below minInsyncReplicas ${config.minInsyncReplicas}`,
       );
     }
+    const batch = stampBatch(request.batch, Date.now());
     if (request.producer) {
       const verdict = this.log.producers.check(request.producer);
       if (verdict.kind === "refuse") return { ok: false, error: verdict.error };
       if (verdict.kind === "duplicate") {
         // A retry of a batch already in the log: its original offsets, once committed.
-        const lastOffset = verdict.baseOffset + request.records.length - 1;
+        const lastOffset = verdict.baseOffset + batch.timestamps.length - 1;
         if (request.acks === "all") {
           const committed = await leading.leadership.awaitCommit(lastOffset);
           if (!committed.ok) return committed;
@@ -164,13 +168,11 @@ export class PartitionReplica extends DurableObject<Env> {
         return { ok: true, baseOffset: verdict.baseOffset, lastOffset, rowsWritten: 0 };
       }
     }
-    const now = Date.now();
-    const records: StoredRecord[] = request.records.map((r) => ({ ...r, timestamp: r.timestamp ?? now }));
     const appended = this.ctx.storage.transactionSync(() =>
-      this.log.append(records, request.format, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
+      this.log.append(batch, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
     );
-    this.counters.recordsIn += records.length;
-    this.counters.bytesIn += records.reduce((n, r) => n + recordSizeBytes(r), 0);
+    this.counters.recordsIn += batch.timestamps.length;
+    this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
     if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();
     if (request.acks === "all") {
@@ -194,14 +196,14 @@ export class PartitionReplica extends DurableObject<Env> {
       if (this.destroyed) return unknownPartition();
     }
     const read = this.log.read(offset, request.maxRecords, request.maxBytes, request.encoding);
-    this.counters.recordsOut += read.records.length;
+    this.counters.recordsOut += read.recordCount;
     this.counters.bytesOut += read.sizeBytes;
     const { highWatermark, logStartOffset } = this.log.state;
     return {
       ok: true,
       fetchOffset: offset,
-      records: `[${read.records.join(",")}]`,
-      recordCount: read.records.length,
+      records: read.records,
+      recordCount: read.recordCount,
       sizeBytes: read.sizeBytes,
       nextOffset: read.nextOffset,
       highWatermark,
@@ -321,12 +323,11 @@ export class PartitionReplica extends DurableObject<Env> {
 
   /** Every stored record from `fromOffset` up to the logEndOffset, whatever the role. */
   async dumpLog(fromOffset: number): Promise<ReplicaLogDump> {
-    const records: string[] = [];
+    const records = new RecordsJson();
     for (const batch of this.log.batchesFrom(fromOffset, Number.MAX_SAFE_INTEGER, MAX_DUMP_RECORDS)) {
       const { format, records: decoded } = decodeBatch(batch.payload);
       decoded.forEach((record, i) => {
-        if (batch.baseOffset + i >= fromOffset)
-          records.push(renderRecord(record, batch.baseOffset + i, format, "json"));
+        if (batch.baseOffset + i >= fromOffset) records.add(record, batch.baseOffset + i, format, "json");
       });
     }
     return {
@@ -336,7 +337,7 @@ export class PartitionReplica extends DurableObject<Env> {
       alarmAtMs: await this.ctx.storage.getAlarm(),
       fault: this.faults.current,
       leadership: this.leadership?.debugState() ?? null,
-      records: `[${records.join(",")}]`,
+      records: new TextDecoder().decode(records.finish()),
     };
   }
 

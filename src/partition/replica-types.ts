@@ -1,6 +1,6 @@
 // What replicas, the controller and the router say to each other over RPC.
 
-import type { Encoding, RecordFormat, StoredRecord } from "../protocol/record-codec.js";
+import type { Encoding } from "../protocol/record-codec.js";
 import type { PartitionState, TopicConfig } from "../protocol/topic.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 import type { ProducerBatch } from "./producer-state.js";
@@ -24,16 +24,12 @@ export interface ReplicaAssignment {
   config: ReplicaConfig;
 }
 
-export type ProduceRecord = Omit<StoredRecord, "timestamp"> & {
-  /** Null: the leader's clock at append. */
-  timestamp: number | null;
-};
-
 export type Acks = "all" | "1" | "0";
 
 export interface ProduceRequest {
-  format: RecordFormat;
-  records: ProduceRecord[];
+  /** The records encoded as one stored batch (record-codec.ts), so RPC copies one
+   * buffer, not an object per record. */
+  batch: Uint8Array;
   acks: Acks;
   /** Set by idempotent producers: a retried batch is acknowledged, not appended. */
   producer: ProducerBatch | null;
@@ -60,8 +56,8 @@ export interface FetchRequest {
 export interface FetchResponse {
   /** The offset read from, once earliest/latest are resolved. */
   fetchOffset: number;
-  /** A JSON array text of the records, spliced as is into the HTTP response. */
-  records: string;
+  /** A JSON array text of the records in UTF-8, spliced as is into the HTTP response. */
+  records: Uint8Array;
   recordCount: number;
   sizeBytes: number;
   nextOffset: number;

@@ -3,7 +3,10 @@
 // f64 timestamp, i32 keyLength (-1 = null), key, i32 valueLength (-1 = null), value,
 // u16 headerCount, then per header i32 nameLength, name, i32 valueLength, value.
 // Offsets are not stored per record: record i of a row has offset baseOffset + i.
+// The router encodes a produce batch in this layout, so it crosses RPC as one buffer;
+// a record without a timestamp carries LEADER_TIMESTAMP until the leader stamps it.
 
+import { invariant } from "../common/invariant.js";
 import { encodeBase64 } from "./base64.js";
 
 /** `json`: key is UTF-8 text and value is JSON text. `binary`: both are raw bytes
@@ -18,6 +21,15 @@ export interface StoredRecord {
   /** UTF-8 name and value of each header. */
   headers: [Uint8Array, Uint8Array][];
 }
+
+/** A produced record on its way to the leader. */
+export type ProduceRecord = Omit<StoredRecord, "timestamp"> & {
+  /** Null: the leader's clock at append. */
+  timestamp: number | null;
+};
+
+/** Where the leader's clock goes: timestamps are otherwise never negative. */
+const LEADER_TIMESTAMP = -1;
 
 const VERSION = 1;
 const FORMAT_CODE: Record<RecordFormat, number> = { json: 0, binary: 1 };
@@ -36,45 +48,131 @@ export function recordSizeBytes(record: Omit<StoredRecord, "timestamp">): number
   return size;
 }
 
-export function encodedRecordBytes(record: StoredRecord): number {
+export function encodedRecordBytes(record: ProduceRecord): number {
   return RECORD_FIXED_BYTES + recordSizeBytes(record) + record.headers.length * HEADER_FIXED_BYTES;
 }
 
-export function headerEntries(headers: Record<string, string> | undefined): [Uint8Array, Uint8Array][] {
+export function headerEntries(
+  headers: Record<string, string> | undefined,
+  encode: (text: string) => Uint8Array = (text) => utf8.encode(text),
+): [Uint8Array, Uint8Array][] {
   if (!headers) return [];
-  return Object.entries(headers).map(([name, value]) => [utf8.encode(name), utf8.encode(value)]);
+  return Object.entries(headers).map(([name, value]) => [encode(name), encode(value)]);
 }
 
-export function encodeBatch(records: readonly StoredRecord[], format: RecordFormat): Uint8Array {
+/** A position in a batch's bytes. A class rather than closures: the bundle names every
+ * closure it creates (esbuild keepNames), which costs ~1 µs per record on hot paths. */
+class BatchCursor {
+  readonly view: DataView;
+  at = 0;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  writeField(field: Uint8Array | null): void {
+    this.view.setInt32(this.at, field === null ? -1 : field.length, true);
+    this.at += 4;
+    if (field === null) return;
+    this.bytes.set(field, this.at);
+    this.at += field.length;
+  }
+
+  readField(): Uint8Array | null {
+    const length = this.skipField();
+    return length < 0 ? null : this.bytes.subarray(this.at - length, this.at);
+  }
+
+  /** Moves past a field; its length, -1 for null. */
+  skipField(): number {
+    const length = this.view.getInt32(this.at, true);
+    invariant(length >= -1, `a field length of ${length}`);
+    this.at += 4 + Math.max(length, 0);
+    return length;
+  }
+}
+
+export function encodeBatch(records: readonly ProduceRecord[], format: RecordFormat): Uint8Array {
   let size = BATCH_FIXED_BYTES;
   for (const r of records) size += encodedRecordBytes(r);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let at = 0;
-  const bytes = (b: Uint8Array | null) => {
-    view.setInt32(at, b === null ? -1 : b.length, true);
-    at += 4;
-    if (b === null) return;
-    out.set(b, at);
-    at += b.length;
-  };
-  view.setUint8(at++, VERSION);
-  view.setUint8(at++, FORMAT_CODE[format]);
-  view.setUint32(at, records.length, true);
-  at += 4;
+  const out = new BatchCursor(new Uint8Array(size));
+  out.view.setUint8(0, VERSION);
+  out.view.setUint8(1, FORMAT_CODE[format]);
+  out.view.setUint32(2, records.length, true);
+  out.at = BATCH_FIXED_BYTES;
   for (const r of records) {
-    view.setFloat64(at, r.timestamp, true);
-    at += 8;
-    bytes(r.key);
-    bytes(r.value);
-    view.setUint16(at, r.headers.length, true);
-    at += 2;
+    out.view.setFloat64(out.at, r.timestamp ?? LEADER_TIMESTAMP, true);
+    out.at += 8;
+    out.writeField(r.key);
+    out.writeField(r.value);
+    out.view.setUint16(out.at, r.headers.length, true);
+    out.at += 2;
     for (const [name, value] of r.headers) {
-      bytes(name);
-      bytes(value);
+      out.writeField(name);
+      out.writeField(value);
     }
   }
-  if (at !== size) throw new Error(`encodeBatch wrote ${at} bytes, expected ${size}`);
+  if (out.at !== size) throw new Error(`encodeBatch wrote ${out.at} bytes, expected ${size}`);
+  return out.bytes;
+}
+
+/** An encoded produce batch after the leader stamped it. */
+export interface StampedBatch {
+  payload: Uint8Array;
+  format: RecordFormat;
+  /** Where each record starts in the payload, then the payload's length. */
+  recordStarts: number[];
+  timestamps: number[];
+  /** The records' sizes as DESIGN.md counts them, summed. */
+  sizeBytes: number;
+}
+
+/** Walks a batch the router encoded, checking its layout, and gives records without a
+ * timestamp the leader's clock `nowMs` (in place). */
+export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
+  const batch = new BatchCursor(payload);
+  const { view } = batch;
+  invariant(payload.length >= BATCH_FIXED_BYTES && view.getUint8(0) === VERSION, "a produce batch of version 1");
+  const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+  const count = view.getUint32(2, true);
+  const recordStarts: number[] = [];
+  const timestamps: number[] = [];
+  let sizeBytes = 0;
+  batch.at = BATCH_FIXED_BYTES;
+  for (let i = 0; i < count; i++) {
+    recordStarts.push(batch.at);
+    let timestamp = view.getFloat64(batch.at, true);
+    if (timestamp === LEADER_TIMESTAMP) {
+      timestamp = nowMs;
+      view.setFloat64(batch.at, timestamp, true);
+    }
+    invariant(timestamp >= 0, `a record timestamp of ${timestamp}`);
+    timestamps.push(timestamp);
+    batch.at += 8;
+    sizeBytes += Math.max(batch.skipField(), 0) + Math.max(batch.skipField(), 0);
+    const headerCount = view.getUint16(batch.at, true);
+    batch.at += 2;
+    for (let j = 0; j < headerCount * 2; j++) {
+      const length = batch.skipField();
+      invariant(length >= 0, "header names and values are never null");
+      sizeBytes += length;
+    }
+  }
+  invariant(batch.at === payload.length, `a batch of ${count} records ends at ${batch.at}, not ${payload.length}`);
+  recordStarts.push(batch.at);
+  return { payload, format, recordStarts, timestamps, sizeBytes };
+}
+
+/** Records [from, to) of a stamped batch as a batch of their own. */
+export function sliceBatch(batch: StampedBatch, from: number, to: number): Uint8Array {
+  const { payload, recordStarts } = batch;
+  if (from === 0 && to === recordStarts.length - 1) return payload;
+  const start = recordStarts[from]!;
+  const end = recordStarts[to]!;
+  const out = new Uint8Array(BATCH_FIXED_BYTES + end - start);
+  out.set(payload.subarray(0, BATCH_FIXED_BYTES));
+  new DataView(out.buffer).setUint32(2, to - from, true);
+  out.set(payload.subarray(start, end), BATCH_FIXED_BYTES);
   return out;
 }
 
@@ -84,47 +182,136 @@ export interface DecodedBatch {
 }
 
 export function decodeBatch(payload: Uint8Array): DecodedBatch {
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  let at = 0;
-  const version = view.getUint8(at++);
+  const batch = new BatchCursor(payload);
+  const { view } = batch;
+  const version = view.getUint8(0);
   if (version !== VERSION) throw new Error(`unknown batch version ${version}`);
-  const format: RecordFormat = view.getUint8(at++) === FORMAT_CODE.binary ? "binary" : "json";
-  const count = view.getUint32(at, true);
-  at += 4;
-  const bytes = (): Uint8Array | null => {
-    const length = view.getInt32(at, true);
-    at += 4;
-    if (length < 0) return null;
-    const b = payload.subarray(at, at + length);
-    at += length;
-    return b;
-  };
+  const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+  const count = view.getUint32(2, true);
+  batch.at = BATCH_FIXED_BYTES;
   const records: StoredRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const timestamp = view.getFloat64(at, true);
-    at += 8;
-    const key = bytes();
-    const value = bytes();
-    const headerCount = view.getUint16(at, true);
-    at += 2;
+    const timestamp = view.getFloat64(batch.at, true);
+    batch.at += 8;
+    const key = batch.readField();
+    const value = batch.readField();
+    const headerCount = view.getUint16(batch.at, true);
+    batch.at += 2;
     const headers: [Uint8Array, Uint8Array][] = [];
-    for (let j = 0; j < headerCount; j++) headers.push([bytes() ?? EMPTY, bytes() ?? EMPTY]);
+    for (let j = 0; j < headerCount; j++) headers.push([batch.readField() ?? EMPTY, batch.readField() ?? EMPTY]);
     records.push({ timestamp, key, value, headers });
   }
   return { format, records };
 }
 
-/** One record as the JSON text of the HTTP API. JSON values are spliced in as stored
- * (they were produced by JSON.stringify), so a fetch never re-parses them. */
-export function renderRecord(record: StoredRecord, offset: number, format: RecordFormat, encoding: Encoding): string {
-  const asBase64 = encoding === "base64" || format === "binary";
-  const text = (b: Uint8Array | null, raw: boolean): string => {
-    if (b === null) return "null";
-    if (asBase64) return JSON.stringify(encodeBase64(b));
-    const decoded = utf8Decoder.decode(b);
-    return raw ? decoded : JSON.stringify(decoded);
-  };
-  const headers = `{${record.headers.map(([n, v]) => `${JSON.stringify(utf8Decoder.decode(n))}:${JSON.stringify(utf8Decoder.decode(v))}`).join(",")}}`;
-  const marker = asBase64 && encoding === "json" ? `,"encoding":"base64"` : "";
-  return `{"offset":${offset},"timestamp":${record.timestamp},"key":${text(record.key, false)},"value":${text(record.value, true)},"headers":${headers}${marker}}`;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const FIRST_NON_ASCII = 0x80;
+const MIN_CAPACITY_BYTES = 16 * 1024;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const FIRST_PRINTABLE = 0x20;
+/** finish() hands out its buffer when at most 1/8 of it is unused. */
+const UNUSED_SHARE_SENT = 8;
+
+/** Records as the JSON array text of the HTTP API, in UTF-8. JSON values are copied in
+ * as stored (they were produced by JSON.stringify), so a fetch neither parses nor
+ * decodes them, and the router sends the bytes on as they are. */
+export class RecordsJson {
+  private out = new Uint8Array(MIN_CAPACITY_BYTES);
+  private at = 1;
+  count = 0;
+
+  constructor() {
+    this.out[0] = OPEN_BRACKET;
+  }
+
+  add(record: StoredRecord, offset: number, format: RecordFormat, encoding: Encoding): void {
+    const asBase64 = encoding === "base64" || format === "binary";
+    if (this.count++ > 0) this.byte(COMMA);
+    this.text(`{"offset":${offset},"timestamp":${record.timestamp},"key":`);
+    if (!asBase64 && record.key !== null && isPlainUtf8(record.key)) this.quoted(record.key);
+    else this.text(fieldText(record.key, asBase64));
+    this.text(`,"value":`);
+    if (asBase64 || record.value === null) this.text(fieldText(record.value, asBase64));
+    else this.bytes(record.value);
+    const marker = asBase64 && encoding === "json" ? `,"encoding":"base64"` : "";
+    this.text(`,"headers":${headersText(record.headers)}${marker}}`);
+  }
+
+  /** Room for about `bytes` more, so that a large answer is not grown step by step. */
+  expect(bytes: number): void {
+    this.reserve(bytes);
+  }
+
+  /** The finished array. RPC copies a view's whole buffer: a view is given out only
+   * when little of its buffer is unused, else a copy of its own size. */
+  finish(): Uint8Array {
+    this.byte(CLOSE_BRACKET);
+    const unused = this.out.length - this.at;
+    return unused <= this.out.length / UNUSED_SHARE_SENT ? this.out.subarray(0, this.at) : this.out.slice(0, this.at);
+  }
+
+  private quoted(b: Uint8Array): void {
+    this.byte(QUOTE);
+    this.bytes(b);
+    this.byte(QUOTE);
+  }
+
+  private byte(b: number): void {
+    this.reserve(1);
+    this.out[this.at++] = b;
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.out.set(b, this.at);
+    this.at += b.length;
+  }
+
+  /** ASCII byte by byte (most of what is written here: numbers and field names, which
+   * TextEncoder would cost a native call each for); the rest through TextEncoder. */
+  private text(s: string): void {
+    this.reserve(s.length * 3);
+    for (let i = 0; i < s.length; i++) {
+      const code = s.charCodeAt(i);
+      if (code >= FIRST_NON_ASCII) {
+        this.at += utf8.encodeInto(s.slice(i), this.out.subarray(this.at)).written;
+        return;
+      }
+      this.out[this.at++] = code;
+    }
+  }
+
+  private reserve(bytes: number): void {
+    if (this.at + bytes <= this.out.length) return;
+    const grown = new Uint8Array(Math.max(this.out.length * 2, this.at + bytes));
+    grown.set(this.out.subarray(0, this.at));
+    this.out = grown;
+  }
+}
+
+/** Whether UTF-8 text (valid, as TextEncoder makes it) becomes a JSON string by just
+ * quoting it: no quote, backslash or control character to escape. */
+function isPlainUtf8(text: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const b = text[i]!;
+    if (b < FIRST_PRINTABLE || b === QUOTE || b === BACKSLASH) return false;
+  }
+  return true;
+}
+
+/** A key (or, asBase64, a value) as JSON: base64 text, or the UTF-8 text as a string. */
+function fieldText(field: Uint8Array | null, asBase64: boolean): string {
+  if (field === null) return "null";
+  return JSON.stringify(asBase64 ? encodeBase64(field) : utf8Decoder.decode(field));
+}
+
+function headersText(headers: readonly [Uint8Array, Uint8Array][]): string {
+  if (headers.length === 0) return "{}";
+  const entries = headers.map(
+    ([name, value]) => `${JSON.stringify(utf8Decoder.decode(name))}:${JSON.stringify(utf8Decoder.decode(value))}`,
+  );
+  return `{${entries.join(",")}}`;
 }

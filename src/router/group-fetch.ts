@@ -9,10 +9,10 @@ import { errorBody, unwrap } from "../protocol/errors.js";
 import type { StartPosition } from "../protocol/group.js";
 import { groupFetchBodySchema } from "../protocol/group-schemas.js";
 import type { AppContext } from "./context.js";
-import { jsonText } from "./fetch.js";
+import { fetchAnswer } from "./fetch.js";
 import { checkConsumable } from "./group-input.js";
 import { callLeader } from "./leader-call.js";
-import { longPoll, type PartitionAnswer } from "./long-poll.js";
+import { longPoll, type PartitionAnswer, recordsText } from "./long-poll.js";
 import { jsonBody, parseWith } from "./parse-input.js";
 import { tagRecords } from "./tag-records.js";
 
@@ -45,7 +45,7 @@ export async function groupFetch(c: AppContext, groupId: string): Promise<Respon
     if (!stored.ok) console.warn("group fetch: start positions not stored", stored.error.message);
   }
   const records = answers.flatMap((a) =>
-    a.ok && a.response.recordCount > 0 ? [tagRecords(a.response.records, a.topic, a.partition)] : [],
+    a.ok && a.response.recordCount > 0 ? [tagRecords(recordsText(a.response), a.topic, a.partition)] : [],
   );
   const errors = answers.flatMap((a) =>
     a.ok ? [] : [{ topic: a.topic, partition: a.partition, ...errorBody(a.error) }],
@@ -56,7 +56,7 @@ export async function groupFetch(c: AppContext, groupId: string): Promise<Respon
     heartbeatIntervalMs: member.heartbeatIntervalMs,
     errors,
   });
-  return jsonText(c, `{"records":[${records.join(",")}],${tail.slice(1)}`);
+  return fetchAnswer(c, `{"records":[${records.join(",")}],${tail.slice(1)}`);
 }
 
 /** Partitions read from autoOffsetReset (no committed offset), and partitions whose

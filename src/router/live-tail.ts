@@ -9,7 +9,7 @@ import { type ErrorData, errorBody } from "../protocol/errors.js";
 import type { Encoding } from "../protocol/record-codec.js";
 import type { AppContext } from "./context.js";
 import { callLeader } from "./leader-call.js";
-import { fetchPartition } from "./long-poll.js";
+import { fetchPartition, recordsText } from "./long-poll.js";
 import { charge } from "./quotas.js";
 import { callerRegion } from "./replica-choice.js";
 
@@ -57,7 +57,7 @@ export function liveTail(
           break;
         }
         charge(c, "fetchBytes", answer.sizeBytes);
-        const records = JSON.parse(answer.records) as { offset: number }[];
+        const records = JSON.parse(recordsText(answer)) as { offset: number }[];
         for (const record of records) send(`id: ${record.offset}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`);
         if (records.length === 0) send(": heartbeat\n\n");
         offset = answer.nextOffset;

@@ -27,6 +27,14 @@ export type PartitionAnswer = { topic: string; partition: number } & (
   | { ok: false; error: ErrorData }
 );
 
+const utf8Decoder = new TextDecoder();
+
+/** The records (a JSON array text from the replica) as a string, for answers built as
+ * strings: many partitions, group fetch, live tail. */
+export function recordsText(r: FetchResponse): string {
+  return utf8Decoder.decode(r.records);
+}
+
 /** Fetches from the partition's leader, or on a followerFetch topic from the in-sync
  * replica nearest `region`. */
 export async function fetchPartition(

@@ -1,11 +1,11 @@
 // Turns validated produce records into what replicas store, enforcing the record
 // limits: MESSAGE_TOO_LARGE, INVALID_RECORD (bad base64, bad headers).
 
-import type { ProduceRecord } from "../partition/replica-types.js";
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
-import { type Encoding, headerEntries, recordSizeBytes } from "../protocol/record-codec.js";
+import { type Encoding, headerEntries, type ProduceRecord, recordSizeBytes } from "../protocol/record-codec.js";
+import { Utf8Arena } from "../protocol/utf8-arena.js";
 
 export interface IncomingRecord {
   key?: string | null | undefined;
@@ -20,21 +20,24 @@ export interface PreparedRecord {
   partition: number | undefined;
 }
 
-const utf8 = new TextEncoder();
+/** Shared by all requests of this isolate (see Utf8Arena). */
+const utf8 = new Utf8Arena();
+const encode = (text: string) => utf8.encode(text);
 
 export function prepareRecords(
   records: readonly IncomingRecord[],
   encoding: Encoding,
   limits: Limits,
 ): PreparedRecord[] {
+  const json = encoding === "json" ? jsonFields(records) : null;
   return records.map((incoming, index) => {
     const where = `records[${index}]`;
     if (!("value" in incoming))
       throw new EdgelogError("INVALID_REQUEST", `${where}: value is required (null for a tombstone)`);
     const record: ProduceRecord = {
-      key: bytesOf(incoming.key ?? null, encoding, `${where}.key`, false),
-      value: bytesOf(incoming.value, encoding, `${where}.value`, true),
-      headers: headerEntries(checkHeaders(incoming.headers, where, limits)),
+      key: json ? json[2 * index]! : base64Bytes(incoming.key ?? null, `${where}.key`),
+      value: json ? json[2 * index + 1]! : base64Bytes(incoming.value, `${where}.value`),
+      headers: headerEntries(checkHeaders(incoming.headers, where, limits), encode),
       timestamp: incoming.timestamp ?? null,
     };
     const size = recordSizeBytes(record);
@@ -48,16 +51,67 @@ export function prepareRecords(
   });
 }
 
-function bytesOf(value: unknown, encoding: Encoding, where: string, isValue: boolean): Uint8Array | null {
-  if (value === null) return null;
-  if (encoding === "json") {
-    if (isValue) return utf8.encode(JSON.stringify(value));
-    return utf8.encode(value as string);
+/** Every record's key and value (key 0, value 0, key 1, …) as UTF-8; null for a null
+ * key or value (a missing value is refused later, in order). */
+function jsonFields(records: readonly IncomingRecord[]): (Uint8Array | null)[] {
+  // The texts as pieces of one string, so that a quoted value is not a string of its
+  // own to flatten, and so that ASCII text is encoded in one call.
+  const pieces: string[] = [];
+  const lengths: number[] = [];
+  for (const { key, value } of records) {
+    lengths.push(key === null || key === undefined ? -1 : addPiece(pieces, key));
+    lengths.push(value === null || value === undefined ? -1 : addJsonText(pieces, value));
   }
+  const all = utf8.encodeAscii(pieces.join(""));
+  if (!all) return fieldsOneByOne(records);
+  let at = 0;
+  return lengths.map((length) => {
+    if (length < 0) return null;
+    at += length;
+    return all.subarray(at - length, at);
+  });
+}
+
+/** Pushes jsonText(value) as pieces; its length. */
+function addJsonText(pieces: string[], value: unknown): number {
+  if (!isPlainString(value)) return addPiece(pieces, JSON.stringify(value));
+  pieces.push('"', value, '"');
+  return value.length + 2;
+}
+
+function addPiece(pieces: string[], text: string): number {
+  pieces.push(text);
+  return text.length;
+}
+
+function fieldsOneByOne(records: readonly IncomingRecord[]): (Uint8Array | null)[] {
+  return records.flatMap(({ key, value }) => [
+    key === null || key === undefined ? null : utf8.encode(key),
+    value === null || value === undefined ? null : utf8.encode(jsonText(value)),
+  ]);
+}
+
+function base64Bytes(value: unknown, where: string): Uint8Array | null {
+  if (value === null) return null;
   if (typeof value !== "string") throw new EdgelogError("INVALID_RECORD", `${where} must be a base64 string or null`);
   const bytes = decodeBase64(value);
   if (!bytes) throw new EdgelogError("INVALID_RECORD", `${where} is not valid padded base64 (RFC 4648)`);
   return bytes;
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters and
+ * (to be safe, paired or not) surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON escapes.
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** JSON.stringify(value), without its per-character escaping pass over a string that
+ * needs none (the common case of text values; 1.6 µs per 1 KB string otherwise). */
+export function jsonText(value: unknown): string {
+  return isPlainString(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+function isPlainString(value: unknown): value is string {
+  return typeof value === "string" && PLAIN_STRING.test(value);
 }
 
 function checkHeaders(headers: unknown, where: string, limits: Limits): Record<string, string> | undefined {

@@ -6,8 +6,8 @@ import { mapBounded } from "../common/bounded-map.js";
 import type { ProducerBatch } from "../partition/producer-state.js";
 import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
-import type { RecordFormat } from "../protocol/record-codec.js";
-import { acksSchema, partitionProduceBodySchema, produceBodySchema } from "../protocol/schemas.js";
+import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
+import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
@@ -18,6 +18,20 @@ import { charge } from "./quotas.js";
 type RecordResult = { partition: number; offset: number } | { partition: number; error: ErrorData };
 
 const produceQuerySchema = z.object({ acks: acksSchema }).strict();
+type QueryAcks = z.output<typeof acksSchema>;
+const ACKS: ReadonlySet<string> = new Set(acksSchema.removeDefault().options);
+
+/** The acks query parameter. Its two plain forms (none, or `?acks=` a valid value and
+ * nothing else) are read without zod; anything else goes through the schema, which
+ * names the error. */
+function acksOf(c: AppContext): QueryAcks {
+  const url = c.req.url;
+  const query = url.indexOf("?");
+  if (query < 0) return "all";
+  const value = url.startsWith("acks=", query + 1) ? url.slice(query + "?acks=".length) : "";
+  if (ACKS.has(value)) return value as QueryAcks;
+  return parseWith(produceQuerySchema, queryOf(c), "query").acks;
+}
 
 export const produceRoutes = new Hono<AppEnv>()
   .post("/v1/topics/:topic/records", (c) => produce(c, null))
@@ -26,7 +40,7 @@ export const produceRoutes = new Hono<AppEnv>()
 async function produce(c: AppContext, pathPartition: number | null): Promise<Response> {
   const limits = c.get("limits");
   const topic = topicParam(c);
-  const { acks } = parseWith(produceQuerySchema, queryOf(c), "query");
+  const acks = acksOf(c);
   const raw = await jsonBody(c, limits.maxRequestBytes);
   charge(c, "produceBytes", c.get("bodyBytes"));
   const count = (raw as { records?: unknown })?.records;
@@ -36,23 +50,24 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
       `${count.length} records, over the limit of ${limits.maxRecordsPerRequest} per request`,
     );
   }
-  const body = parseWith(
-    pathPartition === null ? produceBodySchema : partitionProduceBodySchema,
-    raw,
-    "produce request",
-  );
+  const body =
+    plainProduceBody(raw, pathPartition !== null) ??
+    parseWith(pathPartition === null ? produceBodySchema : partitionProduceBodySchema, raw, "produce request");
   const producer = producerOf(body);
   const prepared = prepareRecords(body.records, body.encoding, limits);
   const format: RecordFormat = body.encoding === "base64" ? "binary" : "json";
   const partitions = await choosePartitions(c.env, topic, prepared, pathPartition);
   const byPartition = groupByPartition(partitions);
   const appendAll = mapBounded([...byPartition], limits.maxFanOut, async ([partition, indexes]) => {
-    const records = indexes.map((i) => prepared[i]!.record);
+    const batch = encodeBatch(
+      indexes.map((i) => prepared[i]!.record),
+      format,
+    );
     const result = await callLeader(
       c.env,
       topic,
       partition,
-      async (leader) => await leader.produce({ format, records, acks: acks === "-1" ? "all" : acks, producer }),
+      async (leader) => await leader.produce({ batch, acks: acks === "-1" ? "all" : acks, producer }),
     );
     return { partition, indexes, result };
   });

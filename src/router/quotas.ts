@@ -63,7 +63,8 @@ export function charge(c: AppContext, quota: Quota, amount: number): void {
 }
 
 /** Every call spends one request; produce and fetch calls also wait for their byte
- * buckets (charged by the routes once the bytes are known). */
+ * buckets (charged by the routes once the bytes are known: the body read, the answer
+ * rendered). */
 export const enforceQuotas: MiddlewareHandler<AppEnv> = async (c, next) => {
   const path = c.req.path;
   const bytes: Quota[] =
@@ -75,6 +76,4 @@ export const enforceQuotas: MiddlewareHandler<AppEnv> = async (c, next) => {
   admit(c, ["requests", ...bytes]);
   charge(c, "requests", 1);
   await next();
-  if (bytes[0] === "fetchBytes" && c.get("principal").kind === "token")
-    charge(c, "fetchBytes", (await c.res.clone().arrayBuffer()).byteLength);
 };

@@ -7,11 +7,11 @@ import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
 import type { ProducerBatch } from "../../src/partition/producer-state.js";
 import { DEFAULT_TOPIC_CONFIG } from "../../src/protocol/topic.js";
-import { jsonRecord, leaderReplica, reopen } from "./replica-helpers.js";
+import { jsonRecord, leaderReplica, produceRequest, reopen } from "./replica-helpers.js";
 
 type Stub = Awaited<ReturnType<typeof leaderReplica>>["stub"];
 const send = (stub: Stub, producer: ProducerBatch | null, values: unknown[]) =>
-  stub.produce({ acks: "all", producer, format: "json", records: values.map((v) => jsonRecord(v)) });
+  stub.produce(produceRequest({ acks: "all", producer, format: "json", records: values.map((v) => jsonRecord(v)) }));
 const P = 7_001;
 
 describe("idempotent produce", () => {

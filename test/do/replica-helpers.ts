@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
-import type { ProduceRecord, ReplicaAssignment, ReplicaConfig } from "../../src/partition/replica-types.js";
+import type { ProducerBatch } from "../../src/partition/producer-state.js";
+import type { Acks, ProduceRequest, ReplicaAssignment, ReplicaConfig } from "../../src/partition/replica-types.js";
+import { encodeBatch, type ProduceRecord, type RecordFormat } from "../../src/protocol/record-codec.js";
 
 const utf8 = new TextEncoder();
 let next = 0;
@@ -46,6 +48,16 @@ export function jsonRecord(value: unknown, options: { key?: string; timestamp?: 
     headers: [],
     timestamp: options.timestamp ?? null,
   };
+}
+
+/** A produce call's request, its records encoded as the router encodes them. */
+export function produceRequest(request: {
+  acks: Acks;
+  producer: ProducerBatch | null;
+  format: RecordFormat;
+  records: ProduceRecord[];
+}): ProduceRequest {
+  return { acks: request.acks, producer: request.producer, batch: encodeBatch(request.records, request.format) };
 }
 
 /** A record whose value is `sizeBytes` long once JSON-encoded. */

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
 import { DEFAULT_TOPIC_CONFIG, type TopicMetadata } from "../../src/protocol/topic.js";
-import { eventually, jsonRecord } from "./replica-helpers.js";
+import { eventually, jsonRecord, produceRequest } from "./replica-helpers.js";
 
 let n = 0;
 
@@ -30,7 +30,9 @@ async function replicatedTopic(config: Partial<typeof DEFAULT_TOPIC_CONFIG> = {}
     return (found.metadata as TopicMetadata).partitions[0]!;
   };
   const produce = (r: number, values: unknown[], acks: "all" | "1" = "all") =>
-    replica(r).produce({ acks, producer: null, format: "json", records: values.map((v) => jsonRecord(v)) });
+    replica(r).produce(
+      produceRequest({ acks, producer: null, format: "json", records: values.map((v) => jsonRecord(v)) }),
+    );
   const log = async (r: number) => {
     const dump = await replica(r).dumpLog(0);
     return { ...dump, values: (JSON.parse(dump.records) as { value: unknown }[]).map((x) => x.value) };
@@ -52,7 +54,9 @@ describe("replication", () => {
     });
     expect(await t.replica(1).describe()).toMatchObject({ ok: true, role: "follower", logEndOffset: 3 });
     expect(
-      await t.replica(1).produce({ acks: "all", producer: null, format: "json", records: [jsonRecord("x")] }),
+      await t
+        .replica(1)
+        .produce(produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord("x")] })),
     ).toMatchObject({
       ok: false,
       error: { code: "NOT_LEADER_OR_FOLLOWER" },

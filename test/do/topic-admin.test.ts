@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
 import { DEFAULT_TOPIC_CONFIG } from "../../src/protocol/topic.js";
+import { produceRequest } from "./replica-helpers.js";
 
 const catalog = () => env.CATALOG.get(env.CATALOG.idFromName("catalog"));
 const replica = (topicId: string, partition: number) =>
@@ -81,12 +82,14 @@ describe("catalog and topic controller", () => {
   it("deletes a topic with its replicas' data; the same name then gets a new topicId", async () => {
     const name = topicName();
     const first = await created(name, 2);
-    await replica(first.topicId, 0).produce({
-      acks: "all",
-      producer: null,
-      format: "json",
-      records: [{ key: null, value: new Uint8Array([49]), headers: [], timestamp: null }],
-    });
+    await replica(first.topicId, 0).produce(
+      produceRequest({
+        acks: "all",
+        producer: null,
+        format: "json",
+        records: [{ key: null, value: new Uint8Array([49]), headers: [], timestamp: null }],
+      }),
+    );
     expect(await catalog().deleteTopic(name)).toEqual({ ok: true, topicId: first.topicId });
     expect(await catalog().lookup(name)).toMatchObject({ ok: false, error: { code: "UNKNOWN_TOPIC_OR_PARTITION" } });
     expect(await controllerStub(env, first.topicId).metadata()).toMatchObject({ ok: false });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   cluster = await startOwnCluster("security", {
     EDGELOG_ADMIN_TOKEN: ROOT,
     EDGELOG_CORS_ORIGINS: ORIGIN,
-    EDGELOG_LIMITS: JSON.stringify({ quotaRequestsPerSecond: 20 }),
+    EDGELOG_LIMITS: JSON.stringify({ quotaRequestsPerSecond: 20, quotaFetchBytesPerSecond: 20_000 }),
   });
   await api("POST", "/v1/topics", { name: "orders", partitions: 1 }, root);
   await api("POST", "/v1/topics", { name: "billing", partitions: 1 }, root);
@@ -195,6 +195,24 @@ describe("quotas", () => {
     expect((await api("GET", path, undefined, root)).status).toBe(200);
     await new Promise((r) => setTimeout(r, retryAfterS * 1000));
     expect((await api("GET", path, undefined, as(t))).status).toBe(200);
+  });
+});
+
+describe("fetch byte quota", () => {
+  it("charges a token the bytes of each fetch answer and throttles it once over", async () => {
+    const produced = await api(
+      "POST",
+      "/v1/topics/billing/records",
+      { records: [{ value: "x".repeat(15_000) }] },
+      root,
+    );
+    expect(produced.status).toBe(200);
+    const { token: t } = await token(["consume:billing"]);
+    const path = "/v1/topics/billing/partitions/0/records?offset=0";
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await api("GET", path, undefined, as(t))).status);
+    // 20,000 bytes of burst: the first two answers (~15 KB each) overdraw it.
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });
 

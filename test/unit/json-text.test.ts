@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { resolveLimits } from "../../src/protocol/limits.js";
+import { jsonText, prepareRecords } from "../../src/router/produce-records.js";
+import { seededRandom } from "../random.js";
+
+const utf8 = new TextEncoder();
+const PIECES = [
+  "a",
+  "Z",
+  " ",
+  '"',
+  "\\",
+  "/",
+  "\u0000",
+  "\u001f",
+  "\u007f",
+  "é",
+  "€",
+  "\ud83d\ude00",
+  "\ud800",
+  "\udfff",
+  "\u2028",
+];
+
+describe("jsonText", () => {
+  it("is JSON.stringify, for strings of every kind of character and for other values", () => {
+    const random = seededRandom(11);
+    for (let i = 0; i < 20_000; i++) {
+      const text = Array.from({ length: random.int(12) }, () => random.pick(PIECES)).join("");
+      expect(jsonText(text)).toBe(JSON.stringify(text));
+    }
+    for (const value of [null, 0, -1.5, 1e21, true, [], { a: ["b", { c: null }] }, "x".repeat(10_000)]) {
+      expect(jsonText(value)).toBe(JSON.stringify(value));
+    }
+  });
+});
+
+describe("prepareRecords", () => {
+  it("stores each key as UTF-8 and each value as the UTF-8 of its JSON.stringify, ASCII or not", () => {
+    const random = seededRandom(5);
+    const limits = resolveLimits(undefined);
+    const values = [null, 1, "plain", 'q"uote', { a: "ü" }, ["x", 2], "€", "x".repeat(5_000)];
+    for (let i = 0; i < 500; i++) {
+      const records = Array.from({ length: 1 + random.int(5) }, () => {
+        const key = random.int(3) === 0 ? null : PIECES.slice(0, 1 + random.int(PIECES.length)).join("");
+        return { key, value: random.pick(values) };
+      });
+      const prepared = prepareRecords(records, "json", limits);
+      prepared.forEach(({ record }, j) => {
+        const { key, value } = records[j]!;
+        expect(record.key).toEqual(key === null ? null : utf8.encode(key));
+        expect(record.value).toEqual(value === null ? null : utf8.encode(JSON.stringify(value)));
+      });
+    }
+  });
+});
