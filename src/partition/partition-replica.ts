@@ -91,6 +91,19 @@ export class PartitionReplica extends DurableObject<Env> {
     }
   }
 
+  /** One atomic write to the log. SQLite undoes a write that throws (a broken
+   * invariant), but not what the write already changed in memory (offsets, producer
+   * state, the recent batches): the replica then reloads itself from storage, as a
+   * restarted object would, before the error goes on. */
+  private writeSync<T>(write: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(write);
+    } catch (error) {
+      this.load();
+      throw error;
+    }
+  }
+
   // ---- controller ----------------------------------------------------------------
 
   /** Creates the replica or updates its role, epochs, ISR and config. A stale
@@ -168,7 +181,7 @@ export class PartitionReplica extends DurableObject<Env> {
         return { ok: true, baseOffset: verdict.baseOffset, lastOffset, rowsWritten: 0 };
       }
     }
-    const appended = this.ctx.storage.transactionSync(() =>
+    const appended = this.writeSync(() =>
       this.log.append(batch, state.leaderEpoch, this.limits.maxBatchRowBytes, request.producer),
     );
     this.counters.recordsIn += batch.timestamps.length;
@@ -263,7 +276,7 @@ export class PartitionReplica extends DurableObject<Env> {
     ) {
       return { ok: true, matched: false, logEndOffset: this.log.state.logEndOffset, lastEpoch: this.log.latestEpoch() };
     }
-    this.ctx.storage.transactionSync(() => {
+    this.writeSync(() => {
       this.log.appendReplicated(request.batches);
       this.log.advanceHighWatermark(request.highWatermark, true);
     });
@@ -285,7 +298,7 @@ export class PartitionReplica extends DurableObject<Env> {
       );
     }
     const own = this.log.endOffsetForEpoch(request.epoch).endOffset;
-    const logEndOffset = this.ctx.storage.transactionSync(() => this.log.truncateTo(Math.min(request.endOffset, own)));
+    const logEndOffset = this.writeSync(() => this.log.truncateTo(Math.min(request.endOffset, own)));
     return { ok: true, logEndOffset };
   }
 
@@ -403,7 +416,7 @@ export class PartitionReplica extends DurableObject<Env> {
       if (!unchanged) continue;
       if (answer.diverged) {
         const truncateTo = Math.min(answer.endOffset, this.log.endOffsetForEpoch(answer.epoch).endOffset);
-        this.ctx.storage.transactionSync(() => this.log.truncateTo(truncateTo));
+        this.writeSync(() => this.log.truncateTo(truncateTo));
         continue;
       }
       this.applyPulled(answer.batches, answer.highWatermark);
@@ -419,7 +432,7 @@ export class PartitionReplica extends DurableObject<Env> {
   private applyPulled(batches: readonly ReplicatedBatch[], highWatermark: number): void {
     const fresh = batches.filter((b) => b.baseOffset >= this.log.state.logEndOffset);
     if (fresh.length > 0 && fresh[0]!.baseOffset !== this.log.state.logEndOffset) return;
-    this.ctx.storage.transactionSync(() => {
+    this.writeSync(() => {
       this.log.appendReplicated(fresh);
       this.log.advanceHighWatermark(highWatermark, true);
     });
@@ -580,7 +593,7 @@ export class PartitionReplica extends DurableObject<Env> {
 
   private runRetention(nowMs: number, config: ReplicaConfig): void {
     const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : nowMs - config.retentionMs;
-    this.ctx.storage.transactionSync(() =>
+    this.writeSync(() =>
       this.log.truncateHead(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN),
     );
   }

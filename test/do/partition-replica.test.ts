@@ -363,3 +363,27 @@ describe("retention (alarm)", () => {
     expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
   });
 });
+
+describe("a write that throws", () => {
+  it("leaves neither storage nor memory changed: the next append continues densely", async () => {
+    const { stub } = await leaderReplica();
+    const request = (value: string) =>
+      produceRequest({ acks: "1", producer: null, format: "json", records: [jsonRecord(value)] });
+    expect(await stub.produce(request("a"))).toMatchObject({ ok: true, baseOffset: 0 });
+    // A broken invariant after the log has moved its offsets in memory: SQLite undoes
+    // the write, and the replica must not keep the memory of it.
+    await runInDurableObject(stub, async (instance) => {
+      const log = (instance as unknown as { log: { append: (...args: unknown[]) => unknown } }).log;
+      const append = log.append.bind(log);
+      log.append = (...args: unknown[]) => {
+        append(...args);
+        throw new Error("invariant broken after the append");
+      };
+      await expect(instance.produce(request("lost"))).rejects.toThrow("invariant broken after the append");
+    });
+    expect(await stub.describe()).toMatchObject({ ok: true, highWatermark: 1, logEndOffset: 1 });
+    expect(await stub.produce(request("b"))).toMatchObject({ ok: true, baseOffset: 1 });
+    const answer = await stub.fetchRecords({ offset: 0, ...fetchAll });
+    expect(answer.ok && JSON.parse(recordsText(answer)).map((r: { value: string }) => r.value)).toEqual(["a", "b"]);
+  });
+});
