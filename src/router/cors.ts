@@ -2,11 +2,29 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./context.js";
 
+/** One handler per EDGELOG_CORS_ORIGINS value (a deployment has one). */
+const handlers = new Map<string, MiddlewareHandler<AppEnv>>();
+const MAX_HANDLERS = 8;
+
 /** CORS for browsers: the origins of EDGELOG_CORS_ORIGINS ("*" or a comma list; none
  * when unset, so a deploy admits no browser origin until told). Preflights are
- * answered before auth, as browsers send them without credentials. */
+ * answered before auth, as browsers send them without credentials. A request without
+ * an Origin header (no browser sends a cross-origin request without one) skips it: it
+ * needs no CORS headers, and hono's cors would make every response be built twice. */
 export const corsFor: MiddlewareHandler<AppEnv> = (c, next) => {
-  const allowed = (c.env.EDGELOG_CORS_ORIGINS ?? "")
+  if (c.req.header("origin") === undefined) return next();
+  const setting = c.env.EDGELOG_CORS_ORIGINS ?? "";
+  let handler = handlers.get(setting);
+  if (!handler) {
+    if (handlers.size >= MAX_HANDLERS) handlers.clear();
+    handler = corsHandler(setting);
+    handlers.set(setting, handler);
+  }
+  return handler(c, next);
+};
+
+function corsHandler(setting: string): MiddlewareHandler<AppEnv> {
+  const allowed = setting
     .split(",")
     .map((o) => o.trim())
     .filter(Boolean);
@@ -16,5 +34,5 @@ export const corsFor: MiddlewareHandler<AppEnv> = (c, next) => {
     allowHeaders: ["authorization", "content-type", "x-edgelog-region", "last-event-id"],
     exposeHeaders: ["retry-after", "x-edgelog-replica"],
     maxAge: 600,
-  })(c, next);
-};
+  });
+}
