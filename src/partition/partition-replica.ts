@@ -593,9 +593,7 @@ export class PartitionReplica extends DurableObject<Env> {
 
   private runRetention(nowMs: number, config: ReplicaConfig): void {
     const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : nowMs - config.retentionMs;
-    this.writeSync(() =>
-      this.log.truncateHead(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN),
-    );
+    this.writeSync(() => this.log.truncateHead(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN));
   }
 
   /** Schedules the next retention run: now when the log is over its size limit, else
