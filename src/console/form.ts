@@ -72,3 +72,21 @@ export function onSubmit(
 export function statusLine(): HTMLElement {
   return h("p", { class: "status", role: "status", "aria-live": "polite" });
 }
+
+/** A form card named by its heading (for screen readers, and the tests find it so):
+ * an optional intro, the fields in a grid, the action buttons, then what follows
+ * (the status line). */
+export function cardForm(
+  title: string,
+  parts: { intro?: string; fields: Node[]; actions: Node[]; after?: Node[] },
+): HTMLFormElement {
+  const id = `${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-title`;
+  return h(
+    "form",
+    { class: "card", "aria-labelledby": id },
+    h("h2", { id }, title),
+    parts.intro ? h("p", null, parts.intro) : null,
+    h("fieldset", { class: "grid" }, ...parts.fields, h("div", { class: "actions" }, ...parts.actions)),
+    ...(parts.after ?? []),
+  );
+}

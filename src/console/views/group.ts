@@ -3,7 +3,7 @@
 
 import type { GroupDetails, ResetTarget } from "../../client/index.js";
 import { count, h, mount, table, time } from "../dom.js";
-import { field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
+import { cardForm, field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
 import { confirmAction, heading, load, type View, type ViewContext } from "../view.js";
 import { LagChart } from "./lag-chart.js";
 
@@ -83,14 +83,9 @@ function assignmentText(assignment: Record<string, number[]>): string {
 function resetForm(context: ViewContext, group: GroupDetails): HTMLElement {
   const status = statusLine();
   const topics = [...new Set(group.offsets.map((o) => o.topic))].sort();
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "reset-title" },
-    h("h2", { id: "reset-title" }, "Reset offsets"),
-    h("p", null, "Only while the group has no members (stop its consumers first)."),
-    h(
-      "fieldset",
-      { class: "grid" },
+  const form = cardForm("Reset offsets", {
+    intro: "Only while the group has no members (stop its consumers first).",
+    fields: [
       field(
         "Topic",
         input({ name: "topic", required: true, list: "reset-topics", autocomplete: "off", value: topics[0] ?? "" }),
@@ -111,10 +106,10 @@ function resetForm(context: ViewContext, group: GroupDetails): HTMLElement {
       ),
       field("Offset", input({ name: "offset", type: "number", min: 0, value: 0 }), "With To: Offset"),
       field("Time", input({ name: "time", type: "datetime-local", step: 1 }), "With To: Time"),
-      h("div", { class: "actions" }, h("button", { type: "submit", class: "danger" }, "Reset offsets")),
-    ),
-    status,
-  );
+    ],
+    actions: [h("button", { type: "submit", class: "danger" }, "Reset offsets")],
+    after: [status],
+  });
   onSubmit(form, status, async (values) => {
     const topic = fieldValue(values, "topic");
     const to = resetTarget(values);

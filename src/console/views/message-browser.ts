@@ -5,7 +5,7 @@
 import type { KafkaMessage, TopicDescription } from "../../client/index.js";
 import { describeError } from "../api.js";
 import { h, time } from "../dom.js";
-import { field, fieldValue, input, select } from "../form.js";
+import { cardForm, field, fieldValue, input, select } from "../form.js";
 import type { ViewContext } from "../view.js";
 
 /** Messages kept on screen; older ones are dropped. */
@@ -47,13 +47,8 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
     while (list.childElementCount > MAX_SHOWN) list.lastElementChild?.remove();
   };
   signal.addEventListener("abort", () => running?.abort());
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "browser-title" },
-    h("h2", { id: "browser-title" }, "Messages"),
-    h(
-      "fieldset",
-      { class: "grid" },
+  const form = cardForm("Messages", {
+    fields: [
       field("Partition", select("partition", choices, choices[0]?.[0])),
       field(
         "From",
@@ -67,18 +62,14 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
       ),
       field("Offset", input({ name: "offset", type: "number", min: 0, value: 0 }), "With From: Offset"),
       field("Time", input({ name: "time", type: "datetime-local", step: 1 }), "With From: Time"),
-      h(
-        "div",
-        { class: "actions" },
-        h("button", { type: "submit" }, "Start live view"),
-        stopButton,
-        h("button", { type: "button", class: "quiet", on: { click: () => list.replaceChildren() } }, "Clear"),
-      ),
-    ),
-    status,
-    field("Filter", filter, "Shows only messages whose key, value or headers contain this"),
-    list,
-  );
+    ],
+    actions: [
+      h("button", { type: "submit" }, "Start live view"),
+      stopButton,
+      h("button", { type: "button", class: "quiet", on: { click: () => list.replaceChildren() } }, "Clear"),
+    ],
+    after: [status, field("Filter", filter, "Shows only messages whose key, value or headers contain this"), list],
+  });
   const start = async () => {
     if (signal.aborted) return;
     stop("Starting…");

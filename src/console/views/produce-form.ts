@@ -3,7 +3,7 @@
 
 import type { TopicDescription } from "../../client/index.js";
 import { h } from "../dom.js";
-import { field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
+import { cardForm, field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
 import type { ViewContext } from "../view.js";
 
 /** `onProduced` runs after each record lands (the page refreshes its offsets). */
@@ -17,13 +17,8 @@ export function produceForm(
     ["", "By key (Kafka's partitioner)"],
     ...topic.partitions.map((p): [string, string] => [String(p.partition), `Partition ${p.partition}`]),
   ];
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "produce-title" },
-    h("h2", { id: "produce-title" }, "Produce a record"),
-    h(
-      "fieldset",
-      { class: "grid" },
+  const form = cardForm("Produce a record", {
+    fields: [
       field("Key", input({ name: "key", autocomplete: "off" }), "Empty: no key"),
       field("Partition", select("partition", partitions)),
       field(
@@ -43,10 +38,10 @@ export function produceForm(
         { class: "field wide" },
         field("Headers", h("textarea", { name: "headers", rows: 2, spellcheck: false }), "One name: value per line"),
       ),
-      h("div", { class: "actions" }, h("button", { type: "submit" }, "Produce")),
-    ),
-    status,
-  );
+    ],
+    actions: [h("button", { type: "submit" }, "Produce")],
+    after: [status],
+  });
   onSubmit(form, status, async (values) => {
     const partition = fieldValue(values, "partition");
     const producer = context.api.client.producer({ idempotent: false, lingerMs: 0 });

@@ -3,7 +3,7 @@
 
 import type { TopicDescription } from "../../client/index.js";
 import { h } from "../dom.js";
-import { field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
+import { cardForm, field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
 import { confirmAction, type ViewContext } from "../view.js";
 
 const HOUR_MS = 3_600_000;
@@ -24,13 +24,8 @@ export function topicSettings(
 function configForm(context: ViewContext, topic: TopicDescription, onChanged: () => Promise<void>): HTMLElement {
   const c = topic.config;
   const status = statusLine();
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "config-edit-title" },
-    h("h2", { id: "config-edit-title" }, "Change configuration"),
-    h(
-      "fieldset",
-      { class: "grid" },
+  const form = cardForm("Change configuration", {
+    fields: [
       field(
         "Min in-sync replicas",
         input({
@@ -62,10 +57,10 @@ function configForm(context: ViewContext, topic: TopicDescription, onChanged: ()
           String(c.followerFetch),
         ),
       ),
-      h("div", { class: "actions" }, h("button", { type: "submit" }, "Save configuration")),
-    ),
-    status,
-  );
+    ],
+    actions: [h("button", { type: "submit" }, "Save configuration")],
+    after: [status],
+  });
   onSubmit(form, status, async (values) => {
     const retentionHours = Number(fieldValue(values, "retentionHours"));
     await context.api.admin.alterTopicConfig(topic.name, {
@@ -83,22 +78,17 @@ function configForm(context: ViewContext, topic: TopicDescription, onChanged: ()
 function partitionsForm(context: ViewContext, topic: TopicDescription, onChanged: () => Promise<void>): HTMLElement {
   const status = statusLine();
   const current = topic.partitions.length;
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "partitions-add-title" },
-    h("h2", { id: "partitions-add-title" }, "Add partitions"),
-    h(
-      "fieldset",
-      { class: "grid" },
+  const form = cardForm("Add partitions", {
+    fields: [
       field(
         "Partitions in all",
         input({ name: "count", type: "number", min: current + 1, max: 1024, value: current + 1, required: true }),
         `Now ${current}; a topic never shrinks`,
       ),
-      h("div", { class: "actions" }, h("button", { type: "submit" }, "Add partitions")),
-    ),
-    status,
-  );
+    ],
+    actions: [h("button", { type: "submit" }, "Add partitions")],
+    after: [status],
+  });
   onSubmit(form, status, async (values) => {
     const count = Number(fieldValue(values, "count"));
     const question = `Grow ${topic.name} to ${count} partitions? Keys will map to other partitions from now on.`;

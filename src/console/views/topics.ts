@@ -2,7 +2,7 @@
 // confirmation (the name must be typed: a deleted topic's records are gone).
 
 import { bytes, count, h, link, mount, table } from "../dom.js";
-import { field, fieldValue, input, onSubmit, statusLine } from "../form.js";
+import { cardForm, field, fieldValue, input, onSubmit, statusLine } from "../form.js";
 import { MAX_SUMMARIZED_TOPICS, type TopicSummary, topicSummaries } from "../topic-summary.js";
 import { confirmAction, heading, jumpForm, load, type View, type ViewContext } from "../view.js";
 
@@ -72,13 +72,8 @@ async function deleteTopic(context: ViewContext, name: string, refresh: () => Pr
 
 function createForm(context: ViewContext, refresh: () => Promise<void>): HTMLElement {
   const status = statusLine();
-  const form = h(
-    "form",
-    { class: "card", "aria-labelledby": "create-topic-title" },
-    h("h2", { id: "create-topic-title" }, "Create a topic"),
-    h(
-      "fieldset",
-      { class: "grid" },
+  const form = cardForm("Create a topic", {
+    fields: [
       field(
         "Name",
         input({ name: "name", required: true, pattern: "[a-zA-Z0-9._\\-]{1,249}", autocomplete: "off" }),
@@ -98,10 +93,10 @@ function createForm(context: ViewContext, refresh: () => Promise<void>): HTMLEle
         input({ name: "retentionHours", type: "number", min: -1, value: 168, required: true }),
         "-1 keeps records forever",
       ),
-      h("div", { class: "actions" }, h("button", { type: "submit" }, "Create topic")),
-    ),
-    status,
-  );
+    ],
+    actions: [h("button", { type: "submit" }, "Create topic")],
+    after: [status],
+  });
   onSubmit(form, status, async (values) => {
     const name = fieldValue(values, "name");
     const hours = Number(fieldValue(values, "retentionHours"));
