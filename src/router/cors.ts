@@ -2,9 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./context.js";
 
-/** One handler per EDGELOG_CORS_ORIGINS value (a deployment has one). */
-const handlers = new Map<string, MiddlewareHandler<AppEnv>>();
-const MAX_HANDLERS = 8;
+/** The handler for the EDGELOG_CORS_ORIGINS value last seen (a deployment has one). */
+let cached: { setting: string; handler: MiddlewareHandler<AppEnv> } | null = null;
 
 /** CORS for browsers: the origins of EDGELOG_CORS_ORIGINS ("*" or a comma list; none
  * when unset, so a deploy admits no browser origin until told). Preflights are
@@ -14,13 +13,8 @@ const MAX_HANDLERS = 8;
 export const corsFor: MiddlewareHandler<AppEnv> = (c, next) => {
   if (c.req.header("origin") === undefined) return next();
   const setting = c.env.EDGELOG_CORS_ORIGINS ?? "";
-  let handler = handlers.get(setting);
-  if (!handler) {
-    if (handlers.size >= MAX_HANDLERS) handlers.clear();
-    handler = corsHandler(setting);
-    handlers.set(setting, handler);
-  }
-  return handler(c, next);
+  if (cached?.setting !== setting) cached = { setting, handler: corsHandler(setting) };
+  return cached.handler(c, next);
 };
 
 function corsHandler(setting: string): MiddlewareHandler<AppEnv> {
