@@ -26,18 +26,21 @@ export const topicView: View = async (context, name = "") => {
     tools,
     config,
   );
-  // The produce form and the browser are redrawn when the partition count changes.
+  // The produce form and the browser are redrawn when the partition count changes,
+  // the configuration after the settings forms change it.
   let shownPartitions = -1;
+  let configChanged = false;
   let replaced: AbortController | null = null;
-  const refreshConfig = async () => {
-    const topic = await context.api.admin.describeTopic(name);
-    config.firstElementChild?.replaceWith(configSection(topic));
+  const afterChange = async () => {
+    configChanged = true;
     await refresh();
   };
   const refresh = () =>
     load(context, partitions, async () => {
       const topic = await context.api.admin.describeTopic(name);
-      if (shownPartitions < 0) mount(config, configSection(topic), topicSettings(context, topic, refreshConfig));
+      if (shownPartitions < 0) mount(config, configSection(topic), topicSettings(context, topic, afterChange));
+      else if (configChanged) config.firstElementChild?.replaceWith(configSection(topic));
+      configChanged = false;
       if (topic.partitions.length !== shownPartitions) {
         shownPartitions = topic.partitions.length;
         replaced?.abort();
