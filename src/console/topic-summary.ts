@@ -30,14 +30,18 @@ export async function topicSummaries(admin: Admin): Promise<{ summaries: TopicSu
   return { summaries: described.map(summarize), total: names.length };
 }
 
+/** The sum, or -1 ("unknown") when any value is -1 (a leader that did not answer). */
+export function sumKnown(values: number[]): number {
+  return values.some((v) => v < 0) ? -1 : values.reduce((a, b) => a + b, 0);
+}
+
 export function summarize(topic: TopicDescription): TopicSummary {
-  const known = (values: number[]) => (values.some((v) => v < 0) ? -1 : values.reduce((a, b) => a + b, 0));
   return {
     name: topic.name,
     partitions: topic.partitions.length,
     replicationFactor: topic.config.replicationFactor,
-    records: known(topic.partitions.map((p) => (p.highWatermark < 0 ? -1 : p.highWatermark - p.logStartOffset))),
-    sizeBytes: known(topic.partitions.map((p) => p.sizeBytes)),
+    records: sumKnown(topic.partitions.map((p) => (p.highWatermark < 0 ? -1 : p.highWatermark - p.logStartOffset))),
+    sizeBytes: sumKnown(topic.partitions.map((p) => p.sizeBytes)),
     underReplicated: topic.partitions.filter((p) => p.isr.length < p.replicas.length).length,
     offline: topic.partitions.filter((p) => p.leader < 0).length,
   };

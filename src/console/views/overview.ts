@@ -1,7 +1,7 @@
 // The first page: is the cluster up, how much does it hold, is anything unhealthy.
 
 import { bytes, count, h, link, mount } from "../dom.js";
-import { topicSummaries } from "../topic-summary.js";
+import { sumKnown, type TopicSummary, topicSummaries } from "../topic-summary.js";
 import { heading, load, type View } from "../view.js";
 
 const REFRESH_MS = 5_000;
@@ -17,8 +17,7 @@ export const overviewView: View = async (context) => {
         // Listing groups takes the admin scope; a token without it still sees the rest.
         context.api.admin.listGroups().catch(() => null),
       ]);
-      const sum = (pick: (s: (typeof summaries)[number]) => number) =>
-        summaries.some((s) => pick(s) < 0) ? -1 : summaries.reduce((a, s) => a + pick(s), 0);
+      const sum = (pick: (s: TopicSummary) => number) => sumKnown(summaries.map(pick));
       const underReplicated = sum((s) => s.underReplicated);
       const offline = sum((s) => s.offline);
       const stats: [string, string, string?][] = [
