@@ -46,6 +46,12 @@ export function needsToken(error: unknown): boolean {
   return error instanceof EdgelogClientError && error.code === "SASL_AUTHENTICATION_FAILED";
 }
 
+/** An error as the console shows it in one line: "CODE: message". */
+export function errorText(error: unknown): string {
+  const { code, message } = describeError(error);
+  return `${code}: ${message}`;
+}
+
 export function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof EdgelogClientError) return { code: error.code, message: error.message };
   return { code: "ERROR", message: error instanceof Error ? error.message : String(error) };

@@ -1,7 +1,7 @@
 // Form plumbing shared by the console's forms: labelled fields, reading values, and a
 // submit that disables the form while the call runs and reports its outcome.
 
-import { describeError } from "./api.js";
+import { errorText } from "./api.js";
 import { h, type Props } from "./dom.js";
 
 let nextId = 0;
@@ -59,9 +59,8 @@ export function onSubmit(
       status.className = "status ok";
       status.textContent = done ?? "";
     } catch (error) {
-      const { code, message } = describeError(error);
       status.className = "status error";
-      status.textContent = `${code}: ${message}`;
+      status.textContent = errorText(error);
     } finally {
       if (fieldset) fieldset.disabled = false;
     }

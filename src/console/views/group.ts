@@ -2,6 +2,7 @@
 // with lag, the lag chart, and (while the group is empty) offset reset and delete.
 
 import type { GroupDetails, ResetTarget } from "../../client/index.js";
+import { errorText } from "../api.js";
 import { count, h, mount, table, time } from "../dom.js";
 import { cardForm, field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
 import { confirmAction, heading, load, type View, type ViewContext } from "../view.js";
@@ -143,7 +144,7 @@ function deleteSection(context: ViewContext, groupId: string): HTMLElement {
       location.hash = "#/groups";
     } catch (error) {
       status.className = "status error";
-      status.textContent = error instanceof Error ? error.message : String(error);
+      status.textContent = errorText(error);
     }
   });
   return h(

@@ -3,7 +3,7 @@
 // Newest first; each message opens to its key, headers and pretty-printed value.
 
 import type { KafkaMessage, TopicDescription } from "../../client/index.js";
-import { describeError } from "../api.js";
+import { errorText } from "../api.js";
 import { h, time } from "../dom.js";
 import { cardForm, field, fieldValue, input, select } from "../form.js";
 import type { ViewContext } from "../view.js";
@@ -81,8 +81,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
     stopButton.disabled = false;
     const fail = (error: unknown) => {
       if (controller.signal.aborted) return;
-      const { code, message } = describeError(error);
-      stop(`Stopped: ${code}: ${message}`);
+      stop(`Stopped: ${errorText(error)}`);
     };
     try {
       const starts = await startsOf(context, form, topic.name, streamed);

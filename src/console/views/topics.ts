@@ -1,6 +1,7 @@
 // Topics: the list with partitions, records and bytes, a create form, and delete with
 // confirmation (the name must be typed: a deleted topic's records are gone).
 
+import { errorText } from "../api.js";
 import { bytes, count, h, link, mount, table } from "../dom.js";
 import { cardForm, field, fieldValue, input, onSubmit, statusLine } from "../form.js";
 import { MAX_SUMMARIZED_TOPICS, type TopicSummary, topicSummaries } from "../topic-summary.js";
@@ -65,7 +66,7 @@ async function deleteTopic(context: ViewContext, name: string, refresh: () => Pr
     await context.api.admin.deleteTopic(name);
     context.notify(`Topic ${name} deleted.`);
   } catch (error) {
-    context.notify(`Could not delete ${name}: ${error instanceof Error ? error.message : error}`, "error");
+    context.notify(`Could not delete ${name}: ${errorText(error)}`, "error");
   }
   await refresh();
 }
