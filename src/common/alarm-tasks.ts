@@ -3,11 +3,13 @@
 const MIN_ALARM_DELAY_MS = 5;
 
 export class AlarmTasks<Name extends string> {
+  /** `sql` is the object's own (possibly counting) handle on `storage`'s database. */
   constructor(
     private readonly storage: DurableObjectStorage,
+    private readonly sql: SqlStorage,
     private readonly names: readonly Name[],
   ) {
-    storage.sql.exec("CREATE TABLE IF NOT EXISTS alarm_tasks (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS alarm_tasks (name TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
   }
 
   dueAt(name: Name): number | null {
@@ -21,7 +23,7 @@ export class AlarmTasks<Name extends string> {
   async schedule(name: Name, dueAtMs: number): Promise<void> {
     const current = this.dueAt(name);
     if (current !== null && current <= dueAtMs) return;
-    this.storage.sql.exec(
+    this.sql.exec(
       "INSERT INTO alarm_tasks (name, due_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET due_at = excluded.due_at",
       name,
       dueAtMs,
@@ -36,7 +38,7 @@ export class AlarmTasks<Name extends string> {
       .toArray()
       .map((r) => r.name)
       .filter((n): n is Name => (this.names as readonly string[]).includes(n));
-    this.storage.sql.exec("DELETE FROM alarm_tasks WHERE due_at <= ?", nowMs);
+    this.sql.exec("DELETE FROM alarm_tasks WHERE due_at <= ?", nowMs);
     return due;
   }
 
@@ -44,7 +46,7 @@ export class AlarmTasks<Name extends string> {
    * before now: workerd may drop or stall an alarm re-armed to a past time from within
    * alarm() (workerd issue #6866), which would silently stop every task. */
   async arm(): Promise<void> {
-    const next = this.storage.sql.exec<{ due: number | null }>("SELECT MIN(due_at) AS due FROM alarm_tasks").one().due;
+    const next = this.sql.exec<{ due: number | null }>("SELECT MIN(due_at) AS due FROM alarm_tasks").one().due;
     if (next === null) await this.storage.deleteAlarm();
     else await this.storage.setAlarm(Math.max(next, Date.now() + MIN_ALARM_DELAY_MS));
   }

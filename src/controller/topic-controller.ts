@@ -71,7 +71,7 @@ export class TopicController extends DurableObject<Env> {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
     this.createSchema();
-    this.tasks = new AlarmTasks(ctx.storage, ["liveness"]);
+    this.tasks = new AlarmTasks(ctx.storage, ctx.storage.sql, ["liveness"]);
   }
 
   /** Creates the topic and its replicas. Idempotent for the same topicId. */

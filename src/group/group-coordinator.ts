@@ -67,7 +67,7 @@ export class GroupCoordinator extends DurableObject<Env> {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
     this.store = new GroupStore(ctx.storage.sql);
-    this.tasks = new AlarmTasks<Task>(ctx.storage, ["expiry"]);
+    this.tasks = new AlarmTasks<Task>(ctx.storage, ctx.storage.sql, ["expiry"]);
     this.directory = groupDirectoryStub(env);
     this.meta = this.store.meta();
     this.members = new Map(this.store.members().map((m) => [m.memberId, m]));
@@ -243,7 +243,7 @@ export class GroupCoordinator extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     // deleteAll drops the tables too; this instance may be asked about the group again.
     this.store.createSchema();
-    this.tasks = new AlarmTasks<Task>(this.ctx.storage, ["expiry"]);
+    this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.ctx.storage.sql, ["expiry"]);
     this.meta = null;
     this.partitionCounts = new Map();
     this.topicsRefreshedAtMs = 0;

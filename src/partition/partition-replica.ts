@@ -55,18 +55,21 @@ export class PartitionReplica extends DurableObject<Env> {
   private retentionDueAt: number | null = null;
   private destroyed = false;
   private readonly rows = new RowCounter();
+  /** The only handle on this object's SQLite: every read and write is counted. */
+  private readonly sql: SqlStorage;
   private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
-    this.faults = new Faults(ctx.storage.sql);
+    this.sql = this.rows.wrap(ctx.storage.sql);
+    this.faults = new Faults(this.sql);
     this.load();
   }
 
   /** (Re)builds every in-memory structure from storage, as a restarted object would. */
   private load(): void {
-    const sql = this.rows.wrap(this.ctx.storage.sql);
+    const sql = this.sql;
     sql.exec(
       "CREATE TABLE IF NOT EXISTS replica_assignment (id INTEGER PRIMARY KEY CHECK (id = 1), assignment TEXT NOT NULL)",
     );
@@ -74,7 +77,7 @@ export class PartitionReplica extends DurableObject<Env> {
     // back) must not outlive it: it would push from a log that no longer is this one.
     this.leadership?.stop({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
     this.log = new PartitionLog(sql);
-    this.tasks = new AlarmTasks<Task>(this.ctx.storage, ["retention", "catch-up"]);
+    this.tasks = new AlarmTasks<Task>(this.ctx.storage, sql, ["retention", "catch-up"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica);
     const row = sql.exec<{ assignment: string }>("SELECT assignment FROM replica_assignment").toArray()[0];
     this.current = row ? (JSON.parse(row.assignment) as ReplicaAssignment) : null;
@@ -454,7 +457,7 @@ export class PartitionReplica extends DurableObject<Env> {
   /** Stores and applies an assignment: starts or ends leadership as it says. */
   private adopt(next: ReplicaAssignment): void {
     const previous = this.current;
-    this.ctx.storage.sql.exec(
+    this.sql.exec(
       "INSERT INTO replica_assignment (id, assignment) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET assignment = excluded.assignment",
       JSON.stringify(next),
     );

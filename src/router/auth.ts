@@ -27,7 +27,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 async function principalOf(env: Env, header: string | undefined, cacheMs: number): Promise<Principal> {
   if (env.EDGELOG_AUTH === "off") return { kind: "open" };
-  const presented = /^Bearer (\S+)$/.exec(header ?? "")?.[1];
+  // RFC 7235: the auth scheme is case-insensitive.
+  const presented = /^Bearer +(\S+)$/i.exec(header ?? "")?.[1];
   if (presented) {
     const root = env.EDGELOG_ADMIN_TOKEN;
     if (root && (await sameSecret(presented, root))) return { kind: "root" };

@@ -120,6 +120,29 @@ describe("append", () => {
     expect(await stub.describe()).toMatchObject({ ok: true, leaderEpoch: 3 });
   });
 
+  it("counts every SQLite row it writes, the assignment and alarm tasks included", async () => {
+    const { stub, topicId } = await leaderReplica({ retentionMs: 60_000 });
+    const before = await stub.metrics();
+    if (!before.ok) throw new Error("no metrics");
+    // A new leaderEpoch is one assignment row, written by nothing else.
+    expect(await stub.assign(assignment(topicId, 0, { leaderEpoch: 1 }, { retentionMs: 60_000 }))).toMatchObject({
+      ok: true,
+    });
+    const afterAssign = await stub.metrics();
+    if (!afterAssign.ok) throw new Error("no metrics");
+    expect(afterAssign.rowsWritten - before.rowsWritten).toBeGreaterThanOrEqual(1);
+    // An append: the batch, its offsets, and the retention task it schedules.
+    await stub.produce(produceRequest({ acks: 1, producer: null, format: "json", records: [jsonRecord(1)] }));
+    const afterAppend = await stub.metrics();
+    if (!afterAppend.ok) throw new Error("no metrics");
+    const written = await runInDurableObject(
+      stub,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM alarm_tasks").one().n,
+    );
+    expect(written).toBeGreaterThanOrEqual(1);
+    expect(afterAppend.rowsWritten - afterAssign.rowsWritten).toBeGreaterThanOrEqual(1 + written);
+  });
+
   it("keeps the log across a restart of the object", async () => {
     const { stub, topicId } = await leaderReplica();
     await stub.produce(
