@@ -15,6 +15,7 @@ export const ERROR_TABLE = {
   UNKNOWN_TOPIC_OR_PARTITION: { status: 404, retriable: false },
   GROUP_ID_NOT_FOUND: { status: 404, retriable: false },
   NOT_FOUND: { status: 404, retriable: false },
+  METHOD_NOT_ALLOWED: { status: 405, retriable: false },
   TOPIC_ALREADY_EXISTS: { status: 409, retriable: false },
   NON_EMPTY_GROUP: { status: 409, retriable: false },
   UNKNOWN_MEMBER_ID: { status: 409, retriable: false },

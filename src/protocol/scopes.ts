@@ -24,6 +24,8 @@ export type Need =
   | { kind: "group"; group: string }
   /** Some produce scope (for POST /v1/producers). */
   | { kind: "any-produce" }
+  /** Some consume scope (for POST /v1/fetch, whose topics are checked one by one). */
+  | { kind: "any-consume" }
   /** Produce or consume on the topic (describe it). */
   | { kind: "describe"; topic: string };
 
@@ -43,6 +45,8 @@ function scopeAllows(scope: string, need: Need): boolean {
   switch (need.kind) {
     case "any-produce":
       return kind === "produce";
+    case "any-consume":
+      return kind === "consume";
     case "produce":
     case "consume":
       return kind === need.kind && globMatches(glob, need.topic);

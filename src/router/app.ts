@@ -5,8 +5,7 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EdgelogError, errorBody } from "../protocol/errors.js";
 import { resolveLimits } from "../protocol/limits.js";
-import { authenticate } from "./auth.js";
-import { authorizationRules } from "./authorization.js";
+import { authorizeRoute, noRoute, routeGuard } from "./authorization.js";
 import { consoleRoutes } from "./console.js";
 import type { AppEnv } from "./context.js";
 import { corsFor } from "./cors.js";
@@ -36,13 +35,13 @@ export const app = new Hono<AppEnv>()
     await next();
   })
   .use(recordRequest)
+  // Preflights are answered before the guard: browsers send them without credentials.
+  .use("/v1/*", corsFor)
+  .route("/", routeGuard)
+  .use(authorizeRoute)
   .get("/v1/health", (c) => c.json({ status: "ok", version: VERSION }))
   .route("/", consoleRoutes)
-  .use("/metrics", authenticate)
-  .use("/v1/*", corsFor)
-  .use("/v1/*", authenticate)
   .use("/v1/*", enforceQuotas)
-  .route("/", authorizationRules)
   .route("/", tokenRoutes)
   .route("/", topicRoutes)
   .route("/", produceRoutes)
@@ -52,9 +51,7 @@ export const app = new Hono<AppEnv>()
   .route("/", faultRoutes)
   .route("/", metricsRoutes);
 
-app.notFound((c) =>
-  c.json(errorBody({ code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }), 404),
-);
+app.notFound(noRoute);
 
 app.onError((err, c) => {
   if (err instanceof EdgelogError) return c.json(errorBody(err.data), err.status as ContentfulStatusCode);

@@ -12,6 +12,7 @@ import type { AppContext, AppEnv } from "./context.js";
 import { groupFetch } from "./group-fetch.js";
 import { checkConsumable, groupParam } from "./group-input.js";
 import { totalLag, withLag } from "./group-lag.js";
+import { visibleDescription, visibleOffsets } from "./group-visibility.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith } from "./parse-input.js";
@@ -22,8 +23,8 @@ export const groupRoutes = new Hono<AppEnv>()
   )
   .get("/v1/groups/:group", async (c) => {
     const { description, offsets } = unwrap(await groupStub(c.env, groupParam(c)).describe());
-    const lagged = await withLag(c.env, c.get("limits"), offsets);
-    return c.json({ ...description, offsets: lagged, lag: totalLag(lagged) });
+    const lagged = await withLag(c.env, c.get("limits"), visibleOffsets(c, offsets));
+    return c.json({ ...visibleDescription(c, description), offsets: lagged, lag: totalLag(lagged) });
   })
   .delete("/v1/groups/:group", async (c) => {
     unwrap(await groupStub(c.env, groupParam(c)).deleteGroup());
@@ -51,7 +52,7 @@ export const groupRoutes = new Hono<AppEnv>()
   .get("/v1/groups/:group/offsets", async (c) => {
     const groupId = groupParam(c);
     const { offsets } = unwrap(await groupStub(c.env, groupId).committedOffsets());
-    return c.json({ groupId, offsets: await withLag(c.env, c.get("limits"), offsets) });
+    return c.json({ groupId, offsets: await withLag(c.env, c.get("limits"), visibleOffsets(c, offsets)) });
   })
   .post("/v1/groups/:group/offsets/reset", resetOffsets)
   .post("/v1/groups/:group/fetch", async (c) => await groupFetch(c, groupParam(c)));

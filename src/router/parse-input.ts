@@ -9,7 +9,9 @@ import type { AppContext } from "./context.js";
 export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  // An unknown field says more about what went wrong than whatever else it broke.
+  const issues = parsed.error.issues;
+  const issue = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!;
   const path = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
   const detail = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
   throw new EdgelogError("INVALID_REQUEST", `invalid ${what}${path}: ${detail}`);

@@ -132,7 +132,7 @@ describe("append", () => {
     if (!afterAssign.ok) throw new Error("no metrics");
     expect(afterAssign.rowsWritten - before.rowsWritten).toBeGreaterThanOrEqual(1);
     // An append: the batch, its offsets, and the retention task it schedules.
-    await stub.produce(produceRequest({ acks: 1, producer: null, format: "json", records: [jsonRecord(1)] }));
+    await stub.produce(produceRequest({ acks: "1", producer: null, format: "json", records: [jsonRecord(1)] }));
     const afterAppend = await stub.metrics();
     if (!afterAppend.ok) throw new Error("no metrics");
     const written = await runInDurableObject(

@@ -925,8 +925,8 @@ const cases: Case[] = [
     method: "PUT",
     path: produceAt,
     body: { records: [{ value: 1 }] },
-    status: 404,
-    code: "NOT_FOUND",
+    status: 405,
+    code: "METHOD_NOT_ALLOWED",
   },
 ];
 

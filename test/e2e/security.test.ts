@@ -181,6 +181,100 @@ describe("scoped tokens", () => {
   });
 });
 
+describe("side doors", () => {
+  const head = async (path: string, headers: Record<string, string>) => {
+    const reply = await request(`${cluster.url}${path}`, { method: "HEAD", headers });
+    expect(await reply.body.text()).toBe("");
+    return reply.statusCode;
+  };
+
+  it("answers HEAD with GET's authorization and status: no scope, no answer", async () => {
+    const produceOrders = as((await token(["produce:orders"])).token);
+    const consumeOrders = as((await token(["consume:orders"])).token);
+    await api("POST", "/v1/topics/billing/records", { records: [{ value: 1 }] }, root);
+    const cases: [string, Record<string, string>, number][] = [
+      ["/v1/tokens", produceOrders, 403],
+      ["/v1/tokens", root, 200],
+      ["/metrics", produceOrders, 403],
+      ["/v1/groups", consumeOrders, 403],
+      ["/v1/groups/billing/offsets", consumeOrders, 403],
+      // Another topic's log end, and whether it exists, stay hidden.
+      ["/v1/topics/billing/partitions/0/records?offset=99", consumeOrders, 403],
+      ["/v1/topics/billing/partitions/0/offsets?at=latest", consumeOrders, 403],
+      ["/v1/topics/nope/partitions/0/offsets?at=latest", consumeOrders, 403],
+      ["/v1/topics/orders/partitions/0/records?offset=99", consumeOrders, 416],
+      ["/v1/topics/orders/partitions/0/offsets?at=latest", consumeOrders, 200],
+    ];
+    for (const [path, headers, status] of cases) {
+      const get = await request(`${cluster.url}${path}`, { headers });
+      await get.body.dump();
+      expect(get.statusCode, `GET ${path}`).toBe(status);
+      expect(await head(path, headers), `HEAD ${path}`).toBe(status);
+    }
+  });
+
+  it("answers a method a route does not serve with 405 and Allow, before anything runs", async () => {
+    const reply = await request(`${cluster.url}/v1/topics/orders`, { method: "PUT", headers: root, body: "{}" });
+    expect(reply.statusCode).toBe(405);
+    expect(reply.headers.allow).toBe("GET, PATCH, DELETE, HEAD");
+    expect(((await reply.body.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("refuses an unknown query parameter and changes nothing", async () => {
+    const created = await api("POST", "/v1/topics?bogus=1", { name: "bogus-topic" }, root);
+    expect(created.status).toBe(400);
+    expect(created.body.error).toMatchObject({ code: "INVALID_REQUEST" });
+    expect(created.body.error.message).toContain("bogus");
+    expect((await api("GET", "/v1/topics/bogus-topic", undefined, root)).status).toBe(404);
+    expect((await api("DELETE", "/v1/groups/g9?force=1", undefined, root)).status).toBe(400);
+  });
+
+  it("accepts the Bearer scheme in any letter case (RFC 7235)", async () => {
+    for (const scheme of ["bearer", "BEARER", "bEaReR"]) {
+      const reply = await api("GET", "/v1/topics", undefined, { authorization: `${scheme} ${ROOT}` });
+      expect(reply.status, scheme).toBe(200);
+    }
+  });
+
+  it("shows a group token only the topics it may consume: offsets, lag, members", async () => {
+    await api("POST", "/v1/topics", { name: "secret", partitions: 1 }, root);
+    await api("POST", "/v1/topics/secret/records", { records: [{ value: 1 }, { value: 2 }] }, root);
+    const joined = await api(
+      "POST",
+      "/v1/groups/billing-view/heartbeat",
+      { memberEpoch: 0, topics: ["secret", "orders"] },
+      root,
+    );
+    expect(joined.status).toBe(200);
+    const { memberId, memberEpoch } = joined.body;
+    const commit = await api(
+      "POST",
+      "/v1/groups/billing-view/offsets",
+      {
+        memberId,
+        memberEpoch,
+        offsets: [
+          { topic: "secret", partition: 0, offset: 1 },
+          { topic: "orders", partition: 0, offset: 0 },
+        ],
+      },
+      root,
+    );
+    expect(commit.status, JSON.stringify(commit.body)).toBe(200);
+    const viewer = as((await token(["group:billing-view", "consume:orders"])).token);
+    const offsets = await api("GET", "/v1/groups/billing-view/offsets", undefined, viewer);
+    expect(offsets.status).toBe(200);
+    expect(offsets.body.offsets.map((o: { topic: string }) => o.topic)).toEqual(["orders"]);
+    const described = await api("GET", "/v1/groups/billing-view", undefined, viewer);
+    expect(described.status).toBe(200);
+    expect(JSON.stringify(described.body)).not.toContain("secret");
+    expect(described.body.members[0].topics).toEqual(["orders"]);
+    // The root token still sees both.
+    const all = await api("GET", "/v1/groups/billing-view/offsets", undefined, root);
+    expect(all.body.offsets.map((o: { topic: string }) => o.topic).sort()).toEqual(["orders", "secret"]);
+  });
+});
+
 describe("quotas", () => {
   it("throttles a token over its request rate with Retry-After, and lets it through again", async () => {
     const { token: t } = await token(["consume:orders"]);
