@@ -106,7 +106,7 @@ export class GroupCoordinator extends DurableObject<Env> {
       const memberId = request.memberId ?? crypto.randomUUID();
       const rejoining = this.members.has(memberId);
       if (!rejoining && this.members.size >= this.limits.maxGroupMembers) {
-        return failure("INVALID_REQUEST", `the group has the maximum of ${this.limits.maxGroupMembers} members`);
+        return failure("GROUP_MAX_SIZE_REACHED", `the group has the maximum of ${this.limits.maxGroupMembers} members`);
       }
       this.ensureGroup(groupId);
       // A rejoining member has lost whatever it held: it starts afresh.

@@ -18,6 +18,7 @@ export const ERROR_TABLE = {
   METHOD_NOT_ALLOWED: { status: 405, retriable: false },
   TOPIC_ALREADY_EXISTS: { status: 409, retriable: false },
   NON_EMPTY_GROUP: { status: 409, retriable: false },
+  GROUP_MAX_SIZE_REACHED: { status: 409, retriable: false },
   UNKNOWN_MEMBER_ID: { status: 409, retriable: false },
   FENCED_MEMBER_EPOCH: { status: 409, retriable: false },
   STALE_MEMBER_EPOCH: { status: 409, retriable: true },

@@ -108,10 +108,6 @@ export function checkGroupId(groupId: string, limits: Limits): ErrorData | null 
 }
 
 /** Member ids are server-made UUIDs, or the client's own (KIP-1082) of the same charset. */
-export function isMemberId(memberId: string): boolean {
-  return memberId.length <= MAX_MEMBER_ID_LENGTH && ID.test(memberId);
-}
-
 export const MEMBER_ID_RULE = `[a-zA-Z0-9._-]{1,${MAX_MEMBER_ID_LENGTH}}`;
 
 /** Three heartbeats per session at least, and never slower than Kafka's 5 s. */

@@ -3,6 +3,7 @@
 
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import packageJson from "../../package.json";
 import { EdgelogError, errorBody } from "../protocol/errors.js";
 import { resolveLimits } from "../protocol/limits.js";
 import { authorizeRoute, noRoute, routeGuard } from "./authorization.js";
@@ -20,7 +21,8 @@ import { enforceQuotas } from "./quotas.js";
 import { tokenRoutes } from "./tokens.js";
 import { topicRoutes } from "./topics.js";
 
-export const VERSION = "0.1.0";
+/** The server's version is the package's: one number for the server, SDK and CLI. */
+export const VERSION = packageJson.version;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 

@@ -174,7 +174,7 @@ describe("group coordinator limits", () => {
     for (let i = 0; i < 8; i++) joined.push(await beat(stub, groupId, { memberEpoch: 0, topics: [topic] }));
     expect(await stub.heartbeat(groupId, { memberEpoch: 0, topics: [topic] })).toMatchObject({
       ok: false,
-      error: { code: "INVALID_REQUEST" },
+      error: { code: "GROUP_MAX_SIZE_REACHED" },
     });
     const rejoined = await beat(stub, groupId, { memberId: joined[0]!.memberId, memberEpoch: 0, topics: [topic] });
     expect(rejoined.memberId).toBe(joined[0]!.memberId);
