@@ -19,38 +19,19 @@ import {
   type PartitionDescription,
   type PartitionState,
   type TopicConfig,
-  type TopicCounters,
   type TopicDescription,
   type TopicMetadata,
 } from "../protocol/topic.js";
+import {
+  type AlterPartitionRequest,
+  decideAlterPartition,
+  electionCandidates,
+  offline,
+  withLeader,
+} from "./election.js";
+import { TopicStore } from "./topic-store.js";
 
-type TopicRow = {
-  topic_id: string;
-  name: string;
-  version: number;
-  config: string;
-  isr_shrinks: number;
-  isr_expands: number;
-  elections: number;
-};
-
-type PartitionRow = {
-  partition: number;
-  replicas: string;
-  leader: number;
-  leader_epoch: number;
-  isr: string;
-  partition_epoch: number;
-};
-
-/** A leader's AlterPartition: the ISR it wants, on the partition state it knows. */
-export interface AlterPartitionRequest {
-  partition: number;
-  replica: number;
-  leaderEpoch: number;
-  partitionEpoch: number;
-  isr: number[];
-}
+export type { AlterPartitionRequest } from "./election.js";
 
 /** Who reports a leader unreachable, and as of which leaderEpoch. */
 export interface UnreachableReport {
@@ -59,10 +40,9 @@ export interface UnreachableReport {
   leaderEpoch: number;
 }
 
-type Counter = "isr_shrinks" | "isr_expands" | "elections";
-
 export class TopicController extends DurableObject<Env> {
   private readonly limits: Limits;
+  private readonly store: TopicStore;
   private readonly tasks: AlarmTasks<"liveness">;
   /** One election per partition at a time; concurrent reports share its outcome. */
   private readonly elections = new Map<number, Promise<PartitionState>>();
@@ -70,7 +50,7 @@ export class TopicController extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
-    this.createSchema();
+    this.store = new TopicStore(ctx.storage.sql);
     this.tasks = new AlarmTasks(ctx.storage, ctx.storage.sql, ["liveness"]);
   }
 
@@ -83,13 +63,8 @@ export class TopicController extends DurableObject<Env> {
   ): Promise<Result<{ metadata: TopicMetadata }>> {
     const existing = this.metadata();
     if (existing.ok) return existing.metadata.topicId === topicId ? existing : failure("TOPIC_ALREADY_EXISTS", name);
-    this.ctx.storage.sql.exec(
-      "INSERT INTO topic (id, topic_id, name, version, config, isr_shrinks, isr_expands, elections) VALUES (1, ?, ?, 1, ?, 0, 0, 0)",
-      topicId,
-      name,
-      JSON.stringify(config),
-    );
-    this.insertPartitions(0, partitionCount, config);
+    this.store.insertTopic(topicId, name, config);
+    this.store.insertPartitions(0, partitionCount, config);
     const assigned = await this.assignAll(0);
     if (assigned) return { ok: false, error: assigned };
     if (config.replicationFactor > 1)
@@ -98,22 +73,8 @@ export class TopicController extends DurableObject<Env> {
   }
 
   metadata(): Result<{ metadata: TopicMetadata }> {
-    const topic = this.topicRow();
-    if (!topic) return failure("UNKNOWN_TOPIC_OR_PARTITION", "topic does not exist");
-    const partitions = this.ctx.storage.sql
-      .exec<PartitionRow>("SELECT * FROM partitions ORDER BY partition")
-      .toArray()
-      .map(toPartitionState);
-    return {
-      ok: true,
-      metadata: {
-        name: topic.name,
-        topicId: topic.topic_id,
-        version: topic.version,
-        config: JSON.parse(topic.config),
-        partitions,
-      },
-    };
+    const metadata = this.store.metadata();
+    return metadata ? { ok: true, metadata } : failure("UNKNOWN_TOPIC_OR_PARTITION", "topic does not exist");
   }
 
   /** Metadata plus each leader's logStartOffset and highWatermark, and the counters. */
@@ -140,12 +101,7 @@ export class TopicController extends DurableObject<Env> {
         };
       },
     );
-    const row = this.topicRow()!;
-    const counters: TopicCounters = {
-      isrShrinks: row.isr_shrinks,
-      isrExpands: row.isr_expands,
-      elections: row.elections,
-    };
+    const counters = this.store.counters();
     return {
       ok: true,
       description: { name: metadata.name, topicId: metadata.topicId, config: metadata.config, partitions, counters },
@@ -158,7 +114,7 @@ export class TopicController extends DurableObject<Env> {
     const config: TopicConfig = { ...found.metadata.config, ...patch };
     const invalid = checkTopicConfig(config, this.limits);
     if (invalid) return { ok: false, error: invalid };
-    this.ctx.storage.sql.exec("UPDATE topic SET config = ?, version = version + 1", JSON.stringify(config));
+    this.store.saveConfig(config);
     const assigned = await this.assignAll(0);
     return assigned ? { ok: false, error: assigned } : this.metadata();
   }
@@ -173,8 +129,8 @@ export class TopicController extends DurableObject<Env> {
     if (count <= current) {
       return failure("INVALID_PARTITIONS", `the topic has ${current} partitions; the count can only grow`);
     }
-    this.ctx.storage.sql.exec("UPDATE topic SET version = version + 1");
-    this.insertPartitions(current, count, found.metadata.config);
+    this.store.bumpVersion();
+    this.store.insertPartitions(current, count, found.metadata.config);
     const assigned = await this.assignAll(current);
     return assigned ? { ok: false, error: assigned } : this.metadata();
   }
@@ -192,29 +148,22 @@ export class TopicController extends DurableObject<Env> {
     );
     await this.ctx.storage.deleteAll();
     // deleteAll drops the tables too; this instance may still be asked about the topic.
-    this.createSchema();
+    this.store.createSchema();
     return { ok: true };
   }
 
   /** Kafka's AlterPartition: the leader of the current epochs changes the ISR
    * (compare-and-set on partitionEpoch). A stale request gets the current state. */
   async alterPartition(request: AlterPartitionRequest): Promise<Result<{ applied: boolean; state: PartitionState }>> {
-    const state = this.partitionState(request.partition);
+    const state = this.store.partitionState(request.partition);
     if (!state) return failure("UNKNOWN_TOPIC_OR_PARTITION", `no partition ${request.partition}`);
-    const current =
-      request.replica === state.leader &&
-      request.leaderEpoch === state.leaderEpoch &&
-      request.partitionEpoch === state.partitionEpoch;
-    if (!current) return { ok: true, applied: false, state };
-    const valid =
-      request.isr.includes(state.leader) &&
-      request.isr.every((r) => state.replicas.includes(r)) &&
-      new Set(request.isr).size === request.isr.length;
-    if (!valid) return failure("INVALID_REQUEST", `ISR ${JSON.stringify(request.isr)} is not valid for this partition`);
-    const next: PartitionState = { ...state, isr: request.isr, partitionEpoch: state.partitionEpoch + 1 };
-    this.saveState(next);
-    if (next.isr.length < state.isr.length) this.count("isr_shrinks");
-    if (next.isr.length > state.isr.length) this.count("isr_expands");
+    const decision = decideAlterPartition(state, request);
+    if (decision.kind === "stale") return { ok: true, applied: false, state };
+    if (decision.kind === "invalid") return { ok: false, error: decision.error };
+    const { next } = decision;
+    this.store.saveState(next);
+    if (next.isr.length < state.isr.length) this.store.count("isr_shrinks");
+    if (next.isr.length > state.isr.length) this.store.count("isr_expands");
     // Followers learn the new ISR without holding up the leader.
     void this.notify(next, [state.leader]);
     return { ok: true, applied: true, state: next };
@@ -223,7 +172,7 @@ export class TopicController extends DurableObject<Env> {
   /** A router or replica could not reach a leader: check it, and elect another when it
    * is really gone. */
   async reportUnreachable(report: UnreachableReport): Promise<Result<{ state: PartitionState }>> {
-    const state = this.partitionState(report.partition);
+    const state = this.store.partitionState(report.partition);
     if (!state) return failure("UNKNOWN_TOPIC_OR_PARTITION", `no partition ${report.partition}`);
     if (state.leader !== report.replica || state.leaderEpoch !== report.leaderEpoch) return { ok: true, state };
     if (await this.alive(state, state.leader)) return { ok: true, state };
@@ -233,7 +182,7 @@ export class TopicController extends DurableObject<Env> {
   /** What a replica that lost track (a deposed leader, a restarted follower) should
    * know about itself now. */
   assignmentOf(partition: number, replica: number): Result<{ assignment: ReplicaAssignment }> {
-    const state = this.partitionState(partition);
+    const state = this.store.partitionState(partition);
     if (!state?.replicas.includes(replica))
       return failure("UNKNOWN_TOPIC_OR_PARTITION", `no replica ${partition}/${replica}`);
     return { ok: true, assignment: this.assignmentFor(state, replica) };
@@ -263,53 +212,34 @@ export class TopicController extends DurableObject<Env> {
     return election;
   }
 
-  /** The first live ISR member leads (never a replica outside the ISR unless the topic
-   * allows unclean election). Each attempt bumps leaderEpoch before the candidate hears
-   * of it, so two leaders never share an epoch. With no live candidate the partition
-   * goes offline (leader -1) under a new epoch that fences the old leader. */
+  /** The first candidate that accepts leads (see election.ts). With none the partition
+   * goes offline (leader -1). */
   private async runElection(partition: number, failed: number | null): Promise<PartitionState> {
-    const original = this.partitionState(partition);
+    const original = this.store.partitionState(partition);
     invariant(original, "elections are for existing partitions");
-    const config = this.topicConfig();
-    const inSync = original.isr.filter((r) => r !== failed);
-    const unclean = config.uncleanLeaderElection
-      ? original.replicas.filter((r) => r !== failed && !original.isr.includes(r))
-      : [];
+    const metadata = this.metadataOrThrow();
     let state = original;
-    for (const candidate of [...inSync, ...unclean]) {
-      const isr = inSync.includes(candidate) ? inSync : [candidate];
-      state = {
-        ...state,
-        leader: candidate,
-        leaderEpoch: state.leaderEpoch + 1,
-        partitionEpoch: state.partitionEpoch + 1,
-        isr,
-      };
-      this.saveState(state);
-      this.count("elections");
+    for (const candidate of electionCandidates(original, failed, metadata.config.uncleanLeaderElection)) {
+      state = withLeader(state, candidate);
+      this.store.saveState(state);
+      this.store.count("elections");
+      const elected = state;
       const accepted = await this.callReplica(
-        this.metadataOrThrow(),
-        state,
-        candidate,
-        async (s) => await s.assign(this.assignmentFor(state, candidate)),
+        metadata,
+        elected,
+        candidate.replica,
+        async (s) => await s.assign(this.assignmentFor(elected, candidate.replica)),
       );
+      this.store.markUninformed(partition, candidate.replica, !accepted?.ok);
       if (accepted?.ok) {
-        this.markUninformed(partition, candidate, false);
-        await this.notify(state, [candidate]);
-        return state;
+        await this.notify(elected, [candidate.replica]);
+        return elected;
       }
-      this.markUninformed(partition, candidate, true);
     }
-    const offline: PartitionState = {
-      ...state,
-      leader: -1,
-      leaderEpoch: state.leaderEpoch + 1,
-      partitionEpoch: state.partitionEpoch + 1,
-      isr: original.isr,
-    };
-    this.saveState(offline);
-    await this.notify(offline, []);
-    return offline;
+    const down = offline(state, original.isr);
+    this.store.saveState(down);
+    await this.notify(down, []);
+    return down;
   }
 
   private async alive(state: PartitionState, replica: number): Promise<boolean> {
@@ -345,29 +275,14 @@ export class TopicController extends DurableObject<Env> {
         r,
         async (s) => await s.assign(this.assignmentFor(state, r)),
       );
-      this.markUninformed(state.partition, r, answer === null);
+      this.store.markUninformed(state.partition, r, answer === null);
     });
-  }
-
-  private markUninformed(partition: number, replica: number, uninformed: boolean): void {
-    if (uninformed) {
-      this.ctx.storage.sql.exec(
-        "INSERT OR IGNORE INTO uninformed (partition, replica) VALUES (?, ?)",
-        partition,
-        replica,
-      );
-    } else {
-      this.ctx.storage.sql.exec("DELETE FROM uninformed WHERE partition = ? AND replica = ?", partition, replica);
-    }
   }
 
   /** Replicas that missed a change of their partition's state, told again now. */
   private async informMissed(): Promise<void> {
-    const missed = this.ctx.storage.sql
-      .exec<{ partition: number; replica: number }>("SELECT partition, replica FROM uninformed LIMIT 1000")
-      .toArray();
-    await mapBounded(missed, this.limits.maxFanOut, async ({ partition, replica }) => {
-      const state = this.partitionState(partition);
+    await mapBounded(this.store.uninformed(), this.limits.maxFanOut, async ({ partition, replica }) => {
+      const state = this.store.partitionState(partition);
       if (!state) return;
       await this.notify(
         state,
@@ -413,80 +328,10 @@ export class TopicController extends DurableObject<Env> {
     invariant(found.ok, "the topic exists");
     return found.metadata;
   }
-
-  private topicConfig(): TopicConfig {
-    return this.metadataOrThrow().config;
-  }
-
-  private partitionState(partition: number): PartitionState | null {
-    const row = this.ctx.storage.sql
-      .exec<PartitionRow>("SELECT * FROM partitions WHERE partition = ?", partition)
-      .toArray()[0];
-    return row ? toPartitionState(row) : null;
-  }
-
-  private saveState(state: PartitionState): void {
-    const previous = this.partitionState(state.partition);
-    invariant(previous, "state of an existing partition");
-    invariant(state.leaderEpoch >= previous.leaderEpoch, "leaderEpoch never decreases");
-    invariant(state.partitionEpoch > previous.partitionEpoch, "partitionEpoch grows with every change");
-    this.ctx.storage.sql.exec(
-      "UPDATE partitions SET leader = ?, leader_epoch = ?, isr = ?, partition_epoch = ? WHERE partition = ?",
-      state.leader,
-      state.leaderEpoch,
-      JSON.stringify(state.isr),
-      state.partitionEpoch,
-      state.partition,
-    );
-    this.ctx.storage.sql.exec("UPDATE topic SET version = version + 1");
-  }
-
-  private count(counter: Counter): void {
-    this.ctx.storage.sql.exec(`UPDATE topic SET ${counter} = ${counter} + 1`);
-  }
-
-  private topicRow(): TopicRow | undefined {
-    return this.ctx.storage.sql.exec<TopicRow>("SELECT * FROM topic").toArray()[0];
-  }
-
-  private insertPartitions(from: number, to: number, config: TopicConfig): void {
-    const replicas = Array.from({ length: config.replicationFactor }, (_, i) => i);
-    for (let partition = from; partition < to; partition++) {
-      this.ctx.storage.sql.exec(
-        "INSERT INTO partitions (partition, replicas, leader, leader_epoch, isr, partition_epoch) VALUES (?, ?, 0, 0, ?, 0)",
-        partition,
-        JSON.stringify(replicas),
-        JSON.stringify(replicas),
-      );
-    }
-  }
-
-  private createSchema(): void {
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topic (
-      id INTEGER PRIMARY KEY CHECK (id = 1), topic_id TEXT NOT NULL, name TEXT NOT NULL,
-      version INTEGER NOT NULL, config TEXT NOT NULL, isr_shrinks INTEGER NOT NULL,
-      isr_expands INTEGER NOT NULL, elections INTEGER NOT NULL)`);
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS partitions (
-      partition INTEGER PRIMARY KEY, replicas TEXT NOT NULL, leader INTEGER NOT NULL,
-      leader_epoch INTEGER NOT NULL, isr TEXT NOT NULL, partition_epoch INTEGER NOT NULL)`);
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS uninformed (
-      partition INTEGER NOT NULL, replica INTEGER NOT NULL, PRIMARY KEY (partition, replica))`);
-  }
 }
 
 function replicaConfig(config: TopicConfig): ReplicaConfig {
   const { retentionMs, retentionBytes, minInsyncReplicas, replicaLagTimeMs, followerFetch, placement, jurisdiction } =
     config;
   return { retentionMs, retentionBytes, minInsyncReplicas, replicaLagTimeMs, followerFetch, placement, jurisdiction };
-}
-
-function toPartitionState(row: PartitionRow): PartitionState {
-  return {
-    partition: row.partition,
-    replicas: JSON.parse(row.replicas),
-    leader: row.leader,
-    leaderEpoch: row.leader_epoch,
-    isr: JSON.parse(row.isr),
-    partitionEpoch: row.partition_epoch,
-  };
 }
