@@ -34,8 +34,6 @@ type Ask = (producerId: number) => Promise<IssuedProducer | null>;
 
 export class IssuedProducerCache {
   private readonly entries = new Map<number, IssuedProducer>();
-  /** One catalog call per producerId at a time, shared by concurrent batches. */
-  private readonly asking = new Map<number, Promise<IssuedProducer | null>>();
 
   constructor(private readonly maxEntries: number) {}
 
@@ -65,12 +63,9 @@ export class IssuedProducerCache {
   }
 
   private async refresh(producerId: number, ask: Ask): Promise<IssuedProducer | null> {
-    let answer = this.asking.get(producerId);
-    if (!answer) {
-      answer = ask(producerId).finally(() => this.asking.delete(producerId));
-      this.asking.set(producerId, answer);
-    }
-    const issued = await answer;
+    // Not shared between concurrent requests: a Workers request must not wait on I/O
+    // that another request started (it is cancelled with that request).
+    const issued = await ask(producerId);
     if (issued) this.remember(producerId, issued);
     return this.entries.get(producerId) ?? issued;
   }
