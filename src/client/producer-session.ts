@@ -23,8 +23,8 @@ export class ProducerSession {
   /** Set when a batch's outcome is unknown: its sequences can no longer be trusted,
    * so the next batch starts a new epoch (Kafka KIP-360). */
   private bumpNeeded = false;
-  /** Per partition: the epoch its sequence belongs to, and the next sequence. */
-  private readonly sequences = new Map<string, { producerEpoch: number; next: number }>();
+  /** Per partition: the identity its sequence belongs to, and the next sequence. */
+  private readonly sequences = new Map<string, ProducerIdentity & { next: number }>();
 
   constructor(
     private readonly transport: Transport,
@@ -59,8 +59,8 @@ export class ProducerSession {
   async stamp(partitionKey: string): Promise<SequenceStamp> {
     const identity = await this.init();
     const state = this.sequences.get(partitionKey);
-    if (!state || state.producerEpoch !== identity.producerEpoch) {
-      this.sequences.set(partitionKey, { producerEpoch: identity.producerEpoch, next: 0 });
+    if (!state || !sameIdentity(state, identity)) {
+      this.sequences.set(partitionKey, { ...identity, next: 0 });
       return { ...identity, baseSequence: 0 };
     }
     return { ...identity, baseSequence: state.next };
@@ -69,7 +69,7 @@ export class ProducerSession {
   /** The batch stamped `stamp` with `recordCount` records is in the log. */
   acknowledged(partitionKey: string, stamp: SequenceStamp, recordCount: number): void {
     const state = this.sequences.get(partitionKey);
-    if (state && state.producerEpoch === stamp.producerEpoch && state.next === stamp.baseSequence) {
+    if (state && sameIdentity(state, stamp) && state.next === stamp.baseSequence) {
       state.next += recordCount;
     }
   }
@@ -77,10 +77,20 @@ export class ProducerSession {
   /** The batch failed for good. If it may have been appended (no answer, or a sequence
    * the partition did not expect), the next batch opens a new epoch; an error the
    * server answered before appending leaves the sequence as it was. */
-  failed(error: unknown): void {
+  failed(error: unknown, stamp: SequenceStamp): void {
     if (hasCode(error, "INVALID_PRODUCER_EPOCH")) return;
+    if (hasCode(error, "UNKNOWN_PRODUCER_ID")) {
+      // The server has no such producer for this caller (Kafka resets the producerId
+      // then too): the next stamp comes from a new one, its sequences from 0.
+      if (this.identity?.producerId === stamp.producerId) this.identity = null;
+      return;
+    }
     if (hasCode(error, "OUT_OF_ORDER_SEQUENCE_NUMBER") || (error as { retriable?: boolean }).retriable) {
       this.bumpNeeded = true;
     }
   }
+}
+
+function sameIdentity(a: ProducerIdentity, b: ProducerIdentity): boolean {
+  return a.producerId === b.producerId && a.producerEpoch === b.producerEpoch;
 }

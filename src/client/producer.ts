@@ -221,6 +221,17 @@ export class Producer {
   }
 
   private async sendPartitionBatch(topic: string, partition: number, key: string, batch: Batch): Promise<number[]> {
+    try {
+      return await this.sendStamped(topic, partition, key, batch);
+    } catch (error) {
+      // Refused before anything was appended, so it may go once more, under the new
+      // producerId that the session then asks for.
+      if (!hasCode(error, "UNKNOWN_PRODUCER_ID")) throw error;
+      return await this.sendStamped(topic, partition, key, batch);
+    }
+  }
+
+  private async sendStamped(topic: string, partition: number, key: string, batch: Batch): Promise<number[]> {
     if (this.fatal) throw this.fatal;
     const stamp = this.options.idempotent ? await this.session.stamp(key) : null;
     const acks = this.options.acks === "all" ? "all" : String(this.options.acks);
@@ -232,7 +243,7 @@ export class Producer {
       if (stamp) this.session.acknowledged(key, stamp, batch.records.length);
       return answer.results?.map((r) => r.offset) ?? batch.records.map(() => -1);
     } catch (error) {
-      if (stamp) this.session.failed(error);
+      if (stamp) this.session.failed(error, stamp);
       if (hasCode(error, "INVALID_PRODUCER_EPOCH") && error instanceof EdgelogClientError) this.fatal = error;
       throw error;
     }

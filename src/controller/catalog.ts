@@ -7,6 +7,13 @@ import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import type { AlterableConfig, TopicConfig, TopicListing, TopicMetadata } from "../protocol/topic.js";
 import { controllerStub } from "./controller-stub.js";
+import {
+  type Issued,
+  type IssuedProducer,
+  IssuedProducers,
+  type ProducerOwner,
+  tokenOwner,
+} from "./issued-producers.js";
 
 type TopicRow = {
   name: string;
@@ -17,6 +24,7 @@ type TopicRow = {
 
 export class Catalog extends DurableObject<Env> {
   private readonly limits: Limits;
+  private readonly producers: IssuedProducers;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -24,9 +32,7 @@ export class Catalog extends DurableObject<Env> {
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS topics (
       name TEXT PRIMARY KEY, topic_id TEXT NOT NULL UNIQUE, partitions INTEGER NOT NULL,
       config TEXT NOT NULL, ready INTEGER NOT NULL)`);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS producers (producer_id INTEGER PRIMARY KEY, producer_epoch INTEGER NOT NULL)",
-    );
+    this.producers = new IssuedProducers(ctx.storage.sql);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS tokens (
       id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, salt TEXT NOT NULL,
       hash TEXT NOT NULL, created_at INTEGER NOT NULL)`);
@@ -63,6 +69,7 @@ export class Catalog extends DurableObject<Env> {
 
   deleteToken(id: string): Result<object> {
     const deleted = this.ctx.storage.sql.exec("DELETE FROM tokens WHERE id = ?", id).rowsWritten;
+    this.producers.forgetOwner(tokenOwner(id));
     return deleted > 0 ? { ok: true } : failure("NOT_FOUND", `no token ${id}`);
   }
 
@@ -74,33 +81,17 @@ export class Catalog extends DurableObject<Env> {
     return row ? { salt: row.salt, hash: row.hash, scopes: JSON.parse(row.scopes) } : null;
   }
 
-  /** Kafka InitProducerId: a new producerId at epoch 0, or the next epoch of an existing
-   * one, which fences every older instance of that producer. */
-  initProducer(existing: { producerId: number; producerEpoch: number } | null): Result<{
-    producerId: number;
-    producerEpoch: number;
-  }> {
-    const sql = this.ctx.storage.sql;
-    if (!existing) {
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const producerId = 1 + Math.floor(Math.random() * (Number.MAX_SAFE_INTEGER - 1));
-        const taken = sql.exec("SELECT 1 FROM producers WHERE producer_id = ?", producerId).toArray().length > 0;
-        if (taken) continue;
-        sql.exec("INSERT INTO producers (producer_id, producer_epoch) VALUES (?, 0)", producerId);
-        return { ok: true, producerId, producerEpoch: 0 };
-      }
-      return failure("INTERNAL_ERROR", "could not allocate a producerId");
-    }
-    const row = sql
-      .exec<{ e: number }>("SELECT producer_epoch AS e FROM producers WHERE producer_id = ?", existing.producerId)
-      .toArray()[0];
-    if (!row) return failure("INVALID_REQUEST", `unknown producerId ${existing.producerId}`);
-    if (existing.producerEpoch !== row.e) {
-      return failure("INVALID_PRODUCER_EPOCH", `producerEpoch ${existing.producerEpoch} is not the current ${row.e}`);
-    }
-    const producerEpoch = row.e + 1;
-    sql.exec("UPDATE producers SET producer_epoch = ? WHERE producer_id = ?", producerEpoch, existing.producerId);
-    return { ok: true, producerId: existing.producerId, producerEpoch };
+  /** Kafka InitProducerId: a new producerId at epoch 0 bound to `caller`, or the next
+   * epoch of the caller's existing one. */
+  initProducer(existing: { producerId: number; producerEpoch: number } | null, caller: ProducerOwner): Issued {
+    return existing
+      ? this.producers.bump(existing.producerId, existing.producerEpoch, caller)
+      : this.producers.issue(caller);
+  }
+
+  /** What routers need to check a produce's producerId and epoch. */
+  producerRecord(producerId: number): IssuedProducer | null {
+    return this.producers.lookup(producerId);
   }
 
   async createTopic(

@@ -24,6 +24,7 @@ export const ERROR_TABLE = {
   STALE_MEMBER_EPOCH: { status: 409, retriable: true },
   INVALID_PRODUCER_EPOCH: { status: 409, retriable: false },
   OUT_OF_ORDER_SEQUENCE_NUMBER: { status: 409, retriable: false },
+  UNKNOWN_PRODUCER_ID: { status: 409, retriable: false },
   MESSAGE_TOO_LARGE: { status: 413, retriable: false },
   RECORD_LIST_TOO_LARGE: { status: 413, retriable: false },
   OFFSET_OUT_OF_RANGE: { status: 416, retriable: false },

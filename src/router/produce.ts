@@ -4,15 +4,16 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { mapBounded } from "../common/bounded-map.js";
 import type { ProducerBatch } from "../partition/producer-state.js";
-import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody } from "../protocol/errors.js";
+import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody, refuse } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
 import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
 import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
-import { topicMetadata } from "./metadata-cache.js";
+import { catalogStub, topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
 import { type PreparedRecord, prepareRecords } from "./produce-records.js";
+import { issuedProducers, producerOwner } from "./producer-ids.js";
 import { charge } from "./quotas.js";
 
 type RecordResult = { partition: number; offset: number } | { partition: number; error: ErrorData };
@@ -55,6 +56,10 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
     parseWith(pathPartition === null ? produceBodySchema : partitionProduceBodySchema, raw, "produce request");
   const producer = producerOf(body);
   const prepared = prepareRecords(body.records, body.encoding, limits);
+  if (producer) {
+    const caller = producerOwner(c.get("principal"));
+    refuse(await issuedProducers.verify(producer, caller, (id) => catalogStub(c.env).producerRecord(id)));
+  }
   const format: RecordFormat = body.encoding === "base64" ? "binary" : "json";
   const partitions = await choosePartitions(c.env, topic, prepared, pathPartition);
   const byPartition = groupByPartition(partitions);

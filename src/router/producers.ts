@@ -1,4 +1,5 @@
-// POST /v1/producers: producerId and producerEpoch for idempotent produce.
+// POST /v1/producers: producerId and producerEpoch for idempotent produce, bound to
+// the caller (see producer-ids.ts).
 
 import { Hono } from "hono";
 import { unwrap } from "../protocol/errors.js";
@@ -6,6 +7,7 @@ import { initProducerSchema } from "../protocol/schemas.js";
 import type { AppEnv } from "./context.js";
 import { catalogStub } from "./metadata-cache.js";
 import { jsonBody, parseWith } from "./parse-input.js";
+import { issuedProducers, producerOwner } from "./producer-ids.js";
 
 export const producerRoutes = new Hono<AppEnv>().post("/v1/producers", async (c) => {
   const declared = c.req.header("content-length");
@@ -15,6 +17,9 @@ export const producerRoutes = new Hono<AppEnv>().post("/v1/producers", async (c)
     body.producerId === undefined || body.producerEpoch === undefined
       ? null
       : { producerId: body.producerId, producerEpoch: body.producerEpoch };
-  const { ok: _, ...producer } = unwrap(await catalogStub(c.env).initProducer(existing));
+  const caller = producerOwner(c.get("principal"));
+  const { ok: _, owner, ...producer } = unwrap(await catalogStub(c.env).initProducer(existing, caller));
+  // This isolate knows the new epoch at once; others ask the catalog on its first batch.
+  issuedProducers.remember(producer.producerId, { producerEpoch: producer.producerEpoch, owner });
   return c.json(producer, 201);
 });

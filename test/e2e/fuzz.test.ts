@@ -1,7 +1,7 @@
 // Input hardening: 1,200 seeded, randomly malformed requests (bodies, headers, paths,
-// huge and deeply nested JSON, invalid UTF-8, wrong content types) against a real
-// wrangler dev. Every answer is a 4xx with a code from the error table, never a 5xx,
-// and the logs of the topics used are unchanged.
+// huge and deeply nested JSON, invalid UTF-8, wrong content types, forged producerIds
+// and epochs) against a real wrangler dev. Every answer is a 4xx with a code from the
+// error table, never a 5xx, and the logs of the topics used are unchanged.
 
 import { Agent, request } from "undici";
 import { expect, it } from "vitest";
@@ -29,6 +29,12 @@ it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (s
   await createTopic(topic, 2);
   await call("POST", `/v1/topics/${topic}/records`, { records: [{ key: "k", value: 1 }, { value: 2 }] });
   const before = (await call("GET", `/v1/topics/${topic}`)).body;
+  // A real producer at epoch 0: forged epochs of it, and forged ids, must change nothing.
+  const issued: number = (await call("POST", "/v1/producers", {})).body.producerId;
+  const forgedProducer = () => ({
+    producerId: pick([issued, 1 + Math.floor(next() * 2 ** 40)]),
+    producerEpoch: pick([1, 7, 2 ** 31]),
+  });
 
   const json = { "content-type": "application/json" };
   const junk = () =>
@@ -160,6 +166,13 @@ it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (s
       headers: json,
       body: JSON.stringify({ producerId: pick([-1, 0, "x", 1.5]) }),
     }),
+    () => ({
+      method: "POST",
+      path: `/v1/topics/${topic}/partitions/${pick(["0", "1"])}/records?acks=${pick(["all", "1", "0"])}`,
+      headers: json,
+      body: JSON.stringify({ ...forgedProducer(), baseSequence: pick([0, 1]), records: [{ value: 1 }] }),
+    }),
+    () => ({ method: "POST", path: "/v1/producers", headers: json, body: JSON.stringify(forgedProducer()) }),
   ];
 
   const failures: string[] = [];
