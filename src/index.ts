@@ -1,7 +1,7 @@
 // The Worker: the router app, and the Durable Object classes it binds.
 import { app } from "./router/app.js";
 
-export { Catalog } from "./controller/catalog.js";
+export { Catalog } from "./catalog/catalog.js";
 export { TopicController } from "./controller/topic-controller.js";
 export { GroupCoordinator } from "./group/group-coordinator.js";
 export { GroupDirectory } from "./group/group-directory.js";

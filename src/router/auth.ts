@@ -3,10 +3,10 @@
 // Tokens are compared in constant time and never logged or echoed.
 
 import type { MiddlewareHandler } from "hono";
-import { saltedHash } from "../controller/catalog.js";
+import { catalogStub } from "../catalog/catalog-stub.js";
+import { saltedHash } from "../catalog/tokens.js";
 import { EdgelogError } from "../protocol/errors.js";
 import type { AppEnv, Principal } from "./context.js";
-import { catalogStub } from "./metadata-cache.js";
 
 const utf8 = new TextEncoder();
 const TOKEN = /^elg_([0-9a-f]{16})_([0-9a-f]{48})$/;

@@ -2,7 +2,7 @@
 // Entries are refreshed after metadataMaxAgeMs, on NOT_LEADER_OR_FOLLOWER /
 // UNKNOWN_TOPIC_OR_PARTITION from a replica, and after admin changes made here.
 
-import { controllerStub } from "../controller/controller-stub.js";
+import { lookupTopicMetadata } from "../catalog/topic-lookup.js";
 import { unwrap } from "../protocol/errors.js";
 import type { TopicMetadata } from "../protocol/topic.js";
 
@@ -16,15 +16,10 @@ interface Entry {
 
 const cache = new Map<string, Entry>();
 
-export function catalogStub(env: Env) {
-  return env.CATALOG.get(env.CATALOG.idFromName("catalog"));
-}
-
 export async function topicMetadata(env: Env, name: string, refresh = false): Promise<TopicMetadata> {
   const hit = cache.get(name);
   if (hit && !refresh && Date.now() - hit.fetchedAtMs < METADATA_MAX_AGE_MS) return hit.metadata;
-  const found = await catalogStub(env).lookup(name);
-  const fresh = found.ok ? await controllerStub(env, found.topicId).metadata() : found;
+  const fresh = await lookupTopicMetadata(env, name);
   if (!fresh.ok) cache.delete(name);
   const { metadata } = unwrap(fresh);
   remember(metadata);

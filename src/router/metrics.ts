@@ -5,6 +5,7 @@
 // consumer lag.
 
 import { Hono } from "hono";
+import { catalogStub } from "../catalog/catalog-stub.js";
 import { mapBounded } from "../common/bounded-map.js";
 import { controllerStub } from "../controller/controller-stub.js";
 import { groupDirectoryStub, groupStub } from "../group/group-stubs.js";
@@ -13,7 +14,6 @@ import type { ReplicaMetrics } from "../partition/replica-types.js";
 import type { TopicDescription, TopicListing } from "../protocol/topic.js";
 import type { AppEnv } from "./context.js";
 import { withLag } from "./group-lag.js";
-import { catalogStub } from "./metadata-cache.js";
 import { renderRouterMetrics } from "./metrics-registry.js";
 
 /** Objects one scrape asks at most; the rest is left out (and counted). */

@@ -2,6 +2,7 @@
 
 import { Hono } from "hono";
 import { z } from "zod";
+import { catalogStub } from "../catalog/catalog-stub.js";
 import { mapBounded } from "../common/bounded-map.js";
 import type { ProducerBatch } from "../partition/producer-state.js";
 import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody, refuse } from "../protocol/errors.js";
@@ -10,7 +11,7 @@ import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
 import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
-import { catalogStub, topicMetadata } from "./metadata-cache.js";
+import { topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
 import { type PreparedRecord, prepareRecords } from "./produce-records.js";
 import { issuedProducers, producerOwner } from "./producer-ids.js";

@@ -1,6 +1,6 @@
 // Produce accepts only producerIds and epochs that the catalog issued, to the caller.
 //
-// The catalog is the authority (src/controller/issued-producers.ts); each router
+// The catalog is the authority (src/catalog/issued-producers.ts); each router
 // isolate caches what it answered, so that a produce costs no catalog call once the
 // isolate knows its producer. The cache is sound across isolates and replicas because
 // an issued producer only changes in one direction: its owner never changes and its
@@ -22,7 +22,7 @@ import {
   tokenOwner,
   unknownProducer,
   usableBy,
-} from "../controller/issued-producers.js";
+} from "../catalog/issued-producers.js";
 import type { ProducerBatch } from "../partition/producer-state.js";
 import type { ErrorData } from "../protocol/errors.js";
 import type { Principal } from "./context.js";

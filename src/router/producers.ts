@@ -2,10 +2,10 @@
 // the caller (see producer-ids.ts).
 
 import { Hono } from "hono";
+import { catalogStub } from "../catalog/catalog-stub.js";
 import { unwrap } from "../protocol/errors.js";
 import { initProducerSchema } from "../protocol/schemas.js";
 import type { AppEnv } from "./context.js";
-import { catalogStub } from "./metadata-cache.js";
 import { jsonBody, parseWith } from "./parse-input.js";
 import { issuedProducers, producerOwner } from "./producer-ids.js";
 

@@ -2,11 +2,11 @@
 // GET /v1/tokens, DELETE /v1/tokens/{id}. Admin only.
 
 import { Hono } from "hono";
+import { catalogStub } from "../catalog/catalog-stub.js";
 import { unwrap } from "../protocol/errors.js";
 import { createTokenSchema } from "../protocol/scopes.js";
 import { forgetToken } from "./auth.js";
 import type { AppEnv } from "./context.js";
-import { catalogStub } from "./metadata-cache.js";
 import { jsonBody, parseWith } from "./parse-input.js";
 
 export const tokenRoutes = new Hono<AppEnv>()

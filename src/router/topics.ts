@@ -1,6 +1,7 @@
 // Topic administration: create, list, describe, alter config, add partitions, delete.
 
 import { Hono } from "hono";
+import { catalogStub } from "../catalog/catalog-stub.js";
 import { controllerStub } from "../controller/controller-stub.js";
 import { jurisdictionSupported } from "../partition/replica-stub.js";
 import { refuse, unwrap } from "../protocol/errors.js";
@@ -13,7 +14,7 @@ import {
   type TopicMetadata,
 } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
-import { catalogStub, forget, remember } from "./metadata-cache.js";
+import { forget, remember } from "./metadata-cache.js";
 import { jsonBody, parseWith, topicParam } from "./parse-input.js";
 
 export const topicRoutes = new Hono<AppEnv>()

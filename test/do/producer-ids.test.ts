@@ -5,7 +5,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { IssuedProducers, tokenOwner } from "../../src/controller/issued-producers.js";
+import { IssuedProducers, tokenOwner } from "../../src/catalog/issued-producers.js";
 import { DEFAULT_TOPIC_CONFIG } from "../../src/protocol/topic.js";
 
 const catalog = () => env.CATALOG.get(env.CATALOG.idFromName("catalog"));

@@ -1,12 +1,12 @@
-// The catalog: one Durable Object named `catalog` that maps topic names to topicIds
-// and keeps the topic list. Only admin calls and metadata cache misses reach it; each
+// The catalog: one Durable Object named `catalog` that maps topic names to topicIds,
+// keeps the topic list, the scoped tokens and the issued producerIds. Only admin calls and metadata cache misses reach it; each
 // topic's own controller is the authority for its config and partitions.
 
 import { DurableObject } from "cloudflare:workers";
+import { controllerStub } from "../controller/controller-stub.js";
 import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import type { AlterableConfig, TopicConfig, TopicListing, TopicMetadata } from "../protocol/topic.js";
-import { controllerStub } from "./controller-stub.js";
 import {
   type Issued,
   type IssuedProducer,
@@ -14,6 +14,7 @@ import {
   type ProducerOwner,
   tokenOwner,
 } from "./issued-producers.js";
+import { type TokenListing, type TokenRecord, Tokens } from "./tokens.js";
 
 type TopicRow = {
   name: string;
@@ -25,6 +26,7 @@ type TopicRow = {
 export class Catalog extends DurableObject<Env> {
   private readonly limits: Limits;
   private readonly producers: IssuedProducers;
+  private readonly tokens: Tokens;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -33,52 +35,26 @@ export class Catalog extends DurableObject<Env> {
       name TEXT PRIMARY KEY, topic_id TEXT NOT NULL UNIQUE, partitions INTEGER NOT NULL,
       config TEXT NOT NULL, ready INTEGER NOT NULL)`);
     this.producers = new IssuedProducers(ctx.storage.sql);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS tokens (
-      id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes TEXT NOT NULL, salt TEXT NOT NULL,
-      hash TEXT NOT NULL, created_at INTEGER NOT NULL)`);
+    this.tokens = new Tokens(ctx.storage.sql, this.limits.maxTokens);
   }
 
-  /** Stores a scoped token as a salted SHA-256 hash: the token itself is shown once
-   * and kept nowhere. */
   async createToken(name: string, scopes: string[]): Promise<Result<{ id: string; token: string }>> {
-    const count = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tokens").one().n;
-    if (count >= this.limits.maxTokens) return failure("INVALID_REQUEST", `at most ${this.limits.maxTokens} tokens`);
-    const id = hex(crypto.getRandomValues(new Uint8Array(8)));
-    const secret = hex(crypto.getRandomValues(new Uint8Array(24)));
-    const salt = hex(crypto.getRandomValues(new Uint8Array(16)));
-    this.ctx.storage.sql.exec(
-      "INSERT INTO tokens (id, name, scopes, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      id,
-      name,
-      JSON.stringify(scopes),
-      salt,
-      await saltedHash(salt, secret),
-      Date.now(),
-    );
-    return { ok: true, id, token: `elg_${id}_${secret}` };
+    return await this.tokens.create(name, scopes, Date.now());
   }
 
-  listTokens(): { id: string; name: string; scopes: string[]; createdAt: number }[] {
-    return this.ctx.storage.sql
-      .exec<{ id: string; name: string; scopes: string; created_at: number }>(
-        "SELECT id, name, scopes, created_at FROM tokens ORDER BY created_at",
-      )
-      .toArray()
-      .map((r) => ({ id: r.id, name: r.name, scopes: JSON.parse(r.scopes), createdAt: r.created_at }));
+  listTokens(): TokenListing[] {
+    return this.tokens.list();
   }
 
+  /** Deletes the token and the producerIds bound to it. */
   deleteToken(id: string): Result<object> {
-    const deleted = this.ctx.storage.sql.exec("DELETE FROM tokens WHERE id = ?", id).rowsWritten;
+    const deleted = this.tokens.delete(id);
     this.producers.forgetOwner(tokenOwner(id));
-    return deleted > 0 ? { ok: true } : failure("NOT_FOUND", `no token ${id}`);
+    return deleted ? { ok: true } : failure("NOT_FOUND", `no token ${id}`);
   }
 
-  /** What routers need to check a presented token: its salt, hash and scopes. */
-  tokenRecord(id: string): { salt: string; hash: string; scopes: string[] } | null {
-    const row = this.ctx.storage.sql
-      .exec<{ salt: string; hash: string; scopes: string }>("SELECT salt, hash, scopes FROM tokens WHERE id = ?", id)
-      .toArray()[0];
-    return row ? { salt: row.salt, hash: row.hash, scopes: JSON.parse(row.scopes) } : null;
+  tokenRecord(id: string): TokenRecord | null {
+    return this.tokens.record(id);
   }
 
   /** Kafka InitProducerId: a new producerId at epoch 0 bound to `caller`, or the next
@@ -184,13 +160,4 @@ export class Catalog extends DurableObject<Env> {
 
 function unknownTopic(name: string) {
   return failure("UNKNOWN_TOPIC_OR_PARTITION", `topic ${name} does not exist`);
-}
-
-function hex(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-export async function saltedHash(salt: string, secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${salt}:${secret}`));
-  return hex(new Uint8Array(digest));
 }
