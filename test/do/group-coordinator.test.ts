@@ -8,10 +8,7 @@ import { describe, expect, it } from "vitest";
 import { groupStub } from "../../src/group/group-stubs.js";
 import type { Assignment, GroupDescription } from "../../src/protocol/group.js";
 import { seededRandom } from "../random.js";
-import { beat, count, createdTopic, described, keysOf, newGroup } from "./group-helpers.js";
-import { eventually } from "./replica-helpers.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { beat, count, createdTopic, described, keysOf, manualClock, newGroup } from "./group-helpers.js";
 
 interface Client {
   memberId: string;
@@ -202,16 +199,20 @@ describe("group coordinator deadlines", () => {
   it("expires a member whose session ran out, through the alarm, and reassigns its partitions", async () => {
     const topic = await createdTopic(4);
     const { groupId, stub } = newGroup();
+    const clock = await manualClock(stub);
     const a = await beat(stub, groupId, { memberEpoch: 0, topics: [topic], sessionTimeoutMs: 1_000 });
     const b = await beat(stub, groupId, { memberEpoch: 0, topics: [topic], sessionTimeoutMs: 60_000 });
     await beat(stub, groupId, { memberId: a.memberId, memberEpoch: a.memberEpoch, ownedPartitions: {} });
-    const alarm = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
-    expect(alarm!).toBeLessThanOrEqual(Date.now() + 1_000);
-    await sleep(1_100);
-    // The alarm may already have run on its own; either way its effect must show.
+    const due = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec<{ due_at: number }>("SELECT due_at FROM alarm_tasks WHERE name = 'expiry'").one(),
+    );
+    expect(due.due_at).toBe(clock.now() + 1_000);
+    clock.advance(999);
     await runDurableObjectAlarm(stub);
-    await eventually(async () => (await described(stub)).members.length === 1);
+    expect((await described(stub)).members).toHaveLength(2);
+    clock.advance(1);
+    await runDurableObjectAlarm(stub);
+    expect((await described(stub)).members.map((m) => m.memberId)).toEqual([b.memberId]);
     expect(await stub.commitOffsets(a.memberId, a.memberEpoch, [{ topic, partition: 0, offset: 1 }])).toMatchObject({
       ok: false,
       error: { code: "UNKNOWN_MEMBER_ID" },
@@ -224,24 +225,21 @@ describe("group coordinator deadlines", () => {
   it("removes a member that does not release revoked partitions within its rebalance timeout", async () => {
     const topic = await createdTopic(2);
     const { groupId, stub } = newGroup();
+    const clock = await manualClock(stub);
     const a = await beat(stub, groupId, { memberEpoch: 0, topics: [topic], rebalanceTimeoutMs: 1_000 });
     const b = await beat(stub, groupId, { memberEpoch: 0, topics: [topic] });
-    const started = Date.now();
     // a keeps its session alive but never stops listing partition 1: b gets it only
-    // once a is gone (the alarm may remove a between any two calls).
-    for (let i = 0; i < 20 && Date.now() - started < 1_500; i++) {
-      const kept = await stub.heartbeat(groupId, { memberId: a.memberId, memberEpoch: a.memberEpoch });
-      if (!kept.ok) break;
+    // once a is gone.
+    for (let elapsedMs = 0; elapsedMs < 1_000; elapsedMs += 250) {
+      expect(await beat(stub, groupId, { memberId: a.memberId, memberEpoch: a.memberEpoch })).toBeTruthy();
       const got = await beat(stub, groupId, { memberId: b.memberId, memberEpoch: b.memberEpoch });
-      if (count(got.assignment) > 0) {
-        expect((await described(stub)).members.map((m) => m.memberId)).toEqual([b.memberId]);
-        break;
-      }
-      await sleep(200);
+      expect(count(got.assignment)).toBe(0);
+      await runDurableObjectAlarm(stub);
+      expect((await described(stub)).members).toHaveLength(2);
+      clock.advance(250);
     }
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await runDurableObjectAlarm(stub);
-    await eventually(async () => (await described(stub)).members.length === 1);
+    expect((await described(stub)).members.map((m) => m.memberId)).toEqual([b.memberId]);
     expect(await stub.heartbeat(groupId, { memberId: a.memberId, memberEpoch: a.memberEpoch })).toMatchObject({
       ok: false,
       error: { code: "UNKNOWN_MEMBER_ID" },

@@ -1,7 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { Clock } from "../../src/common/clock.js";
 import { groupStub } from "../../src/group/group-stubs.js";
 import type { Assignment, HeartbeatRequest } from "../../src/protocol/group.js";
 import { DEFAULT_TOPIC_CONFIG } from "../../src/protocol/topic.js";
+import { ManualClock } from "../manual-clock.js";
 
 let next = 0;
 
@@ -40,4 +43,13 @@ export function count(assignment: Assignment): number {
 
 export function keysOf(assignment: Assignment): string[] {
   return Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}:${p}`));
+}
+
+/** Gives the group's coordinator a clock that moves only when the test says. */
+export async function manualClock(stub: Stub): Promise<ManualClock> {
+  const clock = new ManualClock(Date.now());
+  await runInDurableObject(stub, (instance) => {
+    (instance as unknown as { clock: Clock }).clock = clock;
+  });
+  return clock;
 }
