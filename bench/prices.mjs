@@ -1,10 +1,10 @@
 // Cloudflare's published prices used for the cost column, with the date they were
-// taken. Source: DESIGN.md section 5 and developers.cloudflare.com (Durable Objects
+// taken. Source: developers.cloudflare.com (Durable Objects
 // pricing, Workers pricing, Workers Paid plan). Change them here only.
 
 export const PRICES = {
   asOf: "2026-11-25",
-  source: "DESIGN.md §5; developers.cloudflare.com/durable-objects/platform/pricing/ and /workers/platform/pricing/",
+  source: "developers.cloudflare.com/durable-objects/platform/pricing/ and /workers/platform/pricing/",
   /** SQLite-backed Durable Objects: rows written, USD per million. */
   rowsWrittenPerMillionUsd: 1.0,
   /** SQLite-backed Durable Objects: rows read, USD per million. */

@@ -1,4 +1,4 @@
-// Messages as the SDK shows them, and their wire form (DESIGN.md section 3): JSON
+// Messages as the SDK shows them, and their wire form: JSON
 // values travel as JSON, bytes as base64 (encoding "base64"), decoded again on fetch.
 
 import { decodeBase64, encodeBase64 } from "../protocol/base64.js";
@@ -81,8 +81,8 @@ function wireValue(value: unknown, encoding: Encoding): unknown {
   return encodeBase64(value instanceof Uint8Array ? value : utf8.encode(JSON.stringify(value)));
 }
 
-/** The size the server counts against its limits (key + value + headers, DESIGN.md
- * section 3), close enough to fill batches without crossing maxBatchBytes. */
+/** The size the server counts against its limits (key + value + headers, the record
+ * size rule), close enough to fill batches without crossing maxBatchBytes. */
 export function messageSizeBytes(message: Message): number {
   let size = sizeOf(message.key) + sizeOf(message.value);
   for (const [name, value] of Object.entries(message.headers ?? {})) size += utf8.encode(name + value).length;

@@ -3,7 +3,7 @@ import { z } from "zod";
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-/** Every limit of DESIGN.md section 4, with its default. Override any of them with
+/** Every limit (docs/ARCHITECTURE.md, "Limits"), with its default. Override any of them with
  * the EDGELOG_LIMITS variable (a JSON object with some of these keys). */
 export const DEFAULT_LIMITS = {
   maxTopicNameLength: 249,

@@ -41,7 +41,7 @@ const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
-/** A record's size as DESIGN.md counts it: key + value + header names and values. */
+/** A record's size as the limits count it: key + value + header names and values. */
 export function recordSizeBytes(record: Omit<StoredRecord, "timestamp">): number {
   let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
   for (const [name, value] of record.headers) size += name.length + value.length;
@@ -123,7 +123,7 @@ export interface StampedBatch {
   /** Where each record starts in the payload, then the payload's length. */
   recordStarts: number[];
   timestamps: number[];
-  /** The records' sizes as DESIGN.md counts them, summed. */
+  /** The records' sizes (recordSizeBytes), summed. */
   sizeBytes: number;
 }
 

@@ -51,7 +51,7 @@ export const produceRecordSchema = z
   .object({
     key: z.string().nullable().optional(),
     value: z.unknown(),
-    // Checked record by record with INVALID_RECORD, as DESIGN.md asks for bad headers.
+    // Checked record by record: bad headers are INVALID_RECORD, not INVALID_REQUEST.
     headers: z.unknown().optional(),
     partition: count.optional(),
     timestamp: count.max(MAX_TIMESTAMP_MS).optional(),

@@ -1,4 +1,4 @@
-// Token scopes (DESIGN.md section 3): `admin`, `produce:<topic glob>`,
+// Token scopes: `admin`, `produce:<topic glob>`,
 // `consume:<topic glob>`, `group:<group glob>`. A glob is a name where `*` matches any
 // run of characters.
 

@@ -71,8 +71,8 @@ export interface PartitionDescription {
   isr: number[];
   logStartOffset: number;
   highWatermark: number;
-  /** Bytes the leader's log holds (records' key + value + headers), as Kafka's
-   * DescribeLogDirs reports a partition's size; -1 when the leader could not be asked. */
+  /** Bytes of the leader's stored batches (the records' sizes plus their framing), as
+   * Kafka's DescribeLogDirs reports a partition's size; -1 when the leader could not be asked. */
   sizeBytes: number;
 }
 

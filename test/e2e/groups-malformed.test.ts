@@ -198,7 +198,7 @@ function cases(): Case[] {
 }
 
 describe("malformed and refused group requests", () => {
-  it("answers each with its status and code, and the error shape of DESIGN.md", async () => {
+  it("answers each with its status and code, and the error shape of every error", async () => {
     const failures: string[] = [];
     for (const c of cases()) {
       const reply = await call(c.method, c.path, c.body);

@@ -1,5 +1,5 @@
 // A table of malformed and out-of-limit requests against a real `wrangler dev`: each
-// one gets its 4xx status and error code (DESIGN.md sections 3 and 4), the error body
+// one gets its 4xx status and error code (docs/PROTOCOL.md, Errors), the error body
 // has the shape {error: {code, message, retriable: false}}, and nothing is appended,
 // created or changed by any of them.
 
