@@ -67,8 +67,7 @@ export class TopicController extends DurableObject<Env> {
     this.store.insertPartitions(0, partitionCount, config);
     const assigned = await this.assignAll(0);
     if (assigned) return { ok: false, error: assigned };
-    if (config.replicationFactor > 1)
-      await this.tasks.schedule("liveness", Date.now() + this.limits.livenessIntervalMs);
+    await this.watchLiveness();
     return this.metadata();
   }
 
@@ -199,7 +198,19 @@ export class TopicController extends DurableObject<Env> {
       if (p.leader < 0) await this.elect(p.partition, null);
       else if (!(await this.alive(p, p.leader))) await this.elect(p.partition, p.leader);
     });
-    if (found.metadata.config.replicationFactor > 1) {
+    await this.watchLiveness();
+    // An alarm that ran before its task was due (workerd may run one early) leaves the
+    // task in the table: arm for it again, or it never runs.
+    await this.tasks.arm();
+  }
+
+  /** Replicated topics are watched always; a single-replica one while a partition is
+   * offline, so that it leads again once its replica is back (as Kafka re-elects a
+   * broker's partitions when it returns). */
+  private async watchLiveness(): Promise<void> {
+    const metadata = this.metadataOrThrow();
+    const offline = metadata.partitions.some((p) => p.leader < 0);
+    if (metadata.config.replicationFactor > 1 || offline) {
       await this.tasks.schedule("liveness", Date.now() + this.limits.livenessIntervalMs);
     }
   }
@@ -239,6 +250,7 @@ export class TopicController extends DurableObject<Env> {
     const down = offline(state, original.isr);
     this.store.saveState(down);
     await this.notify(down, []);
+    await this.watchLiveness();
     return down;
   }
 

@@ -1,9 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
 import { DEFAULT_TOPIC_CONFIG } from "../../src/protocol/topic.js";
-import { produceRequest } from "./replica-helpers.js";
+import { jsonRecord, produceRequest } from "./replica-helpers.js";
 
 const catalog = () => env.CATALOG.get(env.CATALOG.idFromName("catalog"));
 const replica = (topicId: string, partition: number) =>
@@ -100,5 +100,33 @@ describe("catalog and topic controller", () => {
     const second = await created(name, 1);
     expect(second.topicId).not.toBe(first.topicId);
     expect(await replica(second.topicId, 0).describe()).toMatchObject({ ok: true, highWatermark: 0 });
+  });
+});
+
+describe("a single-replica partition", () => {
+  it("goes offline while its only replica is down and leads again once it is back", async () => {
+    const metadata = await created(topicName(), 1);
+    const controller = controllerStub(env, metadata.topicId);
+    const only = replica(metadata.topicId, 0);
+    await only.injectFault("crash");
+    const down = await controller.reportUnreachable({ partition: 0, replica: 0, leaderEpoch: 0 });
+    expect(down).toMatchObject({ ok: true, state: { leader: -1, isr: [0] } });
+    const alarmAtMs = await runInDurableObject(controller, (_, state) => state.storage.getAlarm());
+    expect(alarmAtMs, "the liveness alarm watches an offline partition").not.toBeNull();
+    // Still down: the alarm finds no leader, and keeps watching.
+    await runDurableObjectAlarm(controller);
+    expect((await controller.metadata()).ok && (await controller.metadata())).toMatchObject({
+      metadata: { partitions: [{ leader: -1 }] },
+    });
+    await only.injectFault("heal");
+    expect(await runDurableObjectAlarm(controller)).toBe(true);
+    const back = await controller.metadata();
+    expect(back).toMatchObject({ ok: true, metadata: { partitions: [{ leader: 0, isr: [0] }] } });
+    const epoch = back.ok ? back.metadata.partitions[0]!.leaderEpoch : -1;
+    expect(epoch).toBeGreaterThan(1);
+    expect(await only.describe()).toMatchObject({ ok: true, role: "leader", leaderEpoch: epoch });
+    expect(
+      await only.produce(produceRequest({ acks: "1", producer: null, format: "json", records: [jsonRecord("x")] })),
+    ).toMatchObject({ ok: true, baseOffset: 0 });
   });
 });
