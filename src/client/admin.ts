@@ -3,7 +3,7 @@
 // answers TOPIC_ALREADY_EXISTS or UNKNOWN_TOPIC_OR_PARTITION, as the first attempt may
 // have succeeded unseen.
 
-import type { GroupDescription, OffsetWithLag } from "../protocol/group.js";
+import type { GroupDescription, OffsetWithLag, ResetTarget } from "../protocol/group.js";
 import type { TopicConfig, TopicDescription, TopicListing } from "../protocol/topic.js";
 import { type RetryOptions, withRetry } from "./retry.js";
 import { type Method, segment, type Transport } from "./transport.js";
@@ -13,7 +13,7 @@ export interface CreateTopicOptions extends Partial<TopicConfig> {
   partitions?: number;
 }
 
-export type ResetTarget = "earliest" | "latest" | { timestamp: number } | { offset: number };
+export type { ResetTarget } from "../protocol/group.js";
 
 export interface GroupDetails extends GroupDescription {
   offsets: OffsetWithLag[];

@@ -5,9 +5,16 @@
 // committed (with autoCommit) and dropped before the next heartbeat releases it, so
 // its next owner starts where this one stopped.
 
+import {
+  minus,
+  partitionKey,
+  splitKey,
+  type TopicPartition,
+  toAssignment,
+  toPartitions,
+} from "../protocol/assignment.js";
 import type { Assignment } from "../protocol/group.js";
 import { Admin } from "./admin.js";
-import { minus, type TopicPartition, toAssignment, toPartitions } from "./assignment.js";
 import { ConsumerEventEmitter, type ConsumerEventName, type ConsumerEvents } from "./consumer-events.js";
 import { clientError, hasCode, isRetriableError } from "./errors.js";
 import { GroupMember, type MembershipOptions } from "./group-member.js";
@@ -203,22 +210,22 @@ export class Consumer {
   pause(partitions: { topic: string; partitions?: number[] }[]): void {
     for (const { topic, partitions: ps } of partitions) {
       if (ps === undefined) this.pausedTopics.add(topic);
-      for (const p of ps ?? []) this.paused.add(`${topic}:${p}`);
+      for (const p of ps ?? []) this.paused.add(partitionKey(topic, p));
     }
   }
 
   resume(partitions: { topic: string; partitions?: number[] }[]): void {
     for (const { topic, partitions: ps } of partitions) {
       if (ps === undefined) this.pausedTopics.delete(topic);
-      for (const p of ps ??
-        [...this.paused].filter((k) => k.startsWith(`${topic}:`)).map((k) => k.slice(topic.length + 1))) {
-        this.paused.delete(`${topic}:${p}`);
-      }
+      const keys = ps
+        ? ps.map((p) => partitionKey(topic, p))
+        : [...this.paused].filter((k) => splitKey(k).topic === topic);
+      for (const key of keys) this.paused.delete(key);
     }
   }
 
   isPaused(topic: string, partition: number): boolean {
-    return this.pausedTopics.has(topic) || this.paused.has(`${topic}:${partition}`);
+    return this.pausedTopics.has(topic) || this.paused.has(partitionKey(topic, partition));
   }
 
   /** Stops consuming, commits processed offsets (with autoCommit) and leaves the group. */

@@ -3,9 +3,9 @@
 // partitions the consumer still holds (ownedPartitions), rejoin after being fenced
 // once the consumer has dropped everything, leave on disconnect.
 
+import { sameAssignment } from "../protocol/assignment.js";
 import type { HeartbeatResponse } from "../protocol/group.js";
 import { type Assignment, JOIN_EPOCH, LEAVE_EPOCH } from "../protocol/group.js";
-import { sameAssignment } from "./assignment.js";
 import { hasCode, isRetriableError } from "./errors.js";
 import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
 import { segment, type Transport } from "./transport.js";

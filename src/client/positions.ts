@@ -1,7 +1,7 @@
 // Where the consumer is in each partition it holds: the next offset to consume (or
 // where to start, until the first fetch resolves it) and the last committed offset.
 
-import { partitionKey, type TopicPartition } from "./assignment.js";
+import { partitionKey, type TopicPartition } from "../protocol/assignment.js";
 
 export type StartAt = "earliest" | "latest";
 

@@ -6,7 +6,7 @@
 // none can. With identical subscriptions that makes loads differ by at most one.
 
 import { invariant } from "../common/invariant.js";
-import { type PartitionKey, partitionKey, splitKey } from "./partition-key.js";
+import { type PartitionKey, partitionKey, splitKey } from "../protocol/assignment.js";
 
 export interface AssignorMember {
   memberId: string;

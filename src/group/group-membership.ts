@@ -6,6 +6,7 @@
 
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
+import { assignmentKeys, keysToAssignment, type PartitionKey, splitKey } from "../protocol/assignment.js";
 import { type Failure, failure, type Result } from "../protocol/errors.js";
 import {
   type CommittedOffset,
@@ -25,7 +26,6 @@ import type { Limits } from "../protocol/limits.js";
 import { assignPartitions } from "./assignor.js";
 import { type GroupMeta, GroupStore, type Member } from "./group-store.js";
 import { MemberDeadlines } from "./member-deadlines.js";
-import { fromAssignment, type PartitionKey, splitKey, toAssignment } from "./partition-key.js";
 import { acknowledgeOwned, heldBy, isReconciled, reconcile } from "./reconcile.js";
 
 export interface FetchPositions {
@@ -108,7 +108,7 @@ export class GroupMembership {
       member = found.member;
       member.sessionTimeoutMs = request.sessionTimeoutMs ?? member.sessionTimeoutMs;
       member.rebalanceTimeoutMs = request.rebalanceTimeoutMs ?? member.rebalanceTimeoutMs;
-      acknowledgeOwned(member, request.ownedPartitions ? fromAssignment(request.ownedPartitions) : null);
+      acknowledgeOwned(member, request.ownedPartitions ? assignmentKeys(request.ownedPartitions) : null);
       if (request.topics && !sameTopics(request.topics, member.topics)) {
         member.topics = [...request.topics];
         this.rebalance();
@@ -120,7 +120,7 @@ export class GroupMembership {
       memberId: member.memberId,
       memberEpoch: member.memberEpoch,
       heartbeatIntervalMs: heartbeatIntervalMs(member.sessionTimeoutMs),
-      assignment: toAssignment(member.assigned),
+      assignment: keysToAssignment(member.assigned),
     };
   }
 
@@ -142,7 +142,7 @@ export class GroupMembership {
     return {
       memberEpoch: member.memberEpoch,
       heartbeatIntervalMs: heartbeatIntervalMs(member.sessionTimeoutMs),
-      assignment: toAssignment(member.assigned),
+      assignment: keysToAssignment(member.assigned),
       positions: [...member.assigned].sort().map((key) => {
         const { topic, partition } = splitKey(key);
         return { topic, partition, offset: this.store.committedOffset(topic, partition) };
@@ -185,9 +185,9 @@ export class GroupMembership {
       memberId: m.memberId,
       memberEpoch: m.memberEpoch,
       topics: m.topics,
-      assignment: toAssignment(m.assigned),
-      partitionsPendingRevocation: toAssignment(m.revoking),
-      targetAssignment: toAssignment(m.target),
+      assignment: keysToAssignment(m.assigned),
+      partitionsPendingRevocation: keysToAssignment(m.revoking),
+      targetAssignment: keysToAssignment(m.target),
       sessionTimeoutMs: m.sessionTimeoutMs,
       rebalanceTimeoutMs: m.rebalanceTimeoutMs,
     }));

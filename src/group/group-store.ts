@@ -3,8 +3,8 @@
 // __consumer_offsets). Members are written only when they change, so a heartbeat
 // that changes nothing writes no row.
 
+import type { PartitionKey } from "../protocol/assignment.js";
 import type { CommittedOffset, OffsetCommit, StartPosition } from "../protocol/group.js";
-import type { PartitionKey } from "./partition-key.js";
 import type { MemberAssignmentState } from "./reconcile.js";
 
 export interface GroupMeta {

@@ -4,7 +4,7 @@
 // member reaches the target epoch only then, and is given a target partition only
 // while no other member holds it. So a partition never has two holders.
 
-import type { PartitionKey } from "./partition-key.js";
+import type { PartitionKey } from "../protocol/assignment.js";
 
 export interface MemberAssignmentState {
   memberEpoch: number;

@@ -3,7 +3,7 @@
 // every other route.
 
 import { z } from "zod";
-import { LEAVE_EPOCH, MEMBER_ID_RULE } from "./group.js";
+import { LEAVE_EPOCH, MEMBER_ID_RULE, type ResetTarget } from "./group.js";
 import type { Limits } from "./limits.js";
 import { encodingSchema } from "./schemas.js";
 
@@ -91,13 +91,15 @@ export function groupFetchBodySchema(limits: Limits) {
     .strict();
 }
 
+const resetTarget: z.ZodType<ResetTarget> = z.union([
+  z.enum(["earliest", "latest"]),
+  z.object({ timestamp: count.max(8_640_000_000_000_000) }).strict(),
+  z.object({ offset: count.max(Number.MAX_SAFE_INTEGER) }).strict(),
+]);
+
 export const resetOffsetsBodySchema = z
   .object({
     topic: z.string(),
-    to: z.union([
-      z.enum(["earliest", "latest"]),
-      z.object({ timestamp: count.max(8_640_000_000_000_000) }).strict(),
-      z.object({ offset: count.max(Number.MAX_SAFE_INTEGER) }).strict(),
-    ]),
+    to: resetTarget,
   })
   .strict();

@@ -8,6 +8,10 @@ import type { Limits } from "./limits.js";
 /** `{topic: [partitions]}`, partitions ascending: assignments and ownedPartitions. */
 export type Assignment = Record<string, number[]>;
 
+/** Where an offset reset moves a group's committed offsets (kafka-consumer-groups
+ * --to-earliest, --to-latest, --to-datetime, --to-offset). */
+export type ResetTarget = "earliest" | "latest" | { timestamp: number } | { offset: number };
+
 /** Empty: no members. Stable: every member owns exactly its target assignment at the
  * group's assignment epoch. Reconciling: some partition is still on its way. */
 export type GroupState = "Empty" | "Stable" | "Reconciling";

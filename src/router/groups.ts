@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { mapBounded } from "../common/bounded-map.js";
 import { groupDirectoryStub, groupStub } from "../group/group-stubs.js";
 import { unwrap } from "../protocol/errors.js";
+import type { ResetTarget } from "../protocol/group.js";
 import { commitBodySchema, heartbeatBodySchema, resetOffsetsBodySchema } from "../protocol/group-schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { groupFetch } from "./group-fetch.js";
@@ -56,8 +57,6 @@ export const groupRoutes = new Hono<AppEnv>()
   })
   .post("/v1/groups/:group/offsets/reset", resetOffsets)
   .post("/v1/groups/:group/fetch", async (c) => await groupFetch(c, groupParam(c)));
-
-type ResetTarget = "earliest" | "latest" | { timestamp: number } | { offset: number };
 
 /** Sets the committed offset of every partition of one topic, only while the group
  * is empty (the coordinator checks that last, so a refused reset changes nothing). */

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { type AssignorMember, assignPartitions, type TargetAssignment } from "../../src/group/assignor.js";
-import { partitionKey, splitKey } from "../../src/group/partition-key.js";
+import { partitionKey, splitKey } from "../../src/protocol/assignment.js";
 import { seededRandom } from "../random.js";
 
 const TOPICS = ["a", "b", "c"];
