@@ -12,42 +12,93 @@ type SourceReviver = (key: string, value: unknown, context?: { source?: string }
 
 const withRaw = JSON as unknown as Partial<RawJsonSupport>;
 
-/** A number token's end: what may follow it in JSON text. */
-const END = String.raw`(?=[\s,\]}]|$)`;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+/** Past 15 digits a double may not hold a number exactly, and at 1e21 and over JS
+ * writes an exponent: a longer token is suspect. */
+const MAX_PLAIN_TOKEN_CHARS = 15;
 
-/** Every number JSON.stringify would not write back as written matches: an exponent,
- * a fraction ending in 0, -0, 16 digits or more (past a double's 15 exact ones, or at
- * 1e21 and over, where JS writes an exponent) or below 1e-6 (ditto). It may also match
- * inside a string, which only costs the exact parse. */
-const MAY_CHANGE = new RegExp(
-  [
-    String.raw`\d[eE][-+]?\d+${END}`,
-    String.raw`\.\d*0${END}`,
-    `-0${END}`,
-    String.raw`(?<![\d.])\d(?:\.?\d){15,}${END}`,
-    String.raw`0\.0{6}\d*${END}`,
-  ].join("|"),
-);
-
-/** Whether JSON.parse then JSON.stringify might change a number of `text`; false means
- * it changes none. */
+/** Whether JSON.parse then JSON.stringify might change a number of `text` (valid JSON);
+ * false means they change none. Suspect: an exponent, a fraction ending in 0, -0, over
+ * 15 characters, or below 1e-6 (where JS writes an exponent). One pass that skips
+ * strings at native speed: it runs on every produce body. */
 export function mayChangeNumbers(text: string): boolean {
-  return MAY_CHANGE.test(text);
+  return findNumber(text, suspect) >= 0;
 }
-
-/** A string token or a number token of JSON text. */
-const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
 
 /** The first number of `text` (valid JSON) that JSON.parse then JSON.stringify would
- * write otherwise, or null: exact, where mayChangeNumbers is a quick upper bound. */
+ * write otherwise, or null. */
 export function changedNumber(text: string): string | null {
-  for (const [token] of text.matchAll(TOKEN)) {
-    if (token.charCodeAt(0) !== QUOTE && String(Number(token)) !== token) return token;
-  }
-  return null;
+  const at = findNumber(text, changes);
+  return at < 0 ? null : text.slice(at, numberEnd(text, at));
 }
 
-const QUOTE = 0x22;
+type NumberTest = (text: string, start: number, end: number) => boolean;
+
+/** Where the first number token of JSON text that passes `test` starts, or -1. */
+function findNumber(text: string, test: NumberTest): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = stringEnd(text, i);
+    } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      const end = numberEnd(text, i);
+      if (test(text, i, end)) return i;
+      i = end - 1;
+    }
+  }
+  return -1;
+}
+
+/** Where the string opened at `quote` closes (its closing quote), or the text's end. */
+function stringEnd(text: string, quote: number): number {
+  let at = text.indexOf('"', quote + 1);
+  while (at > 0 && escaped(text, at)) at = text.indexOf('"', at + 1);
+  return at < 0 ? text.length : at;
+}
+
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function escaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** The end of the number token starting at `start`. */
+function numberEnd(text: string, start: number): number {
+  let at = start + 1;
+  while (at < text.length && isNumberChar(text.charCodeAt(at))) at++;
+  return at;
+}
+
+function isNumberChar(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || c === DOT || c === LOWER_E || c === UPPER_E || c === MINUS || c === PLUS;
+}
+
+const suspect: NumberTest = (text, start, end) => {
+  if (end - start > MAX_PLAIN_TOKEN_CHARS) return true;
+  const digits = text.charCodeAt(start) === MINUS ? start + 1 : start;
+  if (digits > start && end - digits === 1 && text.charCodeAt(digits) === ZERO) return true;
+  let fraction = false;
+  for (let i = digits; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LOWER_E || c === UPPER_E) return true;
+    if (c === DOT) fraction = true;
+  }
+  return (fraction && text.charCodeAt(end - 1) === ZERO) || text.startsWith("0.000000", digits);
+};
+
+const changes: NumberTest = (text, start, end) => {
+  const token = text.slice(start, end);
+  return String(Number(token)) !== token;
+};
 
 /** Whether parseKeepingNumbers can run here. */
 export function keepsNumbers(): boolean {

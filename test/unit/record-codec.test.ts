@@ -218,7 +218,15 @@ describe("numbers of JSON values", () => {
     let changing = 0;
     for (let i = 0; i < cases; i++) {
       const token = randomNumberToken(random);
-      const text = random.pick([`[${token}]`, `{"a":${token}}`, `{"a": ${token} ,"b":1}`, `[1,${token}\n]`]);
+      const text = random.pick([
+        `[${token}]`,
+        `{"a":${token}}`,
+        `{"a": ${token} ,"b":1}`,
+        `[1,${token}\n]`,
+        // Strings that end in an escaped quote or backslash, with number-like text inside.
+        `["x\\"${token}\\"",${token}]`,
+        `{"\\\\":${token},"s":"\\\\${token}"}`,
+      ]);
       const changes = String(JSON.parse(token)) !== token;
       if (changes) changing++;
       expect(changedNumber(text), text).toBe(changes ? token : null);
