@@ -9,7 +9,7 @@ import { invariant } from "../common/invariant.js";
 import { type ErrorData, errorBody } from "./errors.js";
 import { Utf8Writer } from "./utf8-writer.js";
 
-/** What a replica answers a fetch with (FetchedRecords), as far as rendering goes. */
+/** What a replica answers a fetch with (FetchResponse), as far as rendering goes. */
 export interface FetchedRecords {
   /** The offset of the first record. */
   fetchOffset: number;

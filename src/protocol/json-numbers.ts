@@ -4,6 +4,8 @@
 // access and JSON.rawJSON (workerd, Node 21+, current browsers and Deno), such a number
 // is kept as its source text, which JSON.stringify then writes unchanged.
 
+import { invariant } from "../common/invariant.js";
+
 interface RawJsonSupport {
   rawJSON(text: string): unknown;
 }
@@ -38,6 +40,24 @@ export function mayChangeNumbers(text: string): boolean {
 export function changedNumber(text: string): string | null {
   const at = findNumber(text, changes);
   return at < 0 ? null : text.slice(at, numberEnd(text, at));
+}
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** How deeply arrays and objects nest in JSON text (valid JSON): 0 for a scalar. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) i = stringEnd(text, i);
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) deepest = Math.max(deepest, ++depth);
+    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
+  }
+  return deepest;
 }
 
 type NumberTest = (text: string, start: number, end: number) => boolean;
@@ -108,6 +128,7 @@ export function keepsNumbers(): boolean {
 /** JSON.parse(text), but a number that JSON.stringify would write otherwise is a
  * JSON.rawJSON of its source text. Only where keepsNumbers(). */
 export function parseKeepingNumbers(text: string): unknown {
+  invariant(keepsNumbers(), "JSON.parse source text access and JSON.rawJSON");
   const { rawJSON } = withRaw as RawJsonSupport;
   const revive: SourceReviver = (_key, value, context) => {
     if (typeof value !== "number") return value;

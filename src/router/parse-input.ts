@@ -42,8 +42,8 @@ export function partitionParam(c: AppContext): number {
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** The JSON body, read up to maxBytes: over it the request is refused with
- * RECORD_LIST_TOO_LARGE before it is all read. `parse` reads the text (it throws on
- * text that is not JSON). */
+ * RECORD_LIST_TOO_LARGE before it is all read. `parse` reads the text as JSON.parse
+ * does, throwing a SyntaxError on text that is not JSON. */
 export async function jsonBody(
   c: AppContext,
   maxBytes: number,
@@ -72,8 +72,11 @@ export async function jsonBody(
   }
   try {
     return parse(text);
-  } catch {
-    throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+    // A reviver walks nested values recursively: past the stack's depth it gives up.
+    if (error instanceof RangeError) throw new EdgelogError("INVALID_REQUEST", "the body is nested too deeply");
+    throw error;
   }
 }
 

@@ -310,6 +310,14 @@ const cases: Case[] = [
     code: "INVALID_RECORD",
   },
   {
+    name: "produce a value nesting past 1,000 levels with a number to keep as written",
+    method: "POST",
+    path: produceAt,
+    body: `{"records":[{"value":${"[".repeat(1_000)}1.0${"]".repeat(1_000)}}]}`,
+    status: 400,
+    code: "INVALID_RECORD",
+  },
+  {
     name: "produce with 65 headers",
     method: "POST",
     path: produceAt,

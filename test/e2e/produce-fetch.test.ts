@@ -294,6 +294,8 @@ describe("exact values", () => {
       `[1.0,0.0000001,9007199254740993,{"deep":[[{"x":-0.0}]]}]`,
       String.raw`"tab\t quote\" back\\ ctl\u0001 lone\ud800 pair😀 \udc00"`,
       String.raw`{"\ud83d":"\ude00","a":{"b":{"c":"}{\"offset\":1,"}}}`,
+      // Deep, but inside the bound of the exact parse (1,000 levels, the body's 3 included).
+      `${"[".repeat(997)}1.0${"]".repeat(997)}`,
     ];
     const body = `{"records":[${values.map((v, i) => `{"key":"k${i}","value":${v},"timestamp":${t0 + i}}`).join(",")}]}`;
     const reply = await call("POST", `/v1/topics/${topic}/partitions/0/records`, body);

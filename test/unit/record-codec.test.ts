@@ -8,7 +8,7 @@ import {
   partitionFetchBody,
   recordEvents,
 } from "../../src/protocol/fetched-records.js";
-import { changedNumber, mayChangeNumbers } from "../../src/protocol/json-numbers.js";
+import { changedNumber, mayChangeNumbers, nestingDepth } from "../../src/protocol/json-numbers.js";
 import { resolveLimits } from "../../src/protocol/limits.js";
 import {
   decodeBatch,
@@ -247,6 +247,17 @@ describe("numbers of JSON values", () => {
       expect(mayChangeNumbers(text), text).toBe(true);
       expect(changedNumber(text), text).toBe(text.slice(1, -1));
     }
+  });
+
+  it("measures how deeply JSON text nests, brackets inside strings aside", () => {
+    const cases: [string, number][] = [
+      ["1", 0],
+      ["[]", 1],
+      ['{"a":[{"b":[]}],"c":{}}', 4],
+      ['["[[[", "\\", ""{"]', 1],
+      [`${"[".repeat(1_000)}${"]".repeat(1_000)}`, 1_000],
+    ];
+    for (const [text, depth] of cases) expect(nestingDepth(text), text).toBe(depth);
   });
 });
 
