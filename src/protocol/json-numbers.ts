@@ -23,6 +23,10 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 /** Past 15 digits a double may not hold a number exactly, and at 1e21 and over JS
  * writes an exponent: a longer token is suspect. */
 const MAX_PLAIN_TOKEN_CHARS = 15;
@@ -41,11 +45,6 @@ export function changedNumber(text: string): string | null {
   const at = findNumber(text, changes);
   return at < 0 ? null : text.slice(at, numberEnd(text, at));
 }
-
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 /** How deeply arrays and objects nest in JSON text (valid JSON): 0 for a scalar. */
 export function nestingDepth(text: string): number {

@@ -39,7 +39,10 @@ describe("jsonText", () => {
 });
 
 describe("prepareRecords", () => {
-  it("stores each key as UTF-8 and each value as the UTF-8 of its JSON.stringify, ASCII or not", () => {
+  // CPU-bound (about 0.7 s alone): the machine's other work may slow it many times over.
+  it("stores each key as UTF-8 and each value as the UTF-8 of its JSON.stringify, ASCII or not", {
+    timeout: 30_000,
+  }, () => {
     const random = seededRandom(5);
     const limits = resolveLimits(undefined);
     const values = [null, 1, "plain", 'q"uote', { a: "ü" }, ["x", 2], "€", "x".repeat(5_000)];

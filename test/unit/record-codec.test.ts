@@ -169,7 +169,8 @@ function wellFormed(text: string): boolean {
 }
 
 describe("keys and headers through produce, storage and rendering", () => {
-  it("come back exactly, or are refused with INVALID_RECORD when not well-formed Unicode", () => {
+  // Property tests are CPU-bound: the machine's other work may slow them many times over.
+  it("come back exactly, or are refused with INVALID_RECORD when not well-formed Unicode", { timeout: 30_000 }, () => {
     const random = seededRandom(29);
     const limits = resolveLimits(undefined);
     let refused = 0;
@@ -212,7 +213,7 @@ function randomNumberToken(random: ReturnType<typeof seededRandom>): string {
 }
 
 describe("numbers of JSON values", () => {
-  it("mayChangeNumbers misses no number that JSON.parse and JSON.stringify would change", () => {
+  it("mayChangeNumbers misses no number that JSON.parse and JSON.stringify would change", { timeout: 30_000 }, () => {
     const random = seededRandom(31);
     const cases = 50_000;
     let changing = 0;
