@@ -5,6 +5,7 @@
 import { createInterface } from "node:readline";
 import { Command, Option } from "commander";
 import type { Message, RecordMetadata } from "../client/index.js";
+import { changedNumber, keepsNumbers, mayChangeNumbers, parseKeepingNumbers } from "../protocol/json-numbers.js";
 import { clientOf, integer } from "./context.js";
 import { Progress } from "./progress.js";
 
@@ -77,15 +78,29 @@ function toMessage(
     key = line.slice(0, at);
     text = line.slice(at + options.keySeparator.length);
   }
-  let value: unknown = text;
-  if (options.format === "json") {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`line ${lineNumber} is not JSON: ${(error as Error).message}`);
-    }
-  }
+  const value = options.format === "json" ? jsonLine(text, lineNumber) : text;
   return { key, value, headers, partition: options.partition };
+}
+
+/** A JSON line's value, its numbers as written, as the server stores them: a number
+ * this Node.js cannot keep (it has no JSON.rawJSON before Node 21) is refused rather
+ * than sent changed. */
+function jsonLine(text: string, lineNumber: number): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`line ${lineNumber} is not JSON: ${(error as Error).message}`);
+  }
+  if (!mayChangeNumbers(text)) return value;
+  if (keepsNumbers()) return parseKeepingNumbers(text);
+  const changed = changedNumber(text);
+  if (changed !== null) {
+    throw new Error(
+      `line ${lineNumber}: ${changed} would be sent changed (Node.js 21 or later keeps numbers as written)`,
+    );
+  }
+  return value;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -4,7 +4,9 @@
 // retried on retriable errors only, each stamped with producerId, producerEpoch and
 // baseSequence so a retry is never appended twice.
 
+import { ERROR_TABLE } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
+import { illFormedText } from "../protocol/record-text.js";
 import { clientError, EdgelogClientError, EdgelogProtocolError, hasCode } from "./errors.js";
 import { encodingOf, type Message, messageSizeBytes, type RecordMetadata, toWire } from "./messages.js";
 import { type Batch, PartitionBatcher } from "./partition-batcher.js";
@@ -172,7 +174,7 @@ export class Producer {
 
   /** Each message's partition: its own, else murmur2 of its key, else one random
    * partition for all the keyless messages of this call (as the server does). Checks
-   * partitions and sizes first, so no bad message joins a shared batch. */
+   * partitions, text and sizes first, so no bad message joins a shared batch. */
   private async route({ topic, messages }: ProducerRecord): Promise<number[]> {
     let count = await this.metadata.partitionCount(topic);
     const highest = messages.reduce((max, m) => Math.max(max, m.partition ?? -1), -1);
@@ -187,7 +189,13 @@ export class Producer {
       );
     }
     const keyless = Math.floor(Math.random() * count);
-    return messages.map((message) => {
+    return messages.map((message, i) => {
+      // What the server would refuse (a key or header UTF-8 cannot hold) is refused here
+      // with its answer, before it hashes to a partition or joins a shared batch.
+      const illFormed = illFormedText(message.key, message.headers, `messages[${i}]`);
+      if (illFormed) {
+        throw new EdgelogProtocolError(ERROR_TABLE.INVALID_RECORD.status, "INVALID_RECORD", illFormed, false, {});
+      }
       const size = messageSizeBytes(message);
       if (size > this.options.maxRecordBytes) {
         throw new EdgelogProtocolError(

@@ -40,6 +40,8 @@ export interface AppendResult {
 export interface ReadResult {
   /** The records as a JSON array text in UTF-8. */
   records: Uint8Array;
+  /** Where each record's object starts in `records`. */
+  recordStarts: number[];
   recordCount: number;
   sizeBytes: number;
   nextOffset: number;
@@ -325,14 +327,13 @@ export class PartitionLog {
         const at = batch.baseOffset + i;
         const size = recordSizeBytes(records[i]!);
         const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
-        if (at >= end || full)
-          return { records: rendered.finish(), recordCount: rendered.count, sizeBytes, nextOffset };
+        if (at >= end || full) return readResult(rendered, sizeBytes, nextOffset);
         rendered.add(records[i]!, at, format, encoding);
         sizeBytes += size;
         nextOffset = at + 1;
       }
     }
-    return { records: rendered.finish(), recordCount: rendered.count, sizeBytes, nextOffset };
+    return readResult(rendered, sizeBytes, nextOffset);
   }
 
   /** Stored batches from the one holding `offset` up to `end` (exclusive, by base
@@ -460,6 +461,11 @@ function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [numbe
   }
   ranges.push([from, recordStarts.length - 1]);
   return ranges;
+}
+
+function readResult(rendered: RecordsJson, sizeBytes: number, nextOffset: number): ReadResult {
+  const { count: recordCount, recordStarts } = rendered;
+  return { records: rendered.finish(), recordStarts, recordCount, sizeBytes, nextOffset };
 }
 
 /** Rendering adds this much JSON around each record's key and value, or less. */

@@ -219,6 +219,7 @@ export class PartitionReplica extends DurableObject<Env> {
       ok: true,
       fetchOffset: offset,
       records: read.records,
+      recordStarts: read.recordStarts,
       recordCount: read.recordCount,
       sizeBytes: read.sizeBytes,
       nextOffset: read.nextOffset,

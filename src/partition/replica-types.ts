@@ -58,6 +58,8 @@ export interface FetchResponse {
   fetchOffset: number;
   /** A JSON array text of the records in UTF-8, spliced as is into the HTTP response. */
   records: Uint8Array;
+  /** Where each record's object starts in `records` (fetched-records.ts). */
+  recordStarts: number[];
   recordCount: number;
   sizeBytes: number;
   nextOffset: number;

@@ -8,6 +8,7 @@
 
 import { invariant } from "../common/invariant.js";
 import { encodeBase64 } from "./base64.js";
+import { Utf8Writer } from "./utf8-writer.js";
 
 /** `json`: key is UTF-8 text and value is JSON text. `binary`: both are raw bytes
  * (produced with encoding=base64). */
@@ -207,29 +208,28 @@ export function decodeBatch(payload: Uint8Array): DecodedBatch {
 const COMMA = 0x2c;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const FIRST_NON_ASCII = 0x80;
-const MIN_CAPACITY_BYTES = 16 * 1024;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const FIRST_PRINTABLE = 0x20;
-/** finish() hands out its buffer when at most 1/8 of it is unused. */
-const UNUSED_SHARE_SENT = 8;
 
 /** Records as the JSON array text of the HTTP API, in UTF-8. JSON values are copied in
- * as stored (they were produced by JSON.stringify), so a fetch neither parses nor
- * decodes them, and the router sends the bytes on as they are. */
-export class RecordsJson {
-  private out = new Uint8Array(MIN_CAPACITY_BYTES);
-  private at = 1;
+ * as stored (they are JSON text already), so a fetch neither parses nor decodes them,
+ * and the router splices the bytes into its answers as they are (fetched-records.ts),
+ * from where each record starts. */
+export class RecordsJson extends Utf8Writer {
   count = 0;
+  /** Where each record's object starts in the text. */
+  readonly recordStarts: number[] = [];
 
   constructor() {
-    this.out[0] = OPEN_BRACKET;
+    super();
+    this.byte(OPEN_BRACKET);
   }
 
   add(record: StoredRecord, offset: number, format: RecordFormat, encoding: Encoding): void {
     const asBase64 = encoding === "base64" || format === "binary";
     if (this.count++ > 0) this.byte(COMMA);
+    this.recordStarts.push(this.length);
     this.text(`{"offset":${offset},"timestamp":${record.timestamp},"key":`);
     if (!asBase64 && record.key !== null && isPlainUtf8(record.key)) this.quoted(record.key);
     else this.text(fieldText(record.key, asBase64));
@@ -240,55 +240,16 @@ export class RecordsJson {
     this.text(`,"headers":${headersText(record.headers)}${marker}}`);
   }
 
-  /** Room for about `bytes` more, so that a large answer is not grown step by step. */
-  expect(bytes: number): void {
-    this.reserve(bytes);
-  }
-
-  /** The finished array. RPC copies a view's whole buffer: a view is given out only
-   * when little of its buffer is unused, else a copy of its own size. */
+  /** The finished array. */
   finish(): Uint8Array {
     this.byte(CLOSE_BRACKET);
-    const unused = this.out.length - this.at;
-    return unused <= this.out.length / UNUSED_SHARE_SENT ? this.out.subarray(0, this.at) : this.out.slice(0, this.at);
+    return this.written();
   }
 
   private quoted(b: Uint8Array): void {
     this.byte(QUOTE);
     this.bytes(b);
     this.byte(QUOTE);
-  }
-
-  private byte(b: number): void {
-    this.reserve(1);
-    this.out[this.at++] = b;
-  }
-
-  private bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.out.set(b, this.at);
-    this.at += b.length;
-  }
-
-  /** ASCII byte by byte (most of what is written here: numbers and field names, which
-   * TextEncoder would cost a native call each for); the rest through TextEncoder. */
-  private text(s: string): void {
-    this.reserve(s.length * 3);
-    for (let i = 0; i < s.length; i++) {
-      const code = s.charCodeAt(i);
-      if (code >= FIRST_NON_ASCII) {
-        this.at += utf8.encodeInto(s.slice(i), this.out.subarray(this.at)).written;
-        return;
-      }
-      this.out[this.at++] = code;
-    }
-  }
-
-  private reserve(bytes: number): void {
-    if (this.at + bytes <= this.out.length) return;
-    const grown = new Uint8Array(Math.max(this.out.length * 2, this.at + bytes));
-    grown.set(this.out.subarray(0, this.at));
-    this.out = grown;
   }
 }
 

@@ -6,15 +6,15 @@
 import { mapBounded } from "../common/bounded-map.js";
 import { groupStub } from "../group/group-stubs.js";
 import { errorBody, unwrap } from "../protocol/errors.js";
+import { groupFetchBody } from "../protocol/fetched-records.js";
 import type { StartPosition } from "../protocol/group.js";
 import { groupFetchBodySchema } from "../protocol/group-schemas.js";
 import type { AppContext } from "./context.js";
-import { fetchAnswer } from "./fetch.js";
+import { sendFetched } from "./fetch-answer.js";
 import { checkConsumable } from "./group-input.js";
 import { callLeader } from "./leader-call.js";
-import { longPoll, type PartitionAnswer, recordsText } from "./long-poll.js";
+import { longPoll, type PartitionAnswer } from "./long-poll.js";
 import { jsonBody, parseWith } from "./parse-input.js";
-import { tagRecords } from "./tag-records.js";
 
 export async function groupFetch(c: AppContext, groupId: string): Promise<Response> {
   const limits = c.get("limits");
@@ -44,19 +44,16 @@ export async function groupFetch(c: AppContext, groupId: string): Promise<Respon
     // Not stored (the member was fenced meanwhile): its next call is refused anyway.
     if (!stored.ok) console.warn("group fetch: start positions not stored", stored.error.message);
   }
-  const records = answers.flatMap((a) =>
-    a.ok && a.response.recordCount > 0 ? [tagRecords(recordsText(a.response), a.topic, a.partition)] : [],
-  );
   const errors = answers.flatMap((a) =>
     a.ok ? [] : [{ topic: a.topic, partition: a.partition, ...errorBody(a.error) }],
   );
-  const tail = JSON.stringify({
+  const tail = {
     assignment: member.assignment,
     memberEpoch: member.memberEpoch,
     heartbeatIntervalMs: member.heartbeatIntervalMs,
     errors,
-  });
-  return fetchAnswer(c, `{"records":[${records.join(",")}],${tail.slice(1)}`);
+  };
+  return sendFetched(c, groupFetchBody(answers, tail));
 }
 
 /** Partitions read from autoOffsetReset (no committed offset), and partitions whose

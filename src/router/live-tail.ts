@@ -6,17 +6,18 @@
 
 import type { FetchRequest } from "../partition/replica-types.js";
 import { type ErrorData, errorBody } from "../protocol/errors.js";
+import { recordEvents } from "../protocol/fetched-records.js";
 import type { Encoding } from "../protocol/record-codec.js";
 import type { AppContext } from "./context.js";
-import { callLeader } from "./leader-call.js";
-import { fetchPartition, recordsText } from "./long-poll.js";
-import { charge } from "./quotas.js";
+import { chargeFetched } from "./fetch-answer.js";
+import { cancelWait, fetchPartition } from "./long-poll.js";
 import { callerRegion } from "./replica-choice.js";
 
 const HEARTBEAT_MS = 15_000;
 const MAX_RECORDS_PER_POLL = 500;
 const MAX_BYTES_PER_POLL = 1024 * 1024;
 const utf8 = new TextEncoder();
+const HEARTBEAT = ": heartbeat\n\n";
 
 export function wantsEventStream(c: AppContext): boolean {
   return (c.req.header("accept") ?? "").includes("text/event-stream");
@@ -37,9 +38,12 @@ export function liveTail(
   let closed = false;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (text: string) => controller.enqueue(utf8.encode(text));
+      const send = (bytes: Uint8Array) => {
+        chargeFetched(c, bytes);
+        controller.enqueue(bytes);
+      };
       let offset: number | "earliest" | "latest" = resumeAt ?? from;
-      send(`retry: 1000\n: edgelog live tail of ${topic}/${partition}\n\n`);
+      send(utf8.encode(`retry: 1000\n: edgelog live tail of ${topic}/${partition}\n\n`));
       while (!closed && Date.now() < deadline) {
         const request: FetchRequest = {
           offset,
@@ -53,27 +57,17 @@ export function liveTail(
         const answer = await fetchPartition(c.env, topic, partition, request, region);
         if (closed) break;
         if (!answer.ok) {
-          send(errorEvent(answer.error));
+          send(utf8.encode(errorEvent(answer.error)));
           break;
         }
-        charge(c, "fetchBytes", answer.sizeBytes);
-        const records = JSON.parse(recordsText(answer)) as { offset: number }[];
-        for (const record of records) send(`id: ${record.offset}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`);
-        if (records.length === 0) send(": heartbeat\n\n");
+        send(answer.recordCount > 0 ? recordEvents(answer) : utf8.encode(HEARTBEAT));
         offset = answer.nextOffset;
       }
       if (!closed) controller.close();
     },
     cancel() {
       closed = true;
-      // The parked long-poll need not run out its wait.
-      void callLeader(
-        c.env,
-        topic,
-        partition,
-        async (replica) => ({ ok: true as const, cancelled: await replica.cancelWait(waitKey) }),
-        region,
-      ).catch(() => undefined);
+      void cancelWait(c.env, topic, partition, waitKey, region).catch(() => undefined);
     },
   });
   return new Response(stream, {

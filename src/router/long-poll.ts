@@ -22,18 +22,11 @@ export interface LongPollOptions {
   encoding: Encoding;
 }
 
+/** Assignable to FetchedAnswer, which the renderer takes. */
 export type PartitionAnswer = { topic: string; partition: number } & (
   | { ok: true; response: FetchResponse }
   | { ok: false; error: ErrorData }
 );
-
-const utf8Decoder = new TextDecoder();
-
-/** The records (a JSON array text from the replica) as a string, for answers built as
- * strings: many partitions, group fetch, live tail. */
-export function recordsText(r: FetchResponse): string {
-  return utf8Decoder.decode(r.records);
-}
 
 /** Fetches from the partition's leader, or on a followerFetch topic from the in-sync
  * replica nearest `region`. */
@@ -49,6 +42,24 @@ export async function fetchPartition(
     topic,
     partition,
     async (replica): Promise<Result<FetchResponse>> => await replica.fetchRecords(request),
+    region,
+  );
+}
+
+/** Ends the wait parked under `waitKey` at the partition's serving replica, so that it
+ * does not run out its time for nobody. */
+export async function cancelWait(
+  env: Env,
+  topic: string,
+  partition: number,
+  waitKey: string,
+  region: string | null,
+): Promise<Result<{ cancelled: number }>> {
+  return await callLeader(
+    env,
+    topic,
+    partition,
+    async (replica) => ({ ok: true as const, cancelled: await replica.cancelWait(waitKey) }),
     region,
   );
 }
@@ -72,16 +83,7 @@ export async function longPoll(
     if (answered) return;
     answered = true;
     cancelling = Promise.all(
-      [...pending].map((i) => {
-        const { topic, partition } = positions[i]!;
-        return callLeader(
-          c.env,
-          topic,
-          partition,
-          async (replica) => ({ ok: true as const, cancelled: await replica.cancelWait(waitKey) }),
-          region,
-        );
-      }),
+      [...pending].map((i) => cancelWait(c.env, positions[i]!.topic, positions[i]!.partition, waitKey, region)),
     );
   };
   const answers = await Promise.all(

@@ -44,8 +44,13 @@ export function partitionParam(c: AppContext): number {
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** The JSON body, read up to maxBytes: over it the request is refused with
- * RECORD_LIST_TOO_LARGE before it is all read. */
-export async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown> {
+ * RECORD_LIST_TOO_LARGE before it is all read. `parse` reads the text as JSON.parse
+ * does, throwing a SyntaxError on text that is not JSON. */
+export async function jsonBody(
+  c: AppContext,
+  maxBytes: number,
+  parse: (text: string) => unknown = JSON.parse,
+): Promise<unknown> {
   const type = c.req.header("content-type");
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new EdgelogError("INVALID_REQUEST", "content-type must be application/json");
@@ -68,9 +73,12 @@ export async function jsonBody(c: AppContext, maxBytes: number): Promise<unknown
     throw new EdgelogError("INVALID_REQUEST", "the body is not valid UTF-8");
   }
   try {
-    return JSON.parse(text);
-  } catch {
-    throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+    return parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+    // A reviver walks nested values recursively: past the stack's depth it gives up.
+    if (error instanceof RangeError) throw new EdgelogError("INVALID_REQUEST", "the body is nested too deeply");
+    throw error;
   }
 }
 

@@ -1,10 +1,13 @@
 // Turns validated produce records into what replicas store, enforcing the record
-// limits: MESSAGE_TOO_LARGE, INVALID_RECORD (bad base64, bad headers).
+// limits: MESSAGE_TOO_LARGE, INVALID_RECORD (bad base64, bad headers, text UTF-8
+// cannot hold). Values are stored as their JSON text, numbers as written.
 
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
+import { mayChangeNumbers, nestingDepth, parseKeepingNumbers } from "../protocol/json-numbers.js";
 import type { Limits } from "../protocol/limits.js";
 import { type Encoding, headerEntries, type ProduceRecord, recordSizeBytes } from "../protocol/record-codec.js";
+import { illFormedText } from "../protocol/record-text.js";
 import { Utf8Arena } from "../protocol/utf8-arena.js";
 
 export interface IncomingRecord {
@@ -24,6 +27,33 @@ export interface PreparedRecord {
 const utf8 = new Utf8Arena();
 const encode = (text: string) => utf8.encode(text);
 
+/** How deeply a body whose numbers are kept as written may nest (json-numbers.ts). */
+export const MAX_EXACT_NESTING = 1_000;
+
+/** The produce body as JSON.parse reads it, but each record's value keeps its numbers
+ * as written (json-numbers.ts); the other fields keep the doubles their schemas check.
+ * The exact parse runs only for bodies where a number might change. */
+export function parseProduceBody(text: string): unknown {
+  const body: unknown = JSON.parse(text);
+  const records = (body as { records?: unknown } | null)?.records;
+  if (!Array.isArray(records) || !mayChangeNumbers(text)) return body;
+  // The exact parse walks values recursively, as deep as the stack allows (a few
+  // thousand levels): a bound well inside it.
+  if (nestingDepth(text) > MAX_EXACT_NESTING) {
+    throw new EdgelogError(
+      "INVALID_RECORD",
+      `a body with a number to keep as written nests more than ${MAX_EXACT_NESTING} levels deep`,
+    );
+  }
+  const exact = (parseKeepingNumbers(text) as { records: { value?: unknown }[] }).records;
+  records.forEach((record: unknown, i) => {
+    if (typeof record === "object" && record !== null && "value" in record) {
+      (record as { value: unknown }).value = exact[i]!.value;
+    }
+  });
+  return body;
+}
+
 export function prepareRecords(
   records: readonly IncomingRecord[],
   encoding: Encoding,
@@ -34,10 +64,13 @@ export function prepareRecords(
     const where = `records[${index}]`;
     if (!("value" in incoming))
       throw new EdgelogError("INVALID_REQUEST", `${where}: value is required (null for a tombstone)`);
+    const headers = checkHeaders(incoming.headers, where, limits);
+    const illFormed = illFormedText(json ? incoming.key : null, headers, where);
+    if (illFormed) throw new EdgelogError("INVALID_RECORD", illFormed);
     const record: ProduceRecord = {
       key: json ? json[2 * index]! : base64Bytes(incoming.key ?? null, `${where}.key`),
       value: json ? json[2 * index + 1]! : base64Bytes(incoming.value, `${where}.value`),
-      headers: headerEntries(checkHeaders(incoming.headers, where, limits), encode),
+      headers: headerEntries(headers, encode),
       timestamp: incoming.timestamp ?? null,
     };
     const size = recordSizeBytes(record);

@@ -13,7 +13,7 @@ import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
-import { type PreparedRecord, prepareRecords } from "./produce-records.js";
+import { type PreparedRecord, parseProduceBody, prepareRecords } from "./produce-records.js";
 import { issuedProducers, producerOwner } from "./producer-ids.js";
 import { charge } from "./quotas.js";
 
@@ -43,7 +43,7 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
   const limits = c.get("limits");
   const topic = topicParam(c);
   const acks = acksOf(c);
-  const raw = await jsonBody(c, limits.maxRequestBytes);
+  const raw = await jsonBody(c, limits.maxRequestBytes, parseProduceBody);
   charge(c, "produceBytes", c.get("bodyBytes"));
   const count = (raw as { records?: unknown })?.records;
   if (Array.isArray(count) && count.length > limits.maxRecordsPerRequest) {

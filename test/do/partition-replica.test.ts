@@ -1,6 +1,5 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { recordsText } from "../../src/router/long-poll.js";
 import {
   assignment,
   eventually,
@@ -10,6 +9,9 @@ import {
   reopen,
   sizedRecord,
 } from "./replica-helpers.js";
+
+/** A fetch answer's records as the JSON array text the replica rendered. */
+const recordsText = (r: { records: Uint8Array }) => new TextDecoder().decode(r.records);
 
 const fetchAll = {
   maxRecords: 10_000,

@@ -5,7 +5,8 @@ import { execFile, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, uniqueTopic } from "./http.js";
+import { keepsNumbers } from "../../src/protocol/json-numbers.js";
+import { baseUrl, call, uniqueTopic } from "./http.js";
 import { serverHasIdempotence } from "./sdk.js";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -110,6 +111,26 @@ describe("edgelog CLI", () => {
     expect(kv.stdout).toContain("=raw two");
     await ok(["groups", "delete", group]);
     expect((await ok(["groups", "list"])).stdout.split("\n")).not.toContain(group);
+  });
+
+  it("produces --format json lines with their numbers as written, or refuses them where Node.js cannot", async () => {
+    const topic = uniqueTopic("cli-numbers");
+    await ok(["topics", "create", topic]);
+    const flags = ["produce", topic, "--format", "json", ...(await produceFlags())];
+    // Looks like numbers to change, but they are inside a string: sent by any Node.js.
+    await ok(flags, `{"s":"took 1.50 s, 12345678901234567890 "}\n`);
+    const lines = [`{"n":12345678901234567890}`, "[-0,1e400,1.0]"];
+    const run = await edgelog(flags, lines.join("\n"));
+    const fetched = await call("GET", `/v1/topics/${topic}/partitions/0/records?offset=0`);
+    const values = [`{"s":"took 1.50 s, 12345678901234567890 "}`, ...(keepsNumbers() ? lines : [])];
+    const texts = values.map((v) => `"value":${v},`);
+    expect(texts.filter((t) => fetched.text.includes(t))).toEqual(texts);
+    expect(fetched.body.records).toHaveLength(values.length);
+    if (keepsNumbers()) expect(run.code, run.stderr).toBe(0);
+    else {
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain("line 1: 12345678901234567890 would be sent changed");
+    }
   });
 
   it("keeps the order of stdin lines in a partition, across concurrent sends", async () => {

@@ -1,7 +1,10 @@
 // Input hardening: 1,200 seeded, randomly malformed requests (bodies, headers, paths,
-// huge and deeply nested JSON, invalid UTF-8, wrong content types, forged producerIds
-// and epochs) against a real wrangler dev. Every answer is a 4xx with a code from the
-// error table, never a 5xx, and the logs of the topics used are unchanged.
+// huge and deeply nested JSON, invalid UTF-8, keys and headers with lone surrogates,
+// wrong content types, forged producerIds and epochs) against a real wrangler dev.
+// Every answer is a 4xx with a code from the error table, never a 5xx, and the logs of
+// the topics used are unchanged. Then seeded random records (values of every JSON
+// shape, numbers JSON.parse would round, text with and without lone surrogates): each
+// request is stored and read back byte for byte, or refused whole with INVALID_RECORD.
 
 import { Agent, request } from "undici";
 import { expect, it } from "vitest";
@@ -53,6 +56,9 @@ it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (s
       { value: 1, headers: [1, 2] },
       { value: 1, headers: { h: 5 } },
       { key: "k" },
+      { key: "\ud800k", value: 1 },
+      { key: "k", value: 1, headers: { "\udc00": "v" } },
+      { key: "k", value: 1, headers: { h: "\ude00\ud83d" } },
       "not an object",
       null,
     ]);
@@ -208,4 +214,97 @@ it(`answers ${REQUESTS} malformed requests with 4xx codes and changes nothing (s
   const after = (await call("GET", `/v1/topics/${topic}`)).body;
   expect(after.partitions).toEqual(before.partitions);
   expect(after.config).toEqual(before.config);
+});
+
+const ROUND_TRIPS = 120;
+const PIECES = ["a", "é", "€", "😀", '"', "\\", "\n", "\u0001", "\u2028", "{", "],", "0"];
+/** Halves of a pair: two in a row may make the pair again. */
+const HALVES = ["\ud83d", "\ude00"];
+const NUMBERS = [
+  "0",
+  "-0",
+  "-0.0",
+  "1.50",
+  "1e400",
+  "-1E-400",
+  "12345678901234567890",
+  "9007199254740993",
+  "0.0000001",
+  "42",
+  "-3.25",
+  "1E2",
+  "5e-324",
+];
+
+/** `text` has no lone surrogate. */
+function wellFormed(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it(`stores and reads back ${ROUND_TRIPS} random requests exactly, or refuses them whole (seed ${SEED})`, {
+  timeout: 120_000,
+}, async () => {
+  const random = seededRandom(SEED + 1);
+  const piece = () => (random.int(12) === 0 ? random.pick(HALVES) : random.pick(PIECES));
+  const text = () => Array.from({ length: random.int(5) }, piece).join("");
+  // Values as JSON.stringify writes them, numbers as written: the text the server stores.
+  const value = (depth: number): string => {
+    const kind = depth > 2 ? random.int(3) : random.int(5);
+    if (kind === 0) return random.pick(NUMBERS);
+    if (kind === 1) return JSON.stringify(text());
+    if (kind === 2) return random.pick(["null", "true", "false"]);
+    const items = Array.from({ length: random.int(4) }, () => value(depth + 1));
+    if (kind === 3) return `[${items.join(",")}]`;
+    return `{${items.map((item, i) => `${JSON.stringify(`m${i}${text()}`)}:${item}`).join(",")}}`;
+  };
+  const topic = uniqueTopic("exact-fuzz");
+  await createTopic(topic, 1);
+  const timestamp = Date.now();
+  const stored: string[] = [];
+  let refused = 0;
+  for (let request = 0; request < ROUND_TRIPS; request++) {
+    const records = Array.from({ length: 1 + random.int(4) }, () => {
+      const key = random.int(4) === 0 ? "k" : text();
+      const headers = Object.fromEntries(Array.from({ length: random.int(2) }, () => [`h${text()}`, text()]));
+      return {
+        key,
+        headers,
+        value: value(0),
+        ok: wellFormed(key) && Object.entries(headers).every(([n, v]) => wellFormed(n + v)),
+      };
+    });
+    const body = `{"records":[${records
+      .map(
+        (r) =>
+          `{"key":${JSON.stringify(r.key)},"value":${r.value},"headers":${JSON.stringify(r.headers)},"timestamp":${timestamp}}`,
+      )
+      .join(",")}]}`;
+    const reply = await call("POST", `/v1/topics/${topic}/partitions/0/records`, body);
+    if (records.every((r) => r.ok)) {
+      expect(reply.status, `${body} → ${reply.text}`).toBe(200);
+      for (const r of records) {
+        const headers = JSON.stringify(r.headers);
+        stored.push(
+          `{"offset":${stored.length},"timestamp":${timestamp},"key":${JSON.stringify(r.key)},"value":${r.value},"headers":${headers}}`,
+        );
+      }
+    } else {
+      expect(reply.status, `${body} → ${reply.text}`).toBe(400);
+      expect(reply.body.error.code).toBe("INVALID_RECORD");
+      refused++;
+    }
+  }
+  const fetched = await call("GET", `/v1/topics/${topic}/partitions/0/records?offset=0&maxRecords=10000`);
+  const prefix = `{"records":[${stored.join(",")}],"nextOffset":${stored.length},`;
+  console.log(
+    `exact round trips, seed ${SEED}: ${ROUND_TRIPS} requests, ${stored.length} records stored, ${refused} requests refused`,
+  );
+  expect(fetched.text.slice(0, prefix.length)).toBe(prefix);
+  expect(refused).toBeGreaterThan(0);
+  expect(stored.length).toBeGreaterThan(0);
 });

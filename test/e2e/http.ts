@@ -11,6 +11,8 @@ export interface Reply {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the server answered
   body: any;
+  /** The body as sent, for tests of exact bytes. */
+  text: string;
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -40,7 +42,7 @@ export async function call(
   } catch {
     // not JSON: keep the text
   }
-  return { status: response.statusCode, body: parsed, headers: response.headers };
+  return { status: response.statusCode, body: parsed, text, headers: response.headers };
 }
 
 export function uniqueTopic(prefix: string): string {

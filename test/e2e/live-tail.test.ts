@@ -1,52 +1,10 @@
 // Live tail over Server-Sent Events: records arrive as produced, each event's id its
 // offset; a reconnect with Last-Event-ID resumes with no gap and no duplicate.
 
-import { request } from "undici";
 import { expect, it } from "vitest";
-import { baseUrl, createTopic, produce, uniqueTopic } from "./http.js";
-
-interface Event {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-/** Reads SSE events until `count` record events arrived (bounded by timeoutMs). */
-async function readEvents(url: string, headers: Record<string, string>, count: number, onOpen: () => Promise<void>) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 10_000);
-  const response = await request(url, {
-    headers: { accept: "text/event-stream", ...headers },
-    signal: controller.signal,
-  });
-  expect(response.statusCode).toBe(200);
-  expect(String(response.headers["content-type"])).toContain("text/event-stream");
-  await onOpen();
-  const events: Event[] = [];
-  let buffer = "";
-  try {
-    for await (const chunk of response.body) {
-      buffer += chunk.toString();
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event: Event = {};
-        for (const line of block.split("\n")) {
-          const [field, ...rest] = line.split(": ");
-          if (field === "id" || field === "event" || field === "data") event[field] = rest.join(": ");
-        }
-        if (event.event === "record") events.push(event);
-        end = buffer.indexOf("\n\n");
-      }
-      if (events.length >= count) break;
-    }
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
-  return events;
-}
+import { baseUrl, call, createTopic, produce, uniqueTopic } from "./http.js";
+import { recordText } from "./read-paths.js";
+import { readEvents } from "./sse.js";
 
 it("streams records as they are produced and resumes from Last-Event-ID without gap or duplicate", async () => {
   const topic = uniqueTopic("tail");
@@ -64,4 +22,22 @@ it("streams records as they are produced and resumes from Last-Event-ID without 
   });
   expect(resumed.map((e) => e.id)).toEqual(["3", "4"]);
   expect(resumed.map((e) => JSON.parse(e.data!).value)).toEqual(["r3", "r4"]);
+});
+
+it("streams each record as the fetch route returns it, byte for byte (an integer over 2^53 included)", async () => {
+  const topic = uniqueTopic("tail-exact");
+  await createTopic(topic, 1);
+  const values = [`{"n":12345678901234567890}`, `[-0,1e400,{"x":"}\\"{"}]`, "9007199254740993"];
+  const body = `{"records":[${values.map((v) => `{"key":"k","value":${v}}`).join(",")}]}`;
+  const url = `${baseUrl()}/v1/topics/${topic}/partitions/0/records?offset=0`;
+  // Produced while the stream waits, so the records reach it through the long-poll.
+  const events = await readEvents(url, {}, values.length, async () => {
+    const reply = await call("POST", `/v1/topics/${topic}/records`, body);
+    expect(reply.status, reply.text).toBe(200);
+  });
+  const fetched = await call("GET", `/v1/topics/${topic}/partitions/0/records?offset=0`);
+  const records = JSON.parse(fetched.text).records as { timestamp: number }[];
+  const expected = values.map((v, i) => recordText(i, records[i]!.timestamp, "k", v));
+  expect(fetched.text.slice(0, `{"records":[${expected.join(",")}]`.length)).toBe(`{"records":[${expected.join(",")}]`);
+  expect(events.map((e) => e.data)).toEqual(expected);
 });

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { kafkajsPartition } from "../kafkajs-oracle.js";
 import { call, createTopic, fetchAll, fetchRecords, produce, uniqueTopic } from "./http.js";
+import { expectEveryPath, readEveryPath, recordText } from "./read-paths.js";
 
 interface FetchedRecord {
   offset: number;
@@ -274,6 +275,35 @@ describe("record contents", () => {
     // The leader's clock, on the same machine (allow a little skew).
     expect(records[4]!.timestamp).toBeGreaterThanOrEqual(before - 1_000);
     expect(records[4]!.timestamp).toBeLessThanOrEqual(after + 1_000);
+  });
+});
+
+describe("exact values", () => {
+  it("returns each JSON value byte for byte as produced on all four read paths: big integers, -0, 1e400, escapes", async () => {
+    const topic = uniqueTopic("exact");
+    await createTopic(topic, 1);
+    const t0 = Date.now();
+    // JSON texts as sent (no insignificant whitespace, strings escaped as JSON.stringify
+    // escapes them), and so as stored and read back.
+    const values = [
+      `{"n":12345678901234567890}`,
+      "12345678901234567890",
+      "-0",
+      "1e400",
+      "-1.50E-7",
+      `[1.0,0.0000001,9007199254740993,{"deep":[[{"x":-0.0}]]}]`,
+      String.raw`"tab\t quote\" back\\ ctl\u0001 lone\ud800 pair😀 \udc00"`,
+      String.raw`{"\ud83d":"\ude00","a":{"b":{"c":"}{\"offset\":1,"}}}`,
+      // Deep, but inside the bound of the exact parse (1,000 levels, the body's 3 included).
+      `${"[".repeat(997)}1.0${"]".repeat(997)}`,
+    ];
+    const body = `{"records":[${values.map((v, i) => `{"key":"k${i}","value":${v},"timestamp":${t0 + i}}`).join(",")}]}`;
+    const reply = await call("POST", `/v1/topics/${topic}/partitions/0/records`, body);
+    expect(reply.status, reply.text).toBe(200);
+    const records = values.map((v, i) => recordText(i, t0 + i, `k${i}`, v));
+    const paths = await readEveryPath(topic, values.length);
+    console.log(`exact values: ${values.length} values compared on 4 read paths`);
+    expectEveryPath(paths, topic, records);
   });
 });
 

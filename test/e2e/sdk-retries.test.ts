@@ -1,10 +1,11 @@
 // The SDK's retries: bounded, on retriable errors only, with typed errors carrying
 // the server's code. Without idempotence, a retry after a lost answer appends twice:
 // the at-least-once that the idempotent producer (sdk-idempotence.test.ts) removes.
+// What the server refuses as a record, the SDK refuses before sending, alike.
 
 import { expect, it } from "vitest";
 import { EdgelogClientError, EdgelogProtocolError } from "../../src/client/index.js";
-import { fetchAll, uniqueTopic } from "./http.js";
+import { call, fetchAll, uniqueTopic } from "./http.js";
 import { lossyFetch } from "./lossy-fetch.js";
 import { client } from "./sdk.js";
 
@@ -63,4 +64,34 @@ it("does not retry a non-retriable error, and reports the server's code", async 
     .send({ topic, messages: [{ value: "x".repeat(1024 * 1024 + 1) }] })
     .catch((e: unknown) => e);
   expect(tooLarge).toMatchObject({ code: "MESSAGE_TOO_LARGE", retriable: false });
+});
+
+it("refuses a key or header UTF-8 cannot hold before sending it, with the server's answer", async () => {
+  const topic = uniqueTopic("sdk-lone-surrogate");
+  let produceCalls = 0;
+  const counting = (input: string, init: RequestInit) => {
+    if (input.includes("/records")) produceCalls++;
+    return fetch(input, init);
+  };
+  const edgelog = client({ fetch: counting });
+  await edgelog.admin().createTopic(topic);
+  const producer = edgelog.producer({ idempotent: false });
+  const bad: { key?: string; headers?: Record<string, string> }[] = [
+    { key: "\ud800k" },
+    { headers: { "\udc00": "v" } },
+    { headers: { h: "x\ude00\ud83d" } },
+  ];
+  for (const message of bad) {
+    const fromSdk = await producer.send({ topic, messages: [{ value: 1, ...message }] }).catch((e: unknown) => e);
+    const fromServer = await call("POST", `/v1/topics/${topic}/records`, { records: [{ value: 1, ...message }] });
+    expect(fromSdk).toBeInstanceOf(EdgelogProtocolError);
+    expect(fromSdk).toMatchObject({ code: "INVALID_RECORD", retriable: false, status: 400 });
+    expect(fromServer.body.error).toMatchObject({ code: "INVALID_RECORD", retriable: false });
+    expect(fromServer.status).toBe(400);
+    expect((fromSdk as Error).message.replace("messages[0]", "records[0]")).toBe(fromServer.body.error.message);
+  }
+  await producer.disconnect();
+  // The SDK sent none of them.
+  expect(produceCalls).toBe(0);
+  expect(await fetchAll(topic, 0)).toEqual([]);
 });

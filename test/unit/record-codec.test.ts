@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { decodeBase64, encodeBase64 } from "../../src/protocol/base64.js";
 import {
+  type FetchedAnswer,
+  type FetchedRecords,
+  groupFetchBody,
+  multiFetchBody,
+  partitionFetchBody,
+  recordEvents,
+} from "../../src/protocol/fetched-records.js";
+import { changedNumber, mayChangeNumbers, nestingDepth } from "../../src/protocol/json-numbers.js";
+import { resolveLimits } from "../../src/protocol/limits.js";
+import {
   decodeBatch,
   encodeBatch,
   headerEntries,
@@ -11,6 +21,8 @@ import {
   stampBatch,
 } from "../../src/protocol/record-codec.js";
 import { Utf8Arena } from "../../src/protocol/utf8-arena.js";
+import { prepareRecords } from "../../src/router/produce-records.js";
+import { seededRandom } from "../random.js";
 
 const utf8 = new TextEncoder();
 
@@ -136,5 +148,165 @@ describe("Utf8Arena", () => {
     const arena = new Utf8Arena();
     expect(arena.encodeAscii("k1x")).toEqual(utf8.encode("k1x"));
     expect(arena.encodeAscii("kü")).toBeNull();
+  });
+});
+
+/** Pieces of text with a lone surrogate among them, or a pair split across pieces. */
+const TEXT_PIECES = ["a", "é", "€", "😀", "\ud83d", "\ude00", "\ud800", "\udfff", '"', "\\", "\n", "{", "}"];
+
+function randomText(random: ReturnType<typeof seededRandom>): string {
+  return Array.from({ length: random.int(6) }, () => random.pick(TEXT_PIECES)).join("");
+}
+
+/** The oracle of well-formed Unicode: encodeURIComponent throws on a lone surrogate. */
+function wellFormed(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("keys and headers through produce, storage and rendering", () => {
+  // Property tests are CPU-bound: the machine's other work may slow them many times over.
+  it("come back exactly, or are refused with INVALID_RECORD when not well-formed Unicode", { timeout: 30_000 }, () => {
+    const random = seededRandom(29);
+    const limits = resolveLimits(undefined);
+    let refused = 0;
+    const cases = 5_000;
+    for (let i = 0; i < cases; i++) {
+      const key = randomText(random);
+      const headers = Object.fromEntries(
+        Array.from({ length: random.int(3) }, () => [`h${randomText(random)}`, randomText(random)]),
+      );
+      const ok = wellFormed(key) && Object.entries(headers).every(([n, v]) => wellFormed(n) && wellFormed(v));
+      let prepared: ReturnType<typeof prepareRecords>;
+      try {
+        prepared = prepareRecords([{ key, value: 1, headers }], "json", limits);
+      } catch (error) {
+        expect(ok, `${JSON.stringify(key)} ${JSON.stringify(headers)} refused`).toBe(false);
+        expect(error).toMatchObject({ data: { code: "INVALID_RECORD" } });
+        refused++;
+        continue;
+      }
+      expect(ok, `${JSON.stringify(key)} ${JSON.stringify(headers)} stored`).toBe(true);
+      const stored = decodeBatch(encodeBatch([{ ...prepared[0]!.record, timestamp: 1 }], "json")).records[0]!;
+      expect(renderRecord(stored, 0, "json", "json")).toMatchObject({ key, headers });
+    }
+    console.log(`keys and headers: ${cases} records tried, ${refused} refused as not well-formed`);
+    expect(refused).toBeGreaterThan(cases / 10);
+    expect(refused).toBeLessThan(cases);
+  });
+});
+
+/** A JSON number token of random shape: sign, integer digits, fraction, exponent. */
+function randomNumberToken(random: ReturnType<typeof seededRandom>): string {
+  const digits = (n: number) => Array.from({ length: n }, () => random.int(10)).join("");
+  const sign = random.int(3) === 0 ? "-" : "";
+  const integer = random.int(4) === 0 ? "0" : `${1 + random.int(9)}${digits(random.int(24))}`;
+  const fraction =
+    random.int(2) === 0 ? "" : `.${random.int(3) === 0 ? "0".repeat(random.int(9)) : ""}${digits(1 + random.int(18))}`;
+  const exponent =
+    random.int(6) === 0 ? `${random.pick(["e", "E"])}${random.pick(["", "+", "-"])}${digits(1 + random.int(3))}` : "";
+  return `${sign}${integer}${fraction}${exponent}`;
+}
+
+describe("numbers of JSON values", () => {
+  it("mayChangeNumbers misses no number that JSON.parse and JSON.stringify would change", { timeout: 30_000 }, () => {
+    const random = seededRandom(31);
+    const cases = 50_000;
+    let changing = 0;
+    for (let i = 0; i < cases; i++) {
+      const token = randomNumberToken(random);
+      const text = random.pick([
+        `[${token}]`,
+        `{"a":${token}}`,
+        `{"a": ${token} ,"b":1}`,
+        `[1,${token}\n]`,
+        // Strings that end in an escaped quote or backslash, with number-like text inside.
+        `["x\\"${token}\\"",${token}]`,
+        `{"\\\\":${token},"s":"\\\\${token}"}`,
+      ]);
+      const changes = String(JSON.parse(token)) !== token;
+      if (changes) changing++;
+      expect(changedNumber(text), text).toBe(changes ? token : null);
+      if (changes) expect(mayChangeNumbers(text), text).toBe(true);
+    }
+    console.log(`number tokens: ${cases} tried, ${changing} that JSON.parse + JSON.stringify would change`);
+    expect(changing).toBeGreaterThan(cases / 10);
+  });
+
+  it("sees no number to keep in values without one, numbers inside strings aside", () => {
+    const values = [
+      { at: "2026-12-02T03:10:49.000Z", id: "5fd70f64-20a1-43b6-b160-5e53f1ccb734", n: 42, x: -1.5 },
+      { twitterId: "12345678901234567890", hex: "1e5", price: 0.25, big: 900719925474099 },
+      ["1.50", "-0", 1e-6, 123456789012345, 0],
+    ];
+    for (const value of values) expect(mayChangeNumbers(JSON.stringify(value)), JSON.stringify(value)).toBe(false);
+    for (const text of ["[12345678901234567890]", "[1e400]", "[-0]", "[1.50]", "[0.0000001]", "[1E2]"]) {
+      expect(mayChangeNumbers(text), text).toBe(true);
+      expect(changedNumber(text), text).toBe(text.slice(1, -1));
+    }
+  });
+
+  it("measures how deeply JSON text nests, brackets inside strings aside", () => {
+    const cases: [string, number][] = [
+      ["1", 0],
+      ["[]", 1],
+      ['{"a":[{"b":[]}],"c":{}}', 4],
+      ['["[[[", "\\", ""{"]', 1],
+      [`${"[".repeat(1_000)}${"]".repeat(1_000)}`, 1_000],
+    ];
+    for (const [text, depth] of cases) expect(nestingDepth(text), text).toBe(depth);
+  });
+});
+
+describe("the renderer of fetched records", () => {
+  it("sends each record's bytes as the replica rendered them, on every read path", () => {
+    const rendered = new RecordsJson();
+    const values = ['{"offset":1,"s":"},{\\"x\\":[","n":12345678901234567890}', "-0", "1e400", '"\\ud800"', "[{}]"];
+    values.forEach((value, i) => {
+      rendered.add(
+        { timestamp: i, key: utf8.encode(`k${i}`), value: utf8.encode(value), headers: [] },
+        10 + i,
+        "json",
+        "json",
+      );
+    });
+    const { recordStarts, count } = rendered;
+    const records = rendered.finish();
+    const response: FetchedRecords = {
+      fetchOffset: 10,
+      records,
+      recordStarts,
+      recordCount: count,
+      nextOffset: 10 + count,
+      highWatermark: 20,
+      logStartOffset: 0,
+    };
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    const recordTexts = values.map(
+      (value, i) => `{"offset":${10 + i},"timestamp":${i},"key":"k${i}","value":${value},"headers":{}}`,
+    );
+    expect(text(records)).toBe(`[${recordTexts.join(",")}]`);
+    expect(text(partitionFetchBody(response))).toBe(
+      `{"records":[${recordTexts.join(",")}],"nextOffset":15,"highWatermark":20,"logStartOffset":0}`,
+    );
+    const answers: FetchedAnswer[] = [
+      { topic: "t", partition: 3, ok: true, response },
+      { topic: "u", partition: 0, ok: false, error: { code: "OFFSET_OUT_OF_RANGE", message: "m" } },
+    ];
+    expect(JSON.parse(text(multiFetchBody(answers))).partitions[1]).toEqual({
+      topic: "u",
+      partition: 0,
+      error: { code: "OFFSET_OUT_OF_RANGE", message: "m", retriable: false },
+    });
+    expect(text(multiFetchBody(answers))).toContain(`{"topic":"t","partition":3,"records":[${recordTexts.join(",")}],`);
+    const tagged = recordTexts.map((r) => `{"topic":"t","partition":3,${r.slice(1)}`);
+    expect(text(groupFetchBody(answers, { memberEpoch: 2 }))).toBe(`{"records":[${tagged.join(",")}],"memberEpoch":2}`);
+    expect(text(recordEvents(response))).toBe(
+      recordTexts.map((r, i) => `id: ${10 + i}\nevent: record\ndata: ${r}\n\n`).join(""),
+    );
   });
 });

@@ -1,0 +1,131 @@
+// The one renderer of fetched records, for every read path: the partition fetch, POST
+// /v1/fetch, the group fetch and the live tail. A replica answers its records as a
+// JSON array text in UTF-8 (record-codec.ts) with where each record starts; here those
+// bytes are copied into each path's answer as they are, never decoded, parsed or
+// re-encoded, so every path sends a record's value byte for byte as stored (and every
+// path charges the fetch quota the bytes it sends: router/fetch-answer.ts).
+
+import { invariant } from "../common/invariant.js";
+import { type ErrorData, errorBody } from "./errors.js";
+import { Utf8Writer } from "./utf8-writer.js";
+
+/** What a replica answers a fetch with (FetchResponse), as far as rendering goes. */
+export interface FetchedRecords {
+  /** The offset of the first record. */
+  fetchOffset: number;
+  /** A JSON array text of the records in UTF-8. */
+  records: Uint8Array;
+  /** Where each record's object starts in `records`. */
+  recordStarts: readonly number[];
+  recordCount: number;
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+/** One partition's part of a many-partition fetch. */
+export type FetchedAnswer = { topic: string; partition: number } & (
+  | { ok: true; response: FetchedRecords }
+  | { ok: false; error: ErrorData }
+);
+
+/** Room for an answer's own fields around its records. */
+const ENVELOPE_BYTES = 256;
+const COMMA = 0x2c;
+
+/** GET .../partitions/{p}/records: the records, then the partition's offsets. */
+export function partitionFetchBody(r: FetchedRecords): Uint8Array<ArrayBuffer> {
+  const out = new Utf8Writer(r.records.length + ENVELOPE_BYTES);
+  out.text(`{"records":`);
+  out.bytes(r.records);
+  out.text(offsetsTail(r));
+  return out.written();
+}
+
+/** POST /v1/fetch: each partition's answer, or its error, in the order asked. */
+export function multiFetchBody(answers: readonly FetchedAnswer[]): Uint8Array<ArrayBuffer> {
+  const out = new Utf8Writer(answersBytes(answers));
+  out.text(`{"partitions":[`);
+  answers.forEach((a, i) => {
+    if (i > 0) out.byte(COMMA);
+    out.text(`{"topic":${JSON.stringify(a.topic)},"partition":${a.partition},`);
+    if (!a.ok) {
+      out.text(`${errorFields(a.error)}}`);
+      return;
+    }
+    out.text(`"records":`);
+    out.bytes(a.response.records);
+    out.text(offsetsTail(a.response));
+  });
+  out.text("]}");
+  return out.written();
+}
+
+/** POST /v1/groups/{g}/fetch: the records of every partition in one list, each tagged
+ * with its topic and partition, then the group's own fields (`tail`, an object). */
+export function groupFetchBody(answers: readonly FetchedAnswer[], tail: object): Uint8Array<ArrayBuffer> {
+  const out = new Utf8Writer(answersBytes(answers));
+  out.text(`{"records":[`);
+  let first = true;
+  for (const a of answers) {
+    if (!a.ok) continue;
+    const head = `{"topic":${JSON.stringify(a.topic)},"partition":${a.partition},`;
+    forEachRecord(a.response, (from, to) => {
+      if (!first) out.byte(COMMA);
+      first = false;
+      out.text(head);
+      // The record's object without its opening brace.
+      out.bytes(a.response.records.subarray(from + 1, to));
+    });
+  }
+  out.text(`],${JSON.stringify(tail).slice(1)}`);
+  return out.written();
+}
+
+/** The live tail's Server-Sent Events for the records of one poll: each record an
+ * event of its own, its id its offset (what Last-Event-ID resumes after). */
+export function recordEvents(r: FetchedRecords): Uint8Array<ArrayBuffer> {
+  invariant(r.nextOffset === r.fetchOffset + r.recordCount, "fetched offsets are dense from the fetch offset");
+  const out = new Utf8Writer(r.records.length + r.recordCount * EVENT_FRAMING_BYTES);
+  let offset = r.fetchOffset;
+  forEachRecord(r, (from, to) => {
+    out.text(`id: ${offset++}\nevent: record\ndata: `);
+    out.bytes(r.records.subarray(from, to));
+    out.text("\n\n");
+  });
+  return out.written();
+}
+
+/** `id: <offset>\nevent: record\ndata: ` and the blank line after, at most. */
+const EVENT_FRAMING_BYTES = 64;
+
+/** Calls `each` with the [from, to) bytes of every record object in `r.records`. */
+function forEachRecord(r: FetchedRecords, each: (from: number, to: number) => void): void {
+  const { records, recordStarts, recordCount } = r;
+  // Records are separated by one comma; the last is followed by the closing bracket.
+  for (let i = 0; i < recordCount; i++) {
+    each(recordStarts[i]!, i + 1 < recordCount ? recordStarts[i + 1]! - 1 : records.length - 1);
+  }
+}
+
+function offsetsTail(r: FetchedRecords): string {
+  return `,"nextOffset":${r.nextOffset},"highWatermark":${r.highWatermark},"logStartOffset":${r.logStartOffset}}`;
+}
+
+/** The `"error":{...}` field of an answer, without braces around it. */
+function errorFields(error: ErrorData): string {
+  return JSON.stringify(errorBody(error)).slice(1, -1);
+}
+
+/** About how large an answer of these partitions gets, tags of group records included. */
+function answersBytes(answers: readonly FetchedAnswer[]): number {
+  let bytes = ENVELOPE_BYTES;
+  for (const a of answers) {
+    bytes += ENVELOPE_BYTES;
+    if (a.ok) bytes += a.response.records.length + a.response.recordCount * (a.topic.length + TAG_BYTES);
+  }
+  return bytes;
+}
+
+/** `{"topic":"","partition":` and the partition number, at most. */
+const TAG_BYTES = 32;

@@ -1,0 +1,67 @@
+// A growing UTF-8 buffer for answers rendered as bytes (fetched records, and every read
+// path's answer around them), so that stored bytes are copied in, never decoded.
+
+const MIN_CAPACITY_BYTES = 16 * 1024;
+const FIRST_NON_ASCII = 0x80;
+/** written() hands out its buffer when at most 1/8 of it is unused. */
+const UNUSED_SHARE_SENT = 8;
+
+const utf8 = new TextEncoder();
+
+export class Utf8Writer {
+  protected out: Uint8Array<ArrayBuffer>;
+  protected at = 0;
+
+  constructor(capacityBytes = MIN_CAPACITY_BYTES) {
+    this.out = new Uint8Array(capacityBytes);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.at;
+  }
+
+  /** Room for about `bytes` more, so that a large answer is not grown step by step. */
+  expect(bytes: number): void {
+    this.reserve(bytes);
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.out[this.at++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.out.set(b, this.at);
+    this.at += b.length;
+  }
+
+  /** ASCII byte by byte (most of what is written: numbers and field names, which
+   * TextEncoder would cost a native call each for); the rest through TextEncoder. */
+  text(s: string): void {
+    this.reserve(s.length * 3);
+    for (let i = 0; i < s.length; i++) {
+      const code = s.charCodeAt(i);
+      if (code >= FIRST_NON_ASCII) {
+        this.at += utf8.encodeInto(s.slice(i), this.out.subarray(this.at)).written;
+        return;
+      }
+      this.out[this.at++] = code;
+    }
+  }
+
+  /** What was written. RPC copies a view's whole buffer: a view is given out only when
+   * little of its buffer is unused, else a copy of its own size. */
+  written(): Uint8Array<ArrayBuffer> {
+    const unused = this.out.length - this.at;
+    return unused <= this.out.length / UNUSED_SHARE_SENT ? this.out.subarray(0, this.at) : this.out.slice(0, this.at);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.at + bytes <= this.out.length) return;
+    const grown = new Uint8Array(Math.max(this.out.length * 2, this.at + bytes));
+    grown.set(this.out.subarray(0, this.at));
+    this.out = grown;
+  }
+}

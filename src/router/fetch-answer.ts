@@ -1,0 +1,16 @@
+// What every read path sends, and its charge to the caller's fetch quota: the bytes
+// sent, counted where they are known (a middleware would have to copy the response to
+// count them), the same way on every path.
+
+import type { AppContext } from "./context.js";
+import { charge } from "./quotas.js";
+
+export function chargeFetched(c: AppContext, body: Uint8Array): void {
+  charge(c, "fetchBytes", body.length);
+}
+
+/** A fetch's JSON answer (fetched-records.ts renders it), charged. */
+export function sendFetched(c: AppContext, body: Uint8Array<ArrayBuffer>): Response {
+  chargeFetched(c, body);
+  return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
+}
