@@ -9,7 +9,7 @@ import { RowCounter } from "../common/counting-sql.js";
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
 import { controllerStub } from "../controller/controller-stub.js";
-import { type ErrorData, failure, type Result } from "../protocol/errors.js";
+import { type ErrorData, type Failure, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { decodeBatch, RecordsJson, stampBatch } from "../protocol/record-codec.js";
 import type { PartitionState } from "../protocol/topic.js";
@@ -56,6 +56,9 @@ export class PartitionReplica extends DurableObject<Env> {
   private destroyed = false;
   private readonly rows = new RowCounter();
   private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
+  /** The clock time retention compares record timestamps with; tests move it to expire
+   * records on one replica only, without waiting. */
+  retentionNowMs: () => number = () => Date.now();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -251,6 +254,8 @@ export class PartitionReplica extends DurableObject<Env> {
     await this.admit("router");
     const leading = this.leading();
     if (!leading.ok) return leading;
+    const unconfirmed = this.unconfirmedStart();
+    if (unconfirmed) return unconfirmed;
     if (typeof at !== "number") return { ok: true, offset: this.resolveOffset(at) };
     const found = this.log.offsetForTimestamp(at);
     return found ? { ok: true, ...found } : { ok: true, offset: this.log.state.highWatermark };
@@ -259,7 +264,7 @@ export class PartitionReplica extends DurableObject<Env> {
   async describe(): Promise<Result<ReplicaStatus>> {
     await this.admit("router");
     if (this.destroyed || !this.current) return unknownPartition();
-    return { ok: true, ...this.status() };
+    return this.unconfirmedStart() ?? { ok: true, ...this.status() };
   }
 
   // ---- replication -----------------------------------------------------------------
@@ -270,18 +275,31 @@ export class PartitionReplica extends DurableObject<Env> {
     await this.admit("peer");
     const fenced = this.followLeader(request.leaderEpoch, request.leader);
     if (fenced) return fenced;
-    if (
-      request.fromOffset !== this.log.state.logEndOffset ||
-      !this.log.continuesAt(request.fromOffset, request.prevEpoch)
-    ) {
-      return { ok: true, matched: false, logEndOffset: this.log.state.logEndOffset, lastEpoch: this.log.latestEpoch() };
+    this.learnLogStartOffsets(request.logStartOffset, request.pendingLogStartOffset);
+    const { logEndOffset } = this.log.state;
+    const pendingLogStartOffset = this.log.pendingLogStartOffset;
+    if (request.fromOffset !== logEndOffset || !this.log.continuesAt(request.fromOffset, request.prevEpoch)) {
+      return { ok: true, matched: false, logEndOffset, lastEpoch: this.log.latestEpoch(), pendingLogStartOffset };
     }
     this.writeSync(() => {
       this.log.appendReplicated(request.batches);
       this.log.advanceHighWatermark(request.highWatermark, true);
     });
     this.waiters.notify(this.log.state.highWatermark);
-    return { ok: true, matched: true, logEndOffset: this.log.state.logEndOffset };
+    return { ok: true, matched: true, logEndOffset: this.log.state.logEndOffset, pendingLogStartOffset };
+  }
+
+  /** A follower learns the leader's logStartOffsets (KIP-107): it holds the pending
+   * one, so that it never serves below it if elected, and deletes below the committed
+   * one. A log ending below that start is emptied and continues from it. */
+  private learnLogStartOffsets(logStartOffset: number, pendingLogStartOffset: number): void {
+    const { log } = this;
+    if (pendingLogStartOffset <= log.pendingLogStartOffset && logStartOffset <= log.state.logStartOffset) return;
+    this.writeSync(() => {
+      log.holdLogStartOffset(pendingLogStartOffset);
+      log.advanceLogStartOffset(logStartOffset);
+    });
+    this.waiters.notify(log.state.highWatermark);
   }
 
   /** Drops this follower's diverged suffix (KIP-101/279): to the smaller of the
@@ -345,6 +363,7 @@ export class PartitionReplica extends DurableObject<Env> {
     }
     return {
       ...this.log.state,
+      pendingLogStartOffset: this.log.pendingLogStartOffset,
       leaderEpoch: this.current?.state.leaderEpoch ?? -1,
       state: this.current?.state ?? null,
       alarmAtMs: await this.ctx.storage.getAlarm(),
@@ -365,7 +384,7 @@ export class PartitionReplica extends DurableObject<Env> {
     }
     const now = Date.now();
     for (const task of this.tasks.takeDue(now)) {
-      if (task === "retention") this.runRetention(now, this.current.config);
+      if (task === "retention") this.runRetention(this.current.config);
       if (task === "catch-up") await this.catchUp();
     }
     this.retentionDueAt = null;
@@ -394,6 +413,7 @@ export class PartitionReplica extends DurableObject<Env> {
               fromOffset: this.log.state.logEndOffset,
               prevEpoch: this.log.epochAt(this.log.state.logEndOffset - 1),
               lastEpoch: this.log.latestEpoch(),
+              pendingLogStartOffset: this.log.pendingLogStartOffset,
             }),
           this.limits.peerTimeoutMs,
           "catch-up fetch",
@@ -419,6 +439,7 @@ export class PartitionReplica extends DurableObject<Env> {
         this.writeSync(() => this.log.truncateTo(truncateTo));
         continue;
       }
+      this.learnLogStartOffsets(answer.logStartOffset, answer.pendingLogStartOffset);
       this.applyPulled(answer.batches, answer.highWatermark);
       if (answer.batches.length === 0) {
         if (answer.inIsr) return;
@@ -489,10 +510,15 @@ export class PartitionReplica extends DurableObject<Env> {
       replicaStub: (r) => this.replicaStub(r),
       alterIsr: (isr) => this.alterIsr(isr),
       highWatermarkAdvanced: () => this.waiters.notify(this.log.state.highWatermark),
+      commitLogStartOffset: (offset) => {
+        this.writeSync(() => this.log.advanceLogStartOffset(offset));
+        void this.scheduleRetention();
+      },
       fenced: () => this.stepDown(),
       outgoing: () => this.faults.outgoing(),
     });
     this.leadership.kick();
+    void this.scheduleRetention();
   }
 
   /** A follower answered with a newer epoch: stop acting as leader, and learn the
@@ -578,9 +604,16 @@ export class PartitionReplica extends DurableObject<Env> {
   private serving(allowFollower: boolean): Result<{ replica: number }> {
     if (this.destroyed || !this.current) return unknownPartition();
     const { replica } = this.current;
-    if (this.isLeader() && this.leadership) return { ok: true, replica };
+    if (this.isLeader() && this.leadership) return this.unconfirmedStart() ?? { ok: true, replica };
     if (allowFollower && this.current.state.isr.includes(replica)) return { ok: true, replica };
     return failure("NOT_LEADER_OR_FOLLOWER", "this replica is not the partition leader");
+  }
+
+  /** A newly elected leader answers reads only once its logStartOffset reached the
+   * pending one it holds: a previous leader may have served that start already. */
+  private unconfirmedStart(): Failure | null {
+    if (!this.leadership || this.leadership.logStartOffsetConfirmed()) return null;
+    return failure("OFFSET_NOT_AVAILABLE", "the new leader has not yet committed the logStartOffset it holds");
   }
 
   private replicaStub(replica: number) {
@@ -591,22 +624,31 @@ export class PartitionReplica extends DurableObject<Env> {
 
   // ---- retention ---------------------------------------------------------------------
 
-  private runRetention(nowMs: number, config: ReplicaConfig): void {
+  /** Only the leader runs retention: it chooses the new logStartOffset and commits it
+   * through replication once the ISR holds it (leader-replication.ts); followers
+   * delete what it committed, so every replica's storage shrinks alike. */
+  private runRetention(config: ReplicaConfig): void {
+    const leadership = this.leadership;
+    if (!leadership) return;
+    const nowMs = this.retentionNowMs();
     const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : nowMs - config.retentionMs;
-    this.writeSync(() => this.log.truncateHead(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN));
+    const point = this.log.retentionPoint(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN);
+    if (this.writeSync(() => this.log.holdLogStartOffset(point))) leadership.kick();
   }
 
-  /** Schedules the next retention run: now when the log is over its size limit, else
-   * when its oldest batch expires. */
+  /** Schedules the leader's next retention run: now when the log is over its size
+   * limit, else when its oldest batch expires. While a pending logStartOffset waits for
+   * the ISR there is none: committing it schedules the next. */
   private async scheduleRetention(): Promise<void> {
     const config = this.current?.config;
-    if (!config) return;
+    if (!config || !this.leadership) return;
+    if (this.log.pendingLogStartOffset > this.log.state.logStartOffset) return;
     const now = Date.now();
     let due: number | null = null;
     if (this.log.sizeBytes > this.maxLogBytes(config)) due = now;
     else if (config.retentionMs >= 0) {
       const oldest = this.log.oldestBatchTimestamp();
-      if (oldest !== null) due = Math.max(now, oldest + config.retentionMs);
+      if (oldest !== null) due = now + Math.max(0, oldest + config.retentionMs - this.retentionNowMs());
     }
     if (due === null) return;
     await this.tasks.schedule("retention", due);
