@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
 import type { ProduceRecord } from "../../src/protocol/record-codec.js";
 import { DEFAULT_TOPIC_CONFIG, type TopicMetadata } from "../../src/protocol/topic.js";
-import { eventually, jsonRecord, produceRequest, sizedRecord } from "./replica-helpers.js";
+import { assignment, eventually, jsonRecord, produceRequest, sizedRecord } from "./replica-helpers.js";
 
 let n = 0;
 
@@ -254,7 +254,7 @@ describe("retention on followers", () => {
     const elected = await t.controller.reportUnreachable({ partition: 0, replica: 0, leaderEpoch: 0 });
     expect(elected).toMatchObject({ ok: true, state: { leader: 1, leaderEpoch: 1 } });
     // Replica 1's own clock expires nothing: its start can only come from the old leader.
-    const answers = await earliestUntilServed(t, 1);
+    const answers = await earliestUntilServed(t.replica(1));
     console.log(`earliest on the new leader after the crash: ${answers.join(", ")}`);
     expect(answers.at(-1)).toBe(String(OLD_BATCHES));
     expect(await t.replica(1).fetchRecords(fetchAt(OLD_BATCHES - 1))).toMatchObject({
@@ -285,7 +285,7 @@ describe("retention on followers", () => {
     expect(await t.status(1)).toMatchObject({ logStartOffset: 0 });
     await t.replica(0).injectFault("crash");
     await t.controller.reportUnreachable({ partition: 0, replica: 0, leaderEpoch: 0 });
-    const answers = await earliestUntilServed(t, 1);
+    const answers = await earliestUntilServed(t.replica(1));
     console.log(`earliest on the new leader holding 20: ${answers.join(", ")}`);
     expect(answers.at(-1)).toBe(String(OLD_BATCHES));
     const follower = await t.log(2);
@@ -293,14 +293,64 @@ describe("retention on followers", () => {
     await eventually(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
     expect((await t.log(2)).values).toEqual(["new"]);
   });
+
+  it("that leader answers reads OFFSET_NOT_AVAILABLE for as long as the ISR does not hold its start", async () => {
+    // Assigned by hand, with no controller to shrink the ISR: replica 2 being down
+    // keeps the new leader from committing, for as long as the test likes.
+    const topicId = `held-${crypto.randomUUID()}`;
+    const replica = (r: number) => env.REPLICA.get(env.REPLICA.idFromName(`${topicId}/0/${r}`));
+    const first = { replicas: [0, 1, 2], leader: 0, leaderEpoch: 0, isr: [0, 1, 2] };
+    for (const r of [0, 1, 2])
+      expect(await replica(r).assign(assignment(topicId, r, first))).toMatchObject({ ok: true });
+    const produce = (r: number, value: string) =>
+      replica(r).produce(produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord(value)] }));
+    for (let i = 0; i < OLD_BATCHES; i++) expect(await produce(0, `old-${i}`)).toMatchObject({ ok: true });
+    expect(await produce(0, "new")).toMatchObject({ ok: true, baseOffset: OLD_BATCHES });
+    await replica(1).replicate({
+      leaderEpoch: 0,
+      leader: 0,
+      fromOffset: OLD_BATCHES + 1,
+      prevEpoch: 0,
+      batches: [],
+      highWatermark: OLD_BATCHES + 1,
+      logStartOffset: 0,
+      pendingLogStartOffset: OLD_BATCHES,
+    });
+    await replica(0).injectFault("crash");
+    await replica(2).injectFault("crash");
+    const second = { ...first, leader: 1, leaderEpoch: 1, partitionEpoch: 1, isr: [1, 2] };
+    expect(await replica(1).assign(assignment(topicId, 1, second))).toMatchObject({ ok: true, role: "leader" });
+    const notYet = { ok: false, error: { code: "OFFSET_NOT_AVAILABLE" } };
+    for (let i = 0; i < 5; i++) {
+      expect(await replica(1).listOffsets("earliest")).toMatchObject(notYet);
+      expect(await replica(1).fetchRecords(fetchAt(0))).toMatchObject(notYet);
+      expect(await replica(1).describe()).toMatchObject(notYet);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Writes go on meanwhile.
+    const during = await replica(1).produce(
+      produceRequest({ acks: "1", producer: null, format: "json", records: [jsonRecord("during")] }),
+    );
+    expect(during).toMatchObject({ ok: true, baseOffset: OLD_BATCHES + 1 });
+    await replica(2).injectFault("heal");
+    const answers = await earliestUntilServed(replica(1));
+    console.log(`earliest on a leader whose ISR could not confirm, then could: ${answers.join(", ")}`);
+    expect(await replica(1).fetchRecords(fetchAt(OLD_BATCHES - 1))).toMatchObject({
+      ok: false,
+      error: { code: "OFFSET_OUT_OF_RANGE" },
+    });
+    expect(await replica(2).describe()).toMatchObject({ ok: true, logStartOffset: OLD_BATCHES });
+  });
 });
 
-/** Asks replica `r` for the earliest offset until it answers one: each answer must be
+type ReplicaStub = ReturnType<Topic["replica"]>;
+
+/** Asks a replica for the earliest offset until it answers one: each answer must be
  * OFFSET_NOT_AVAILABLE (retriable) or 20, never lower. */
-async function earliestUntilServed(t: Topic, r: number): Promise<string[]> {
+async function earliestUntilServed(replica: ReplicaStub): Promise<string[]> {
   const answers: string[] = [];
   await eventually(async () => {
-    const earliest = await t.replica(r).listOffsets("earliest");
+    const earliest = await replica.listOffsets("earliest");
     answers.push(earliest.ok ? String(earliest.offset) : earliest.error.code);
     if (earliest.ok) expect(earliest.offset).toBe(OLD_BATCHES);
     else expect(earliest.error.code).toBe("OFFSET_NOT_AVAILABLE");
