@@ -35,11 +35,10 @@ import type {
   ReplicateResponse,
   TruncateRequest,
 } from "./replica-types.js";
+import { Retention } from "./retention.js";
 
 type Task = "retention" | "catch-up";
 
-/** Batches deleted by one retention run; more are left to the next alarm. */
-const RETENTION_BATCHES_PER_RUN = 5_000;
 /** Pull rounds of one catch-up run before it yields to the next alarm. */
 const CATCH_UP_ROUNDS = 32;
 const MAX_DUMP_RECORDS = 100_000;
@@ -56,13 +55,12 @@ export class PartitionReplica extends DurableObject<Env> {
   private destroyed = false;
   private readonly rows = new RowCounter();
   private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
-  /** The clock time retention compares record timestamps with; tests move it to expire
-   * records on one replica only, without waiting. */
-  retentionNowMs: () => number = () => Date.now();
+  readonly retention: Retention;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
+    this.retention = new Retention(this.limits);
     this.faults = new Faults(ctx.storage.sql);
     this.load();
   }
@@ -190,7 +188,9 @@ export class PartitionReplica extends DurableObject<Env> {
     this.counters.recordsIn += batch.timestamps.length;
     this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
-    if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();
+    if (this.retentionDueAt === null || this.log.sizeBytes > this.retention.maxLogBytes(config)) {
+      await this.scheduleRetention();
+    }
     if (request.acks === "all") {
       const committed = await leading.leadership.awaitCommit(appended.lastOffset);
       if (!committed.ok) return committed;
@@ -630,35 +630,20 @@ export class PartitionReplica extends DurableObject<Env> {
   private runRetention(config: ReplicaConfig): void {
     const leadership = this.leadership;
     if (!leadership) return;
-    const nowMs = this.retentionNowMs();
-    const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : nowMs - config.retentionMs;
-    const point = this.log.retentionPoint(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN);
-    if (this.writeSync(() => this.log.holdLogStartOffset(point))) leadership.kick();
+    const chosen = this.retention.chooseLogStartOffset(this.log, config);
+    if (this.writeSync(() => this.log.holdLogStartOffset(chosen))) leadership.kick();
   }
 
-  /** Schedules the leader's next retention run: now when the log is over its size
-   * limit, else when its oldest batch expires. While a pending logStartOffset waits for
-   * the ISR there is none: committing it schedules the next. */
+  /** Schedules the leader's next retention run. While a pending logStartOffset waits
+   * for the ISR there is none: committing it schedules the next. */
   private async scheduleRetention(): Promise<void> {
     const config = this.current?.config;
     if (!config || !this.leadership) return;
     if (this.log.pendingLogStartOffset > this.log.state.logStartOffset) return;
-    const now = Date.now();
-    let due: number | null = null;
-    if (this.log.sizeBytes > this.maxLogBytes(config)) due = now;
-    else if (config.retentionMs >= 0) {
-      const oldest = this.log.oldestBatchTimestamp();
-      if (oldest !== null) due = now + Math.max(0, oldest + config.retentionMs - this.retentionNowMs());
-    }
+    const due = this.retention.nextRunAtMs(this.log, config, Date.now());
     if (due === null) return;
     await this.tasks.schedule("retention", due);
     this.retentionDueAt = this.tasks.dueAt("retention");
-  }
-
-  private maxLogBytes(config: ReplicaConfig): number {
-    return config.retentionBytes < 0
-      ? this.limits.maxReplicaBytes
-      : Math.min(config.retentionBytes, this.limits.maxReplicaBytes);
   }
 
   // ---- helpers -----------------------------------------------------------------------

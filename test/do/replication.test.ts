@@ -179,7 +179,7 @@ type Topic = Awaited<ReturnType<typeof replicatedTopic>>;
  * replica's do, so whatever another replica deletes it learnt from the leader. */
 async function expireOn(t: Topic, r: number): Promise<void> {
   await runInDurableObject(t.replica(r), (instance) => {
-    instance.retentionNowMs = () => Date.now() + 3_600_000;
+    instance.retention.nowMs = () => Date.now() + 3_600_000;
   });
 }
 
