@@ -179,9 +179,10 @@ export class LeaderReplication {
     if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = Date.now();
     const { isr } = this.host.assignment().state;
     const inIsr = isr.includes(request.replica);
-    // A new ISR member could be elected at once: it must already hold the start served.
-    const joinable =
-      request.fromOffset >= log.state.highWatermark && request.pendingLogStartOffset >= log.state.logStartOffset;
+    // A new ISR member could be elected at once: it must already hold every start
+    // served so far, by this leader or (up to its floor) by one before it.
+    const served = Math.max(log.state.logStartOffset, this.servingFloor);
+    const joinable = request.fromOffset >= log.state.highWatermark && request.pendingLogStartOffset >= served;
     if (!inIsr && joinable) await this.requestIsr([...isr, request.replica]);
     this.recomputeHighWatermark();
     this.recomputeLogStartOffset();
