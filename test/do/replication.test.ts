@@ -3,7 +3,7 @@
 // truncation of a diverged follower, fencing of a stale leader, and retention applied
 // alike on every replica.
 
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
@@ -163,6 +163,8 @@ describe("replication", () => {
 });
 
 const OLD_BATCHES = 20;
+/** Waits for `check` with a generous bound: the machine running these may be busy. */
+const settled = (check: () => Promise<boolean>) => eventually(check, 15_000);
 const fetchAt = (offset: number | "earliest") => ({
   offset,
   maxRecords: 100,
@@ -200,9 +202,9 @@ describe("retention on followers", () => {
       const t = await replicatedTopic(config);
       await expireOn(t, 0);
       await fillLog(t);
-      await eventually(async () => (await t.status(0)).logStartOffset === start);
+      await settled(async () => (await t.status(0)).logStartOffset === start);
       const leader = await t.status(0);
-      await eventually(async () => {
+      await settled(async () => {
         const followers = await Promise.all([1, 2].map(t.status));
         return followers.every((f) => f.logStartOffset === start && f.sizeBytes === leader.sizeBytes);
       });
@@ -216,6 +218,9 @@ describe("retention on followers", () => {
         expect(log.values.length, `replica ${r} keeps only the retained records`).toBe(OLD_BATCHES + 1 - start);
         expect(log.values.at(-1)).toBe("new");
       }
+      // Restarted from storage, every replica still starts there.
+      await abortAllDurableObjects();
+      for (const r of [0, 1, 2]) expect(await t.status(r)).toMatchObject({ logStartOffset: start });
     });
   }
 
@@ -224,10 +229,10 @@ describe("retention on followers", () => {
     await expireOn(t, 0);
     await t.replica(2).injectFault("crash");
     await fillLog(t);
-    await eventually(async () => (await t.status(0)).logStartOffset === OLD_BATCHES);
+    await settled(async () => (await t.status(0)).logStartOffset === OLD_BATCHES);
     // Replica 2 holds nothing the leader still has: it must start again at offset 20.
     await t.replica(2).injectFault("heal");
-    await eventually(async () => (await t.state()).isr.length === 3, 10_000);
+    await settled(async () => (await t.state()).isr.length === 3);
     const leader = await t.status(0);
     const caughtUp = await t.status(2);
     console.log(
@@ -246,7 +251,7 @@ describe("retention on followers", () => {
     const t = await replicatedTopic({ retentionMs: 60_000 });
     await expireOn(t, 0);
     await fillLog(t);
-    await eventually(async () => {
+    await settled(async () => {
       const earliest = await t.replica(0).listOffsets("earliest");
       return earliest.ok && earliest.offset === OLD_BATCHES;
     });
@@ -262,7 +267,7 @@ describe("retention on followers", () => {
       error: { code: "OFFSET_OUT_OF_RANGE", details: { logStartOffset: OLD_BATCHES } },
     });
     expect(await t.replica(1).fetchRecords(fetchAt("earliest"))).toMatchObject({ ok: true, fetchOffset: OLD_BATCHES });
-    await eventually(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
+    await settled(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
   });
 
   it("a follower elected while it holds an uncommitted logStartOffset commits it before serving", async () => {
@@ -290,7 +295,7 @@ describe("retention on followers", () => {
     expect(answers.at(-1)).toBe(String(OLD_BATCHES));
     const follower = await t.log(2);
     expect(follower.pendingLogStartOffset).toBeGreaterThanOrEqual(OLD_BATCHES);
-    await eventually(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
+    await settled(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
     expect((await t.log(2)).values).toEqual(["new"]);
   });
 
@@ -349,7 +354,7 @@ type ReplicaStub = ReturnType<Topic["replica"]>;
  * OFFSET_NOT_AVAILABLE (retriable) or 20, never lower. */
 async function earliestUntilServed(replica: ReplicaStub): Promise<string[]> {
   const answers: string[] = [];
-  await eventually(async () => {
+  await settled(async () => {
     const earliest = await replica.listOffsets("earliest");
     answers.push(earliest.ok ? String(earliest.offset) : earliest.error.code);
     if (earliest.ok) expect(earliest.offset).toBe(OLD_BATCHES);
