@@ -144,7 +144,7 @@ it("after the leader deleted records and crashed, twice, no replica serves them 
   const watch = new ReadWatch(topic, OLD_RECORDS);
   await until("the leader serves the new start", async () => (await watch.earliest()) === OLD_RECORDS);
 
-  // At once, before the followers may have deleted anything themselves.
+  // At once: the followers may not even have learnt yet that the leader deleted.
   await fault(topic, 0, "crash");
   await watch.throughFailover();
   const first = await partitionState(topic);
