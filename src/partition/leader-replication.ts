@@ -1,6 +1,16 @@
 // The leader's side of replication: push batches to the in-sync followers in parallel,
 // keep highWatermark = min logEndOffset over the ISR, answer acks=all once it covers a
-// batch, and ask the controller to shrink or expand the ISR (Kafka's AlterPartition).
+// batch, commit the logStartOffset retention chose once the ISR holds it, and ask the
+// controller to shrink or expand the ISR (Kafka's AlterPartition).
+//
+// Why the logStartOffset is committed like the highWatermark: a leader that deleted
+// records and served the new start, then crashed, must not be followed by one that
+// serves the deleted records again. So retention only raises the leader's pending
+// logStartOffset; pushes carry it and followers hold it (durably) before the leader
+// deletes, and only then does any replica serve the new start (followers learn it from
+// the next push, as they learn the highWatermark). Every start a replica ever served was
+// therefore held by the whole ISR first, and a newly elected leader serves nothing
+// until it has committed the pending start it holds (see logStartOffsetConfirmed).
 
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
@@ -21,6 +31,8 @@ export interface LeaderHost {
    * the outcome is unknown (no answer in time). */
   alterIsr(isr: number[]): Promise<boolean>;
   highWatermarkAdvanced(): void;
+  /** Moves the log's start to `offset`, which the whole ISR holds. */
+  commitLogStartOffset(offset: number): void;
   /** A follower answered with a newer leaderEpoch: this replica is no longer leader. */
   fenced(): void;
   /** Throws when a fault makes other objects unreachable from here. */
@@ -32,7 +44,10 @@ interface FollowerLink {
   stub: ReplicaStub | null;
   /** The follower's logEndOffset as confirmed in this leader epoch; null until known. */
   knownLogEndOffset: number | null;
+  /** The pending logStartOffset the follower confirmed holding; null until known. */
+  knownPendingLogStartOffset: number | null;
   sentHighWatermark: number;
+  sentLogStartOffset: number;
   lastCaughtUpMs: number;
   syncing: boolean;
   retryTimer: ReturnType<typeof setTimeout> | null;
@@ -59,9 +74,13 @@ export class LeaderReplication {
   private readonly maybeInIsr = new Set<number>();
   private alteringIsr = false;
   private stopped = false;
+  /** The pending logStartOffset this replica held when elected: a leader before it may
+   * have served up to it, so this one serves nothing until its start reaches it. */
+  private readonly servingFloor: number;
 
   constructor(private readonly host: LeaderHost) {
     const now = Date.now();
+    this.servingFloor = Math.min(host.log.pendingLogStartOffset, host.log.state.logEndOffset);
     const { state, replica } = host.assignment();
     for (const r of state.replicas) {
       if (r === replica) continue;
@@ -69,7 +88,9 @@ export class LeaderReplication {
         replica: r,
         stub: null,
         knownLogEndOffset: null,
+        knownPendingLogStartOffset: null,
         sentHighWatermark: -1,
+        sentLogStartOffset: -1,
         lastCaughtUpMs: now,
         syncing: false,
         retryTimer: null,
@@ -107,13 +128,25 @@ export class LeaderReplication {
     });
   }
 
-  /** New records or a new ISR: bring every in-sync follower up to date. */
+  /** Whether this leadership may serve reads: its logStartOffset reached the start a
+   * previous leader may have served (Kafka answers OFFSET_NOT_AVAILABLE meanwhile). */
+  logStartOffsetConfirmed(): boolean {
+    return this.host.log.state.logStartOffset >= this.servingFloor;
+  }
+
+  /** New records, a new ISR or a new pending logStartOffset: bring every in-sync
+   * follower up to date. */
   kick(): void {
     if (this.stopped) return;
-    const { isr } = this.host.assignment().state;
-    for (const link of this.links.values()) if (isr.includes(link.replica)) void this.sync(link);
+    this.syncAll();
     this.checkLag();
     this.recomputeHighWatermark();
+    this.recomputeLogStartOffset();
+  }
+
+  private syncAll(): void {
+    const { isr } = this.host.assignment().state;
+    for (const link of this.links.values()) if (isr.includes(link.replica)) void this.sync(link);
   }
 
   /** The ISR changed (AlterPartition applied): the highWatermark is over a new set. */
@@ -134,21 +167,33 @@ export class LeaderReplication {
     const { log } = this.host;
     const link = this.links.get(request.replica);
     invariant(link, `replica ${request.replica} belongs to this partition`);
-    if (!log.continuesAt(request.fromOffset, request.prevEpoch)) {
+    // A follower whose log ends below the logStartOffset starts again at it (below it
+    // there is nothing left to compare).
+    const belowStart = request.fromOffset < log.state.logStartOffset;
+    if (!belowStart && !log.continuesAt(request.fromOffset, request.prevEpoch)) {
       const { leaderEpoch, endOffset } = log.endOffsetForEpoch(request.lastEpoch);
       return { diverged: true, epoch: leaderEpoch, endOffset };
     }
     link.knownLogEndOffset = request.fromOffset;
+    link.knownPendingLogStartOffset = request.pendingLogStartOffset;
     if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = Date.now();
     const { isr } = this.host.assignment().state;
     const inIsr = isr.includes(request.replica);
-    if (!inIsr && request.fromOffset >= log.state.highWatermark) await this.requestIsr([...isr, request.replica]);
+    // A new ISR member could be elected at once: it must already hold every start
+    // served so far, by this leader or (up to its floor) by one before it.
+    const served = Math.max(log.state.logStartOffset, this.servingFloor);
+    const joinable = request.fromOffset >= log.state.highWatermark && request.pendingLogStartOffset >= served;
+    if (!inIsr && joinable) await this.requestIsr([...isr, request.replica]);
     this.recomputeHighWatermark();
-    const batches = log.batchesFrom(request.fromOffset, this.host.limits.maxReplicationBytes, MAX_BATCHES_PER_CALL);
+    this.recomputeLogStartOffset();
+    const from = Math.max(request.fromOffset, log.state.logStartOffset);
+    const batches = log.batchesFrom(from, this.host.limits.maxReplicationBytes, MAX_BATCHES_PER_CALL);
     return {
       diverged: false,
       batches,
       highWatermark: log.state.highWatermark,
+      logStartOffset: log.state.logStartOffset,
+      pendingLogStartOffset: log.pendingLogStartOffset,
       logEndOffset: log.state.logEndOffset,
       inIsr: this.host.assignment().state.isr.includes(request.replica),
     };
@@ -165,6 +210,7 @@ export class LeaderReplication {
         if (this.stopped) return;
         this.checkLag();
         this.recomputeHighWatermark();
+        this.recomputeLogStartOffset();
       }
     } catch (e) {
       failed = true;
@@ -182,8 +228,13 @@ export class LeaderReplication {
   private needsSync(link: FollowerLink): boolean {
     const { state, config } = this.host.assignment();
     if (!state.isr.includes(link.replica)) return false;
-    const { logEndOffset, highWatermark } = this.host.log.state;
+    const { log } = this.host;
+    const { logEndOffset, highWatermark, logStartOffset } = log.state;
     if (link.knownLogEndOffset !== logEndOffset) return true;
+    // Retention: the follower must hold the pending start before the leader commits
+    // it, and learn the commit to delete below it.
+    if ((link.knownPendingLogStartOffset ?? -1) < log.pendingLogStartOffset) return true;
+    if (link.sentLogStartOffset < logStartOffset) return true;
     // Followers learn the highWatermark only from pushes; follower fetch needs it fresh.
     return config.followerFetch && link.sentHighWatermark < highWatermark;
   }
@@ -193,10 +244,12 @@ export class LeaderReplication {
     const { state, replica } = this.host.assignment();
     const stub = link.stub ?? this.host.replicaStub(link.replica);
     link.stub = stub;
-    const fromOffset = link.knownLogEndOffset ?? log.state.logEndOffset;
+    // A follower that ends below the logStartOffset starts again at it.
+    const fromOffset = Math.max(link.knownLogEndOffset ?? log.state.logEndOffset, log.state.logStartOffset);
     const batches = log.batchesFrom(fromOffset, limits.maxReplicationBytes, MAX_BATCHES_PER_CALL);
     const sentEnd = batches.at(-1) ? batches.at(-1)!.lastOffset + 1 : fromOffset;
-    const highWatermark = log.state.highWatermark;
+    const { highWatermark, logStartOffset } = log.state;
+    const pendingLogStartOffset = log.pendingLogStartOffset;
     const answer = await withTimeout(
       async () =>
         await stub.replicate({
@@ -206,6 +259,8 @@ export class LeaderReplication {
           prevEpoch: log.epochAt(fromOffset - 1),
           batches,
           highWatermark,
+          logStartOffset,
+          pendingLogStartOffset,
         }),
       limits.peerTimeoutMs,
       `replicate to replica ${link.replica}`,
@@ -219,6 +274,9 @@ export class LeaderReplication {
       }
       throw new Error(`replica ${link.replica} refused replication: ${answer.error.message}`);
     }
+    // Matched or not, the follower applied the logStartOffsets before comparing logs.
+    link.knownPendingLogStartOffset = answer.pendingLogStartOffset;
+    link.sentLogStartOffset = logStartOffset;
     if (!answer.matched) {
       // KIP-279: the leader's end of the follower's last epoch bounds the common prefix.
       const { leaderEpoch: epoch, endOffset } = log.endOffsetForEpoch(answer.lastEpoch);
@@ -283,18 +341,40 @@ export class LeaderReplication {
   private recomputeHighWatermark(): void {
     if (this.stopped) return;
     const { log } = this.host;
-    const { state, replica } = this.host.assignment();
-    let candidate = log.state.logEndOffset;
-    for (const r of new Set([...state.isr, ...this.maybeInIsr])) {
-      if (r === replica) continue;
-      candidate = Math.min(candidate, this.links.get(r)?.knownLogEndOffset ?? log.state.highWatermark);
-    }
+    const { state } = this.host.assignment();
+    const candidate = this.isrMinimum(log.state.logEndOffset, (l) => l.knownLogEndOffset, log.state.highWatermark);
     const replicated = state.replicas.length > 1;
     if (!log.advanceHighWatermark(candidate, replicated)) return;
     this.host.highWatermarkAdvanced();
     for (const waiter of this.commitWaiters) {
       if (waiter.lastOffset < log.state.highWatermark) this.settle(waiter, { ok: true });
     }
+  }
+
+  /** logStartOffset = min pending logStartOffset held over the ISR, never above the
+   * highWatermark (only committed records are deleted); a follower not yet confirmed
+   * holds it where it is. */
+  private recomputeLogStartOffset(): void {
+    if (this.stopped) return;
+    const { log } = this.host;
+    const own = Math.min(log.pendingLogStartOffset, log.state.highWatermark);
+    const candidate = this.isrMinimum(own, (l) => l.knownPendingLogStartOffset, log.state.logStartOffset);
+    if (candidate <= log.state.logStartOffset) return;
+    this.host.commitLogStartOffset(candidate);
+    this.syncAll();
+  }
+
+  /** The least of `own` and what each other member of the ISR (and maybe-ISR) is known
+   * to have, `unknown` for a follower not yet confirmed in this epoch. */
+  private isrMinimum(own: number, known: (link: FollowerLink) => number | null, unknown: number): number {
+    const { state, replica } = this.host.assignment();
+    let least = own;
+    for (const r of new Set([...state.isr, ...this.maybeInIsr])) {
+      if (r === replica) continue;
+      const link = this.links.get(r);
+      least = Math.min(least, (link ? known(link) : null) ?? unknown);
+    }
+    return least;
   }
 
   private settle(waiter: CommitWaiter, result: Result<object>): void {

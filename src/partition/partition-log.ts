@@ -11,6 +11,7 @@ import {
   type StampedBatch,
   sliceBatch,
 } from "../protocol/record-codec.js";
+import { createLogSchema } from "./log-schema.js";
 import { type ProducerBatch, ProducerStates } from "./producer-state.js";
 import { RecentBatches } from "./recent-batches.js";
 
@@ -59,29 +60,17 @@ export class PartitionLog {
   private readonly recent = new RecentBatches();
   /** The newest leader epoch in leader_epochs, or null until read. */
   private latest: number | null = null;
+  /** The highest logStartOffset a leader's retention chose that this replica was told
+   * of (never below the logStartOffset): no leader serves below it once it holds it. */
+  private pending: number;
 
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS batches (
-      base_offset INTEGER PRIMARY KEY,
-      last_offset INTEGER NOT NULL,
-      leader_epoch INTEGER NOT NULL,
-      max_timestamp REAL NOT NULL,
-      size_bytes INTEGER NOT NULL,
-      payload BLOB NOT NULL,
-      producer_id INTEGER,
-      producer_epoch INTEGER,
-      base_sequence INTEGER)`);
-    addMissingColumns(sql);
-    sql.exec(`CREATE TABLE IF NOT EXISTS log_state (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      log_start_offset INTEGER NOT NULL,
-      high_watermark INTEGER NOT NULL DEFAULT 0)`);
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS leader_epochs (leader_epoch INTEGER PRIMARY KEY, start_offset INTEGER NOT NULL)",
-    );
+    createLogSchema(sql);
     this.producers = new ProducerStates(sql);
     const stored = sql
-      .exec<{ s: number; hw: number }>("SELECT log_start_offset AS s, high_watermark AS hw FROM log_state")
+      .exec<{ s: number; hw: number; pending: number }>(
+        "SELECT log_start_offset AS s, high_watermark AS hw, pending_log_start_offset AS pending FROM log_state",
+      )
       .toArray()[0];
     const start = stored?.s ?? 0;
     const tail = sql
@@ -94,6 +83,7 @@ export class PartitionLog {
     // safe); a single-replica partition raises it to the logEndOffset at once.
     const highWatermark = Math.min(Math.max(stored?.hw ?? 0, start), logEndOffset);
     this.offsets = { logStartOffset: start, highWatermark, logEndOffset };
+    this.pending = Math.max(stored?.pending ?? 0, start);
     this.storedBytes = tail.bytes ?? 0;
     this.checkOffsets();
   }
@@ -104,6 +94,10 @@ export class PartitionLog {
 
   get sizeBytes(): number {
     return this.storedBytes;
+  }
+
+  get pendingLogStartOffset(): number {
+    return this.pending;
   }
 
   /** Appends a stamped batch as one or more rows (split at maxRowBytes), in the
@@ -384,54 +378,81 @@ export class PartitionLog {
     return row ? row.t : null;
   }
 
-  /** Deletes whole batches from the head: those whose newest record is older than
-   * `deleteBeforeTimestampMs`, then the oldest while the log is over `maxSizeBytes`
-   * (never the newest batch). Only committed batches go. Returns batches deleted. */
-  truncateHead(deleteBeforeTimestampMs: number, maxSizeBytes: number, maxBatches: number): number {
-    let deleted = 0;
-    let newStart = this.offsets.logStartOffset;
-    const cursor = this.sql.exec<{
-      base_offset: number;
-      last_offset: number;
-      max_timestamp: number;
-      size_bytes: number;
-    }>(
-      "SELECT base_offset, last_offset, max_timestamp, size_bytes FROM batches ORDER BY base_offset LIMIT ?",
-      maxBatches,
-    );
-    const rows = cursor.toArray();
-    let size = this.storedBytes;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
+  /** Where retention would move the logStartOffset: past the whole batches from the
+   * pending logStartOffset on whose newest record is older than
+   * `deleteBeforeTimestampMs`, then past the oldest while the log is over
+   * `maxSizeBytes` (never past the newest batch). Only committed batches go. */
+  retentionPoint(deleteBeforeTimestampMs: number, maxSizeBytes: number, maxBatches: number): number {
+    let size = this.storedBytes - this.bytesBelow(this.pending);
+    let point = this.pending;
+    const rows = this.sql
+      .exec<{ last_offset: number; max_timestamp: number; size_bytes: number }>(
+        "SELECT last_offset, max_timestamp, size_bytes FROM batches WHERE last_offset >= ? ORDER BY base_offset LIMIT ?",
+        this.pending,
+        maxBatches,
+      )
+      .toArray();
+    for (const row of rows) {
       if (row.last_offset >= this.offsets.highWatermark) break;
       const expired = row.max_timestamp < deleteBeforeTimestampMs;
       const oversize = size > maxSizeBytes && this.offsets.logEndOffset - 1 > row.last_offset;
       if (!expired && !oversize) break;
       size -= row.size_bytes;
-      newStart = row.last_offset + 1;
-      deleted++;
+      point = row.last_offset + 1;
     }
-    if (deleted === 0) return 0;
-    this.sql.exec("DELETE FROM batches WHERE base_offset < ?", newStart);
-    this.recent.clear();
-    this.setLogStartOffset(newStart);
-    this.storedBytes = size;
-    return deleted;
+    return point;
   }
 
-  private setLogStartOffset(offset: number): void {
-    invariant(offset >= this.offsets.logStartOffset, "logStartOffset never moves back");
-    this.offsets = { ...this.offsets, logStartOffset: offset };
+  /** Raises the pending logStartOffset to `offset` (a leader's retention chose it);
+   * true when it moved. */
+  holdLogStartOffset(offset: number): boolean {
+    if (offset <= this.pending) return false;
+    this.pending = offset;
+    this.saveState();
+    return true;
+  }
+
+  /** Moves the logStartOffset up to `offset`, committed by the leader: deletes every
+   * batch wholly below it. A log that ends below `offset` is emptied and starts there
+   * (Kafka's truncate fully and start at), with no leader epochs left to contradict the
+   * leader's. Returns whether it moved. */
+  advanceLogStartOffset(offset: number): boolean {
+    if (offset <= this.offsets.logStartOffset) return false;
+    if (offset > this.offsets.logEndOffset) {
+      this.sql.exec("DELETE FROM batches");
+      this.sql.exec("DELETE FROM leader_epochs");
+      this.latest = null;
+      this.storedBytes = 0;
+      this.producers.rebuild();
+      this.offsets = { logStartOffset: offset, highWatermark: offset, logEndOffset: offset };
+    } else {
+      this.storedBytes -= this.bytesBelow(offset);
+      this.sql.exec("DELETE FROM batches WHERE last_offset < ?", offset);
+      // Records below a committed offset are committed: the highWatermark covers them.
+      const highWatermark = Math.max(this.offsets.highWatermark, offset);
+      this.offsets = { ...this.offsets, logStartOffset: offset, highWatermark };
+    }
+    this.recent.clear();
+    this.pending = Math.max(this.pending, offset);
     this.checkOffsets();
     this.saveState();
+    return true;
+  }
+
+  /** The stored size of the batches wholly below `offset`. */
+  private bytesBelow(offset: number): number {
+    const sql = "SELECT SUM(size_bytes) AS bytes FROM batches WHERE last_offset < ?";
+    return this.sql.exec<{ bytes: number | null }>(sql, offset).one().bytes ?? 0;
   }
 
   private saveState(): void {
     this.sql.exec(
-      `INSERT INTO log_state (id, log_start_offset, high_watermark) VALUES (1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET log_start_offset = excluded.log_start_offset, high_watermark = excluded.high_watermark`,
+      `INSERT INTO log_state (id, log_start_offset, high_watermark, pending_log_start_offset) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET log_start_offset = excluded.log_start_offset,
+         high_watermark = excluded.high_watermark, pending_log_start_offset = excluded.pending_log_start_offset`,
       this.offsets.logStartOffset,
       this.offsets.highWatermark,
+      this.pending,
     );
   }
 
@@ -441,6 +462,7 @@ export class PartitionLog {
       0 <= logStartOffset && logStartOffset <= highWatermark && highWatermark <= logEndOffset,
       `0 <= logStartOffset (${logStartOffset}) <= highWatermark (${highWatermark}) <= logEndOffset (${logEndOffset})`,
     );
+    invariant(logStartOffset <= this.pending, `logStartOffset ${logStartOffset} above its pending ${this.pending}`);
   }
 }
 
@@ -497,17 +519,4 @@ function maxOf(values: readonly number[], from: number, to: number): number {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = from; i < to; i++) max = Math.max(max, values[i]!);
   return max;
-}
-
-/** Logs stored before idempotent producers existed lack the producer columns. */
-function addMissingColumns(sql: SqlStorage): void {
-  const present = new Set(
-    sql
-      .exec<{ name: string }>("PRAGMA table_info(batches)")
-      .toArray()
-      .map((c) => c.name),
-  );
-  for (const column of ["producer_id", "producer_epoch", "base_sequence"]) {
-    if (!present.has(column)) sql.exec(`ALTER TABLE batches ADD COLUMN ${column} INTEGER`);
-  }
 }

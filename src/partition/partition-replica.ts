@@ -9,7 +9,7 @@ import { RowCounter } from "../common/counting-sql.js";
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
 import { controllerStub } from "../controller/controller-stub.js";
-import { type ErrorData, failure, type Result } from "../protocol/errors.js";
+import { type ErrorData, type Failure, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { decodeBatch, RecordsJson, stampBatch } from "../protocol/record-codec.js";
 import type { PartitionState } from "../protocol/topic.js";
@@ -35,11 +35,10 @@ import type {
   ReplicateResponse,
   TruncateRequest,
 } from "./replica-types.js";
+import { Retention } from "./retention.js";
 
 type Task = "retention" | "catch-up";
 
-/** Batches deleted by one retention run; more are left to the next alarm. */
-const RETENTION_BATCHES_PER_RUN = 5_000;
 /** Pull rounds of one catch-up run before it yields to the next alarm. */
 const CATCH_UP_ROUNDS = 32;
 const MAX_DUMP_RECORDS = 100_000;
@@ -58,11 +57,13 @@ export class PartitionReplica extends DurableObject<Env> {
   /** The only handle on this object's SQLite: every read and write is counted. */
   private readonly sql: SqlStorage;
   private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
+  readonly retention: Retention;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
     this.sql = this.rows.wrap(ctx.storage.sql);
+    this.retention = new Retention(this.limits);
     this.faults = new Faults(this.sql);
     this.load();
   }
@@ -190,7 +191,9 @@ export class PartitionReplica extends DurableObject<Env> {
     this.counters.recordsIn += batch.timestamps.length;
     this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
-    if (this.retentionDueAt === null || this.log.sizeBytes > this.maxLogBytes(config)) await this.scheduleRetention();
+    if (this.retentionDueAt === null || this.log.sizeBytes > this.retention.maxLogBytes(config)) {
+      await this.scheduleRetention();
+    }
     if (request.acks === "all") {
       const committed = await leading.leadership.awaitCommit(appended.lastOffset);
       if (!committed.ok) return committed;
@@ -255,6 +258,8 @@ export class PartitionReplica extends DurableObject<Env> {
     await this.admit("router");
     const leading = this.leading();
     if (!leading.ok) return leading;
+    const unconfirmed = this.unconfirmedStart();
+    if (unconfirmed) return unconfirmed;
     if (typeof at !== "number") return { ok: true, offset: this.resolveOffset(at) };
     const found = this.log.offsetForTimestamp(at);
     return found ? { ok: true, ...found } : { ok: true, offset: this.log.state.highWatermark };
@@ -263,7 +268,7 @@ export class PartitionReplica extends DurableObject<Env> {
   async describe(): Promise<Result<ReplicaStatus>> {
     await this.admit("router");
     if (this.destroyed || !this.current) return unknownPartition();
-    return { ok: true, ...this.status() };
+    return this.unconfirmedStart() ?? { ok: true, ...this.status() };
   }
 
   // ---- replication -----------------------------------------------------------------
@@ -274,18 +279,31 @@ export class PartitionReplica extends DurableObject<Env> {
     await this.admit("peer");
     const fenced = this.followLeader(request.leaderEpoch, request.leader);
     if (fenced) return fenced;
-    if (
-      request.fromOffset !== this.log.state.logEndOffset ||
-      !this.log.continuesAt(request.fromOffset, request.prevEpoch)
-    ) {
-      return { ok: true, matched: false, logEndOffset: this.log.state.logEndOffset, lastEpoch: this.log.latestEpoch() };
+    this.learnLogStartOffsets(request.logStartOffset, request.pendingLogStartOffset);
+    const { logEndOffset } = this.log.state;
+    const pendingLogStartOffset = this.log.pendingLogStartOffset;
+    if (request.fromOffset !== logEndOffset || !this.log.continuesAt(request.fromOffset, request.prevEpoch)) {
+      return { ok: true, matched: false, logEndOffset, lastEpoch: this.log.latestEpoch(), pendingLogStartOffset };
     }
     this.writeSync(() => {
       this.log.appendReplicated(request.batches);
       this.log.advanceHighWatermark(request.highWatermark, true);
     });
     this.waiters.notify(this.log.state.highWatermark);
-    return { ok: true, matched: true, logEndOffset: this.log.state.logEndOffset };
+    return { ok: true, matched: true, logEndOffset: this.log.state.logEndOffset, pendingLogStartOffset };
+  }
+
+  /** A follower learns the leader's logStartOffsets (KIP-107): it holds the pending
+   * one, so that it never serves below it if elected, and deletes below the committed
+   * one. A log ending below that start is emptied and continues from it. */
+  private learnLogStartOffsets(logStartOffset: number, pendingLogStartOffset: number): void {
+    const { log } = this;
+    if (pendingLogStartOffset <= log.pendingLogStartOffset && logStartOffset <= log.state.logStartOffset) return;
+    this.writeSync(() => {
+      log.holdLogStartOffset(pendingLogStartOffset);
+      log.advanceLogStartOffset(logStartOffset);
+    });
+    this.waiters.notify(log.state.highWatermark);
   }
 
   /** Drops this follower's diverged suffix (KIP-101/279): to the smaller of the
@@ -349,6 +367,7 @@ export class PartitionReplica extends DurableObject<Env> {
     }
     return {
       ...this.log.state,
+      pendingLogStartOffset: this.log.pendingLogStartOffset,
       leaderEpoch: this.current?.state.leaderEpoch ?? -1,
       state: this.current?.state ?? null,
       alarmAtMs: await this.ctx.storage.getAlarm(),
@@ -369,7 +388,7 @@ export class PartitionReplica extends DurableObject<Env> {
     }
     const now = Date.now();
     for (const task of this.tasks.takeDue(now)) {
-      if (task === "retention") this.runRetention(now, this.current.config);
+      if (task === "retention") this.runRetention(this.current.config);
       if (task === "catch-up") await this.catchUp();
     }
     this.retentionDueAt = null;
@@ -398,6 +417,7 @@ export class PartitionReplica extends DurableObject<Env> {
               fromOffset: this.log.state.logEndOffset,
               prevEpoch: this.log.epochAt(this.log.state.logEndOffset - 1),
               lastEpoch: this.log.latestEpoch(),
+              pendingLogStartOffset: this.log.pendingLogStartOffset,
             }),
           this.limits.peerTimeoutMs,
           "catch-up fetch",
@@ -423,6 +443,7 @@ export class PartitionReplica extends DurableObject<Env> {
         this.writeSync(() => this.log.truncateTo(truncateTo));
         continue;
       }
+      this.learnLogStartOffsets(answer.logStartOffset, answer.pendingLogStartOffset);
       this.applyPulled(answer.batches, answer.highWatermark);
       if (answer.batches.length === 0) {
         if (answer.inIsr) return;
@@ -493,10 +514,15 @@ export class PartitionReplica extends DurableObject<Env> {
       replicaStub: (r) => this.replicaStub(r),
       alterIsr: (isr) => this.alterIsr(isr),
       highWatermarkAdvanced: () => this.waiters.notify(this.log.state.highWatermark),
+      commitLogStartOffset: (offset) => {
+        this.writeSync(() => this.log.advanceLogStartOffset(offset));
+        void this.scheduleRetention();
+      },
       fenced: () => this.stepDown(),
       outgoing: () => this.faults.outgoing(),
     });
     this.leadership.kick();
+    void this.scheduleRetention();
   }
 
   /** A follower answered with a newer epoch: stop acting as leader, and learn the
@@ -582,9 +608,16 @@ export class PartitionReplica extends DurableObject<Env> {
   private serving(allowFollower: boolean): Result<{ replica: number }> {
     if (this.destroyed || !this.current) return unknownPartition();
     const { replica } = this.current;
-    if (this.isLeader() && this.leadership) return { ok: true, replica };
+    if (this.isLeader() && this.leadership) return this.unconfirmedStart() ?? { ok: true, replica };
     if (allowFollower && this.current.state.isr.includes(replica)) return { ok: true, replica };
     return failure("NOT_LEADER_OR_FOLLOWER", "this replica is not the partition leader");
+  }
+
+  /** A newly elected leader answers reads only once its logStartOffset reached the
+   * pending one it holds: a previous leader may have served that start already. */
+  private unconfirmedStart(): Failure | null {
+    if (!this.leadership || this.leadership.logStartOffsetConfirmed()) return null;
+    return failure("OFFSET_NOT_AVAILABLE", "the new leader has not yet committed the logStartOffset it holds");
   }
 
   private replicaStub(replica: number) {
@@ -595,32 +628,26 @@ export class PartitionReplica extends DurableObject<Env> {
 
   // ---- retention ---------------------------------------------------------------------
 
-  private runRetention(nowMs: number, config: ReplicaConfig): void {
-    const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : nowMs - config.retentionMs;
-    this.writeSync(() => this.log.truncateHead(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN));
+  /** Only the leader runs retention: it chooses the new logStartOffset and commits it
+   * through replication once the ISR holds it (leader-replication.ts); followers
+   * delete what it committed, so every replica's storage shrinks alike. */
+  private runRetention(config: ReplicaConfig): void {
+    const leadership = this.leadership;
+    if (!leadership) return;
+    const chosen = this.retention.chooseLogStartOffset(this.log, config);
+    if (this.writeSync(() => this.log.holdLogStartOffset(chosen))) leadership.kick();
   }
 
-  /** Schedules the next retention run: now when the log is over its size limit, else
-   * when its oldest batch expires. */
+  /** Schedules the leader's next retention run. While a pending logStartOffset waits
+   * for the ISR there is none: committing it schedules the next. */
   private async scheduleRetention(): Promise<void> {
     const config = this.current?.config;
-    if (!config) return;
-    const now = Date.now();
-    let due: number | null = null;
-    if (this.log.sizeBytes > this.maxLogBytes(config)) due = now;
-    else if (config.retentionMs >= 0) {
-      const oldest = this.log.oldestBatchTimestamp();
-      if (oldest !== null) due = Math.max(now, oldest + config.retentionMs);
-    }
+    if (!config || !this.leadership) return;
+    if (this.log.pendingLogStartOffset > this.log.state.logStartOffset) return;
+    const due = this.retention.nextRunAtMs(this.log, config, Date.now());
     if (due === null) return;
     await this.tasks.schedule("retention", due);
     this.retentionDueAt = this.tasks.dueAt("retention");
-  }
-
-  private maxLogBytes(config: ReplicaConfig): number {
-    return config.retentionBytes < 0
-      ? this.limits.maxReplicaBytes
-      : Math.min(config.retentionBytes, this.limits.maxReplicaBytes);
   }
 
   // ---- helpers -----------------------------------------------------------------------

@@ -87,13 +87,17 @@ export interface ReplicateRequest {
   prevEpoch: number;
   batches: ReplicatedBatch[];
   highWatermark: number;
+  /** The leader's logStartOffset (committed: the follower deletes below it) and its
+   * pending one (the follower holds it before the leader may commit it). */
+  logStartOffset: number;
+  pendingLogStartOffset: number;
 }
 
 /** `matched: false`: the follower's log does not continue at fromOffset; the leader
  * finds the divergence from the follower's last epoch (KIP-279). */
 export type ReplicateResponse =
-  | { matched: true; logEndOffset: number }
-  | { matched: false; logEndOffset: number; lastEpoch: number };
+  | { matched: true; logEndOffset: number; pendingLogStartOffset: number }
+  | { matched: false; logEndOffset: number; lastEpoch: number; pendingLogStartOffset: number };
 
 export interface TruncateRequest {
   leaderEpoch: number;
@@ -109,10 +113,20 @@ export interface FollowerFetchRequest {
   fromOffset: number;
   prevEpoch: number;
   lastEpoch: number;
+  /** The pending logStartOffset the follower holds. */
+  pendingLogStartOffset: number;
 }
 
 export type FollowerFetchResponse =
-  | { diverged: false; batches: ReplicatedBatch[]; highWatermark: number; logEndOffset: number; inIsr: boolean }
+  | {
+      diverged: false;
+      batches: ReplicatedBatch[];
+      highWatermark: number;
+      logStartOffset: number;
+      pendingLogStartOffset: number;
+      logEndOffset: number;
+      inIsr: boolean;
+    }
   | { diverged: true; epoch: number; endOffset: number };
 
 export type Fault = "crash" | "partition" | "slow" | "heal";
@@ -120,6 +134,7 @@ export type Fault = "crash" | "partition" | "slow" | "heal";
 /** A replica's whole log, for the chaos test's comparison of replicas. */
 export interface ReplicaLogDump {
   logStartOffset: number;
+  pendingLogStartOffset: number;
   highWatermark: number;
   logEndOffset: number;
   leaderEpoch: number;

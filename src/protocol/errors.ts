@@ -30,6 +30,7 @@ export const ERROR_TABLE = {
   OFFSET_OUT_OF_RANGE: { status: 416, retriable: false },
   THROTTLING_QUOTA_EXCEEDED: { status: 429, retriable: true },
   NOT_LEADER_OR_FOLLOWER: { status: 503, retriable: true },
+  OFFSET_NOT_AVAILABLE: { status: 503, retriable: true },
   FENCED_LEADER_EPOCH: { status: 503, retriable: true },
   NOT_ENOUGH_REPLICAS: { status: 503, retriable: true },
   NOT_ENOUGH_REPLICAS_AFTER_APPEND: { status: 503, retriable: true },

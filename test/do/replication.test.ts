@@ -1,12 +1,15 @@
 // Replication paths, each driven deterministically through the real controller and
 // replica objects: acks=all, ISR shrink and expand, minInsyncReplicas, election,
-// truncation of a diverged follower and fencing of a stale leader.
+// truncation of a diverged follower, fencing of a stale leader, and retention applied
+// alike on every replica.
 
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { controllerStub } from "../../src/controller/controller-stub.js";
+import type { ProduceRecord } from "../../src/protocol/record-codec.js";
 import { DEFAULT_TOPIC_CONFIG, type TopicMetadata } from "../../src/protocol/topic.js";
-import { eventually, jsonRecord, produceRequest } from "./replica-helpers.js";
+import { assignment, eventually, jsonRecord, produceRequest, sizedRecord } from "./replica-helpers.js";
 
 let n = 0;
 
@@ -29,15 +32,24 @@ async function replicatedTopic(config: Partial<typeof DEFAULT_TOPIC_CONFIG> = {}
     if (!found.ok) throw new Error(found.error.message);
     return (found.metadata as TopicMetadata).partitions[0]!;
   };
+  const produceRecords = (r: number, records: ProduceRecord[], acks: "all" | "1" = "all") =>
+    replica(r).produce(produceRequest({ acks, producer: null, format: "json", records }));
   const produce = (r: number, values: unknown[], acks: "all" | "1" = "all") =>
-    replica(r).produce(
-      produceRequest({ acks, producer: null, format: "json", records: values.map((v) => jsonRecord(v)) }),
+    produceRecords(
+      r,
+      values.map((v) => jsonRecord(v)),
+      acks,
     );
   const log = async (r: number) => {
     const dump = await replica(r).dumpLog(0);
     return { ...dump, values: (JSON.parse(dump.records) as { value: unknown }[]).map((x) => x.value) };
   };
-  return { topicId, replica, controller, state, produce, log };
+  const status = async (r: number) => {
+    const described = await replica(r).describe();
+    if (!described.ok) throw new Error(described.error.message);
+    return described;
+  };
+  return { topicId, replica, controller, state, produce, produceRecords, log, status };
 }
 
 describe("replication", () => {
@@ -149,3 +161,205 @@ describe("replication", () => {
     expect(await t.replica(0).describe()).toMatchObject({ ok: true, role: "follower", leaderEpoch: 1 });
   });
 });
+
+const OLD_BATCHES = 20;
+/** Waits for `check` with a generous bound: the machine running these may be busy. */
+const settled = (check: () => Promise<boolean>) => eventually(check, 15_000);
+const fetchAt = (offset: number | "earliest") => ({
+  offset,
+  maxRecords: 100,
+  maxBytes: 1 << 20,
+  maxWaitMs: 0,
+  encoding: "json" as const,
+  waitKey: null,
+  allowFollower: false,
+});
+
+type Topic = Awaited<ReturnType<typeof replicatedTopic>>;
+
+/** Moves replica `r`'s retention clock an hour on: its records expire, and no other
+ * replica's do, so whatever another replica deletes it learnt from the leader. */
+async function expireOn(t: Topic, r: number): Promise<void> {
+  await runInDurableObject(t.replica(r), (instance) => {
+    instance.retention.nowMs = () => Date.now() + 3_600_000;
+  });
+}
+
+/** 20 batches of 1,024 stored bytes, then a small one that outlives a moved clock. */
+async function fillLog(t: Topic): Promise<void> {
+  for (let i = 0; i < OLD_BATCHES; i++) await t.produceRecords(0, [sizedRecord(1_000)]);
+  const newer = jsonRecord("new", { timestamp: Date.now() + 2 * 3_600_000 });
+  expect(await t.produceRecords(0, [newer])).toMatchObject({ ok: true, baseOffset: OLD_BATCHES });
+}
+
+describe("retention on followers", () => {
+  for (const [by, config, start] of [
+    ["retentionMs", { retentionMs: 60_000 }, OLD_BATCHES],
+    // The newest 3 large batches and the small one fit in 3,500 bytes.
+    ["retentionBytes", { retentionBytes: 3_500 }, OLD_BATCHES - 3],
+  ] as const) {
+    it(`follower logs shrink with the leader's (${by}): same logStartOffset, same stored size`, async () => {
+      const t = await replicatedTopic(config);
+      await expireOn(t, 0);
+      await fillLog(t);
+      await settled(async () => (await t.status(0)).logStartOffset === start);
+      const leader = await t.status(0);
+      await settled(async () => {
+        const followers = await Promise.all([1, 2].map(t.status));
+        return followers.every((f) => f.logStartOffset === start && f.sizeBytes === leader.sizeBytes);
+      });
+      const followers = await Promise.all([1, 2].map(t.status));
+      console.log(
+        `retention by ${by}: leader logStartOffset ${leader.logStartOffset}, ${leader.sizeBytes} B; ` +
+          `followers ${followers.map((f) => `${f.logStartOffset}, ${f.sizeBytes} B`).join("; ")}`,
+      );
+      for (const r of [0, 1, 2]) {
+        const log = await t.log(r);
+        expect(log.values.length, `replica ${r} keeps only the retained records`).toBe(OLD_BATCHES + 1 - start);
+        expect(log.values.at(-1)).toBe("new");
+      }
+      // Restarted from storage, every replica still starts there.
+      await abortAllDurableObjects();
+      for (const r of [0, 1, 2]) expect(await t.status(r)).toMatchObject({ logStartOffset: start });
+    });
+  }
+
+  it("a follower that missed the deleted records starts at the leader's logStartOffset, not 0", async () => {
+    const t = await replicatedTopic({ retentionMs: 60_000 });
+    await expireOn(t, 0);
+    await t.replica(2).injectFault("crash");
+    await fillLog(t);
+    await settled(async () => (await t.status(0)).logStartOffset === OLD_BATCHES);
+    // Replica 2 holds nothing the leader still has: it must start again at offset 20.
+    await t.replica(2).injectFault("heal");
+    await settled(async () => (await t.state()).isr.length === 3);
+    const leader = await t.status(0);
+    const caughtUp = await t.status(2);
+    console.log(
+      `caught up from scratch: leader ${leader.logStartOffset}..${leader.logEndOffset} (${leader.sizeBytes} B), ` +
+        `replica 2 ${caughtUp.logStartOffset}..${caughtUp.logEndOffset} (${caughtUp.sizeBytes} B)`,
+    );
+    expect(caughtUp).toMatchObject({
+      logStartOffset: OLD_BATCHES,
+      logEndOffset: OLD_BATCHES + 1,
+      sizeBytes: leader.sizeBytes,
+    });
+    expect((await t.log(2)).values).toEqual(["new"]);
+  });
+
+  it("the leader elected after a crash serves nothing below the deleted records", async () => {
+    const t = await replicatedTopic({ retentionMs: 60_000 });
+    await expireOn(t, 0);
+    await fillLog(t);
+    await settled(async () => {
+      const earliest = await t.replica(0).listOffsets("earliest");
+      return earliest.ok && earliest.offset === OLD_BATCHES;
+    });
+    await t.replica(0).injectFault("crash");
+    const elected = await t.controller.reportUnreachable({ partition: 0, replica: 0, leaderEpoch: 0 });
+    expect(elected).toMatchObject({ ok: true, state: { leader: 1, leaderEpoch: 1 } });
+    // Replica 1's own clock expires nothing: its start can only come from the old leader.
+    const answers = await earliestUntilServed(t.replica(1));
+    console.log(`earliest on the new leader after the crash: ${answers.join(", ")}`);
+    expect(answers.at(-1)).toBe(String(OLD_BATCHES));
+    expect(await t.replica(1).fetchRecords(fetchAt(OLD_BATCHES - 1))).toMatchObject({
+      ok: false,
+      error: { code: "OFFSET_OUT_OF_RANGE", details: { logStartOffset: OLD_BATCHES } },
+    });
+    expect(await t.replica(1).fetchRecords(fetchAt("earliest"))).toMatchObject({ ok: true, fetchOffset: OLD_BATCHES });
+    await settled(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
+  });
+
+  it("a follower elected while it holds an uncommitted logStartOffset commits it before serving", async () => {
+    const t = await replicatedTopic({ retentionMs: -1 });
+    await fillLog(t);
+    // The leader's retention chose offset 20 and told replica 1, then crashed before
+    // replica 2 heard of it: it may already have served 20, so replica 1 must not serve
+    // less, nor anything before replica 2 holds it too.
+    const held = await t.replica(1).replicate({
+      leaderEpoch: 0,
+      leader: 0,
+      fromOffset: OLD_BATCHES + 1,
+      prevEpoch: 0,
+      batches: [],
+      highWatermark: OLD_BATCHES + 1,
+      logStartOffset: 0,
+      pendingLogStartOffset: OLD_BATCHES,
+    });
+    expect(held).toMatchObject({ ok: true, matched: true, pendingLogStartOffset: OLD_BATCHES });
+    expect(await t.status(1)).toMatchObject({ logStartOffset: 0 });
+    await t.replica(0).injectFault("crash");
+    await t.controller.reportUnreachable({ partition: 0, replica: 0, leaderEpoch: 0 });
+    const answers = await earliestUntilServed(t.replica(1));
+    console.log(`earliest on the new leader holding 20: ${answers.join(", ")}`);
+    expect(answers.at(-1)).toBe(String(OLD_BATCHES));
+    const follower = await t.log(2);
+    expect(follower.pendingLogStartOffset).toBeGreaterThanOrEqual(OLD_BATCHES);
+    await settled(async () => (await t.status(2)).logStartOffset === OLD_BATCHES);
+    expect((await t.log(2)).values).toEqual(["new"]);
+  });
+
+  it("that leader answers reads OFFSET_NOT_AVAILABLE for as long as the ISR does not hold its start", async () => {
+    // Assigned by hand, with no controller to shrink the ISR: replica 2 being down
+    // keeps the new leader from committing, for as long as the test likes.
+    const topicId = `held-${crypto.randomUUID()}`;
+    const replica = (r: number) => env.REPLICA.get(env.REPLICA.idFromName(`${topicId}/0/${r}`));
+    const first = { replicas: [0, 1, 2], leader: 0, leaderEpoch: 0, isr: [0, 1, 2] };
+    for (const r of [0, 1, 2])
+      expect(await replica(r).assign(assignment(topicId, r, first))).toMatchObject({ ok: true });
+    const produce = (r: number, value: string) =>
+      replica(r).produce(produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord(value)] }));
+    for (let i = 0; i < OLD_BATCHES; i++) expect(await produce(0, `old-${i}`)).toMatchObject({ ok: true });
+    expect(await produce(0, "new")).toMatchObject({ ok: true, baseOffset: OLD_BATCHES });
+    await replica(1).replicate({
+      leaderEpoch: 0,
+      leader: 0,
+      fromOffset: OLD_BATCHES + 1,
+      prevEpoch: 0,
+      batches: [],
+      highWatermark: OLD_BATCHES + 1,
+      logStartOffset: 0,
+      pendingLogStartOffset: OLD_BATCHES,
+    });
+    await replica(0).injectFault("crash");
+    await replica(2).injectFault("crash");
+    const second = { ...first, leader: 1, leaderEpoch: 1, partitionEpoch: 1, isr: [1, 2] };
+    expect(await replica(1).assign(assignment(topicId, 1, second))).toMatchObject({ ok: true, role: "leader" });
+    const notYet = { ok: false, error: { code: "OFFSET_NOT_AVAILABLE" } };
+    for (let i = 0; i < 5; i++) {
+      expect(await replica(1).listOffsets("earliest")).toMatchObject(notYet);
+      expect(await replica(1).fetchRecords(fetchAt(0))).toMatchObject(notYet);
+      expect(await replica(1).describe()).toMatchObject(notYet);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Writes go on meanwhile.
+    const during = await replica(1).produce(
+      produceRequest({ acks: "1", producer: null, format: "json", records: [jsonRecord("during")] }),
+    );
+    expect(during).toMatchObject({ ok: true, baseOffset: OLD_BATCHES + 1 });
+    await replica(2).injectFault("heal");
+    const answers = await earliestUntilServed(replica(1));
+    console.log(`earliest on a leader whose ISR could not confirm, then could: ${answers.join(", ")}`);
+    expect(await replica(1).fetchRecords(fetchAt(OLD_BATCHES - 1))).toMatchObject({
+      ok: false,
+      error: { code: "OFFSET_OUT_OF_RANGE" },
+    });
+    expect(await replica(2).describe()).toMatchObject({ ok: true, logStartOffset: OLD_BATCHES });
+  });
+});
+
+type ReplicaStub = ReturnType<Topic["replica"]>;
+
+/** Asks a replica for the earliest offset until it answers one: each answer must be
+ * OFFSET_NOT_AVAILABLE (retriable) or 20, never lower. */
+async function earliestUntilServed(replica: ReplicaStub): Promise<string[]> {
+  const answers: string[] = [];
+  await settled(async () => {
+    const earliest = await replica.listOffsets("earliest");
+    answers.push(earliest.ok ? String(earliest.offset) : earliest.error.code);
+    if (earliest.ok) expect(earliest.offset).toBe(OLD_BATCHES);
+    else expect(earliest.error.code).toBe("OFFSET_NOT_AVAILABLE");
+    return earliest.ok;
+  });
+  return answers;
+}

@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Cluster } from "../../scripts/wrangler-dev.mjs";
 import { seededRandom } from "../random.js";
+import { chaosTopic } from "./chaos-helpers.js";
 import { call, createTopic, fetchAll } from "./http.js";
 import { startOwnCluster } from "./own-cluster.js";
 
@@ -18,22 +19,13 @@ const PARTITIONS = 4;
 const REPLICAS = 3;
 const PRODUCERS = 4;
 const KEYS_PER_PRODUCER = 5;
-const FAULT_GAP_MS = [20, 90] as const;
-const SETTLE_TIMEOUT_MS = 90_000;
 const TOPIC = "chaos";
 
-type FaultKind = "crash" | "partition" | "slow" | "heal";
 interface Acked {
   partition: number;
   offset: number;
   key: string;
   seq: number;
-}
-interface PartitionView {
-  partition: number;
-  leader: number;
-  isr: number[];
-  highWatermark: number;
 }
 
 let cluster: Cluster;
@@ -55,17 +47,6 @@ afterAll(async () => {
   if (process.env.CHAOS_LOG) await writeFile(process.env.CHAOS_LOG, cluster?.output() ?? "");
   await cluster?.stop();
 });
-
-async function describeTopic(): Promise<PartitionView[]> {
-  const reply = await call("GET", `/v1/topics/${TOPIC}`, undefined, {}, cluster.url);
-  if (reply.status !== 200) throw new Error(`describe: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return reply.body.partitions;
-}
-
-async function fault(partition: number, replica: number, kind: FaultKind): Promise<void> {
-  const reply = await call("POST", "/v1/_faults", { topic: TOPIC, partition, replica, fault: kind }, {}, cluster.url);
-  if (reply.status !== 200) throw new Error(`fault: ${reply.status} ${JSON.stringify(reply.body)}`);
-}
 
 /** One producer: its own keys, one request at a time, so per-key order is defined. */
 async function producer(index: number, next: () => number, until: () => boolean, acked: Acked[]): Promise<number> {
@@ -91,36 +72,6 @@ async function producer(index: number, next: () => number, until: () => boolean,
   return sent;
 }
 
-async function settle(): Promise<PartitionView[]> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  for (;;) {
-    const view = await describeTopic();
-    const logs = await Promise.all(view.map((p) => Promise.all([0, 1, 2].map((r) => replicaLog(p.partition, r)))));
-    const settled = view.every(
-      (p, i) =>
-        p.leader >= 0 && p.isr.length === REPLICAS && logs[i]!.every((l) => l.offsets.logEndOffset === p.highWatermark),
-    );
-    if (settled) return view;
-    if (Date.now() > deadline) {
-      const ends = logs.map((l) => l.map((r) => ({ ...r.offsets, now: Date.now() })));
-      throw new Error(`not settled: ${JSON.stringify(view)}; replica logEndOffsets ${JSON.stringify(ends)}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function replicaLog(partition: number, replica: number) {
-  const reply = await call(
-    "GET",
-    `/v1/_faults/log?topic=${TOPIC}&partition=${partition}&replica=${replica}`,
-    undefined,
-    {},
-    cluster.url,
-  );
-  if (reply.status !== 200) throw new Error(`log: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return reply.body as { offsets: { logEndOffset: number }; records: { offset: number }[] };
-}
-
 it(`loses no acknowledged write under ${FAULTS} random faults (seed ${SEED})`, { timeout: 300_000 }, async () => {
   console.log(`chaos seed ${SEED} (replay with CHAOS_SEED=${SEED}), ${FAULTS} faults`);
   const { next } = seededRandom(SEED);
@@ -136,23 +87,11 @@ it(`loses no acknowledged write under ${FAULTS} random faults (seed ${SEED})`, {
     producer(i, seededRandom(SEED + i + 1).next, () => done, acked),
   );
 
-  const kinds: FaultKind[] = ["crash", "crash", "partition", "partition", "slow", "heal", "heal", "heal"];
-  let view = await describeTopic();
-  const applied = new Map<string, number>();
-  for (let i = 0; i < FAULTS; i++) {
-    if (i % 10 === 0) view = await describeTopic();
-    const p = view[Math.floor(next() * PARTITIONS)]!;
-    const onLeader = next() < 0.5 && p.leader >= 0;
-    const replica = onLeader ? p.leader : Math.floor(next() * REPLICAS);
-    const kind = kinds[Math.floor(next() * kinds.length)]!;
-    await fault(p.partition, replica, kind);
-    applied.set(kind, (applied.get(kind) ?? 0) + 1);
-    await new Promise((r) => setTimeout(r, FAULT_GAP_MS[0] + next() * (FAULT_GAP_MS[1] - FAULT_GAP_MS[0])));
-  }
-  for (let p = 0; p < PARTITIONS; p++) for (let r = 0; r < REPLICAS; r++) await fault(p, r, "heal");
+  const chaos = chaosTopic(cluster.url, TOPIC, REPLICAS);
+  const applied = await chaos.runFaults(next, FAULTS);
   done = true;
   const sent = (await Promise.all(producers)).reduce((a, b) => a + b, 0);
-  const settled = await settle();
+  const settled = await chaos.settle();
   console.log(
     `chaos: ${JSON.stringify(Object.fromEntries(applied))}, ${sent} records sent, ${acked.length} acknowledged, ` +
       `highWatermarks ${settled.map((p) => p.highWatermark).join("/")}`,
@@ -179,7 +118,7 @@ it(`loses no acknowledged write under ${FAULTS} random faults (seed ${SEED})`, {
         seq: a.seq,
       });
     }
-    const logs = await Promise.all([0, 1, 2].map((r) => replicaLog(partition, r)));
+    const logs = await Promise.all([0, 1, 2].map((r) => chaos.replicaLog(partition, r)));
     for (const log of logs.slice(1)) {
       expect(log.records.slice(0, highWatermark), `seed ${SEED}: replicas of partition ${partition} agree`).toEqual(
         logs[0]!.records.slice(0, highWatermark),
