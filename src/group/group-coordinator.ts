@@ -81,7 +81,8 @@ export class GroupCoordinator extends DurableObject<Env> {
   }
 
   /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles. */
-  async heartbeat(groupId: string, request: HeartbeatRequest): Promise<Result<HeartbeatResponse>> {
+  /** `clientHost`: where the call came from, as the router saw it. */
+  async heartbeat(groupId: string, request: HeartbeatRequest, clientHost = ""): Promise<Result<HeartbeatResponse>> {
     // Checked before the topics are looked up and again after, as members may join meanwhile.
     const crowded = this.checkSubscriptions(request);
     if (crowded) return crowded;
@@ -113,6 +114,8 @@ export class GroupCoordinator extends DurableObject<Env> {
       if (rejoining) this.dropMember(memberId);
       member = {
         memberId,
+        clientId: request.clientId ?? "",
+        clientHost,
         memberEpoch: JOIN_EPOCH,
         previousMemberEpoch: LEAVE_EPOCH,
         topics: [...request.topics!],
@@ -130,6 +133,7 @@ export class GroupCoordinator extends DurableObject<Env> {
       member = found.member;
       member.sessionTimeoutMs = request.sessionTimeoutMs ?? member.sessionTimeoutMs;
       member.rebalanceTimeoutMs = request.rebalanceTimeoutMs ?? member.rebalanceTimeoutMs;
+      member.clientId = request.clientId ?? member.clientId;
       acknowledgeOwned(member, request.ownedPartitions ? fromAssignment(request.ownedPartitions) : null);
       if (request.topics && !sameTopics(request.topics, member.topics)) {
         member.topics = [...request.topics];
@@ -214,6 +218,8 @@ export class GroupCoordinator extends DurableObject<Env> {
     const members = [...this.members.values()].map((m) => ({
       memberId: m.memberId,
       memberEpoch: m.memberEpoch,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
       topics: m.topics,
       assignment: toAssignment(m.assigned),
       partitionsPendingRevocation: toAssignment(m.revoking),
