@@ -1,7 +1,9 @@
 // consume -g: the SDK's group consumer, committing as it goes; it leaves the group on
 // Ctrl-C, at the highWatermark (without --follow), after -n records, and when stdout
 // closes. Partitions with no committed offset start at the end, as Kafka's
-// auto.offset.reset=latest, unless -o start.
+// auto.offset.reset=latest, unless -o start. A group made by a run that read nothing
+// is deleted again: leaving would have committed the end offsets, and a second try
+// with -o start would then find them and read nothing either.
 
 import { hasCode } from "../client/errors.js";
 import type { Admin, Edgelog } from "../client/index.js";
@@ -28,7 +30,7 @@ export async function consumeInGroup(
   const admin = edgelog.admin();
   // A topic that does not exist would leave the member with nothing to read, forever.
   await Promise.all(topics.map((topic) => admin.describeTopic(topic)));
-  const fresh = !(await hasCommits(admin, groupId, topics));
+  const fresh = !(await groupExists(admin, groupId));
   const fromBeginning = start?.kind === "start";
   const consumer = edgelog.consumer({ groupId, clientId: CLI_CLIENT_ID, maxWaitMs: follow ? 5_000 : 1_000 });
   await consumer.subscribe({ topics, fromBeginning });
@@ -66,14 +68,19 @@ export async function consumeInGroup(
   if (stopping) await stopping;
   if (failure) throw failure;
   if (delivered === 0 && fresh && !fromBeginning && !follow) {
-    note(`group ${groupId} starts at the end; use -o start`);
+    // Someone else may have joined meanwhile: then the group stays, and so do its offsets.
+    const deleted = await admin.deleteGroup(groupId).then(
+      () => true,
+      () => false,
+    );
+    if (deleted) note(`group ${groupId} starts at the end; use -o start`);
   }
 }
 
-/** Whether the group has committed offsets on any of `topics` (a new group has none). */
-async function hasCommits(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
+async function groupExists(admin: Admin, groupId: string): Promise<boolean> {
   try {
-    return (await admin.fetchOffsets(groupId)).some((o) => topics.includes(o.topic));
+    await admin.fetchOffsets(groupId);
+    return true;
   } catch (error) {
     if (hasCode(error, "GROUP_ID_NOT_FOUND")) return false;
     throw error;

@@ -192,9 +192,13 @@ describe("edgelog CLI", () => {
     });
     expect((await edgelog(["topics", "alter-config", topic])).stderr).toContain("give at least one setting");
     await ok(["produce", topic, ...(await produceFlags())], "one\n");
-    const fresh = await ok(["consume", topic, "-g", uniqueTopic("cli-fresh")]);
+    const group = uniqueTopic("cli-fresh");
+    const fresh = await ok(["consume", topic, "-g", group]);
     expect(fresh.stdout).toBe("");
-    expect(fresh.stderr).toMatch(/^group cli-fresh-\w+ starts at the end; use -o start$/m);
+    expect(fresh.stderr).toContain(`group ${group} starts at the end; use -o start\n`);
+    // The advice works: the group did not keep the end offsets of the run that read nothing.
+    expect((await ok(["consume", topic, "-g", group, "-o", "start", "-f", "value"])).stdout).toBe("one\n");
+    expect((await ok(["groups", "describe", group])).stdout).toMatch(/^lag: 0$/m);
   });
 
   it("reads with a consume:-only token, creating nothing on the server; tokens create, list and delete", async () => {
