@@ -80,8 +80,8 @@ export class GroupCoordinator extends DurableObject<Env> {
     if (this.members.size > 0) void ctx.blockConcurrencyWhile(() => this.scheduleExpiry());
   }
 
-  /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles. */
-  /** `clientHost`: where the call came from, as the router saw it. */
+  /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles.
+   * `clientHost` is where the call came from, as the router saw it. */
   async heartbeat(groupId: string, request: HeartbeatRequest, clientHost = ""): Promise<Result<HeartbeatResponse>> {
     // Checked before the topics are looked up and again after, as members may join meanwhile.
     const crowded = this.checkSubscriptions(request);

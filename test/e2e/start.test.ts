@@ -1,9 +1,11 @@
-// `npm start` (scripts/start.mjs) where a new user trips: a port that is taken.
+// `npm start` (scripts/start.mjs) where a new user trips: a port that is taken, and
+// noise at every start when offline.
 
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { baseUrl } from "./http.js";
+import { startOwnCluster } from "./own-cluster.js";
 
 const START = fileURLToPath(new URL("../../scripts/start.mjs", import.meta.url));
 
@@ -38,5 +40,20 @@ describe("npm start", () => {
     expect(level.stderr).toMatch(
       /^edgelog: EDGELOG_LOG_LEVEL is one of debug, info, log, warn, error, none, not "loud"\n$/,
     );
+  });
+
+  it("starts without trying to download Request.cf, so offline it prints no stack trace", async () => {
+    // Miniflare skips the download when NODE_ENV is "test", as vitest sets it; a user's
+    // npm start has no such setting.
+    const nodeEnv = process.env.NODE_ENV;
+    delete process.env.NODE_ENV;
+    const cluster = await startOwnCluster("quiet-start", {}).finally(() => {
+      process.env.NODE_ENV = nodeEnv;
+    });
+    try {
+      expect(cluster.output()).not.toMatch(/Request\.cf|ENOTFOUND|EAI_AGAIN/);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
