@@ -26,9 +26,12 @@ export function parseStartOffset(text: string): StartOffset {
   );
 }
 
+/** Date.parse alone takes nearly anything ("-1" is 2001), so the ISO form is checked first. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** ms since the epoch, or an ISO time such as 2026-01-31T12:00:00Z; null if neither. */
 export function parseTimestamp(text: string): number | null {
-  const timestampMs = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
+  const timestampMs = /^\d{1,16}$/.test(text) ? Number(text) : ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isFinite(timestampMs) && timestampMs >= 0 && timestampMs <= MAX_TIMESTAMP_MS ? timestampMs : null;
 }
 
