@@ -1,16 +1,28 @@
-// `npm start`: the local cluster on http://127.0.0.1:8787, state persisted under
-// .edgelog/state in the project, auth off (loopback only), fully offline.
+// `npm start`: the local cluster on http://127.0.0.1:8787 (PORT picks another), state
+// persisted under .edgelog/state in the project, auth off (loopback only), fully
+// offline. Quiet by default: EDGELOG_LOG_LEVEL=info adds wrangler's access log (one
+// line per request, long-polls included), debug everything.
 
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { startWranglerDev } from "./wrangler-dev.mjs";
 
+const LOG_LEVELS = ["debug", "info", "log", "warn", "error", "none"];
 const port = Number(process.env.PORT ?? 8787);
+const logLevel = process.env.EDGELOG_LOG_LEVEL ?? "warn";
+if (!Number.isInteger(port) || port < 1 || port > 65535)
+  fail(`PORT must be a TCP port (1 to 65535), not "${process.env.PORT}"`);
+if (!LOG_LEVELS.includes(logLevel)) fail(`EDGELOG_LOG_LEVEL is one of ${LOG_LEVELS.join(", ")}, not "${logLevel}"`);
+if (!(await portIsFree(port))) {
+  fail(`port ${port} is in use: is Edgelog already running? set PORT=… to use another port`);
+}
+
 const persistTo = fileURLToPath(new URL("../.edgelog/state", import.meta.url));
 const cluster = await startWranglerDev({
   port,
   persistTo,
   vars: { EDGELOG_AUTH: "off", EDGELOG_CORS_ORIGINS: "*" },
-  logLevel: process.env.EDGELOG_LOG_LEVEL ?? "info",
+  logLevel,
   stdio: "inherit",
 });
 
@@ -33,4 +45,18 @@ for (const name of ["SIGINT", "SIGTERM"]) {
     await cluster.stop();
     process.exit(0);
   });
+}
+
+/** Whether 127.0.0.1:port can be listened on now (wrangler would fail later, less clearly). */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+function fail(message) {
+  console.error(`edgelog: ${message}`);
+  process.exit(1);
 }

@@ -38,7 +38,14 @@ export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = 
     cwd: ROOT,
     detached: true,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CI: process.env.CI ?? "",
+      // Miniflare otherwise downloads a Request.cf sample at each start, and offline
+      // prints a stack trace when it cannot; its placeholder serves a local cluster.
+      CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
+    },
   });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

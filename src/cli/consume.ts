@@ -1,106 +1,91 @@
-// edgelog consume <topic...> (kcat -C / rpk topic consume) through the SDK consumer:
-// with --group as a member of that group (committing as it goes), without one as a
-// member of a throwaway group that is deleted afterwards. Stops once caught up with
-// every partition's highWatermark, unless --follow; or after --max-messages.
+// edgelog consume <topic...>, with rpk's flags (rpk topic consume; kcat -C where they
+// overlap): -p partitions, -o where to start, -n how many, -g a group to commit in,
+// -f the output format. Without -g it reads with no group at all. Stops at the
+// highWatermark unless --follow; or after -n records.
 
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { KafkaMessage } from "../client/index.js";
-import { encodeBase64 } from "../protocol/base64.js";
-import { clientOf, integer, out } from "./context.js";
+import { consumeInGroup } from "./consume-group.js";
+import { consumeWithoutGroup } from "./consume-partitions.js";
+import { Api, clientOf, integer, out, urlOf } from "./context.js";
 import { Progress } from "./progress.js";
+import { announcingFetch } from "./reachability.js";
+import { rendererFor } from "./record-format.js";
+import { parseStartOffset, type StartOffset } from "./start-offset.js";
 
-type Format = "json" | "value" | "kv";
+/** Where each record goes: rendered to stdout and counted; false once -n is reached. */
+export type Sink = (message: KafkaMessage) => Promise<boolean>;
+
+export interface ConsumeOptions {
+  partitions?: number[];
+  offset?: StartOffset;
+  num?: number;
+  group?: string;
+  format: string;
+  keySeparator: string;
+  follow?: boolean;
+  fromBeginning?: boolean;
+}
+
+/** Long-poll wait of a following consumer. */
+const FOLLOW_WAIT_MS = 5_000;
 
 export function consumeCommand(): Command {
   return new Command("consume")
     .argument("<topics...>")
-    .description("print records to stdout, one per line")
-    .option("-g, --group <group>", "consume as a member of this group, committing offsets")
-    .option("-b, --from-beginning", "start partitions without a committed offset at the earliest offset")
-    .option("-f, --follow", "keep waiting for new records instead of stopping once caught up")
-    .option("-n, --max-messages <count>", "stop after this many records", integer("--max-messages"))
-    .addOption(
-      new Option(
-        "-o, --format <format>",
-        "json: one JSON object per record; value: the value; kv: key, separator, value",
-      )
-        .choices(["json", "value", "kv"])
-        .default("json"),
+    .description("print records to stdout, one per line (rpk topic consume)")
+    .option("-p, --partitions <list>", "read only these partitions, e.g. 0,2 (without a group)", partitionList)
+    .option(
+      "-o, --offset <where>",
+      "start at: start, end, an offset N, -N (the last N), @<ms> or @<ISO time> (default start; with -g: end)",
+      parseStartOffset,
+    )
+    .option("-n, --num <count>", "stop after this many records", integer("--num"))
+    .option("-g, --group <group>", "consume as a member of this group, committing offsets as it goes")
+    .option(
+      "-f, --format <format>",
+      "json (one object per record), value, kv, or a template of %t %k %v %p %o %d %h, e.g. '%k %v\\n'",
+      "json",
     )
     .option("-k, --key-separator <separator>", "separator of the kv format", "\t")
-    .action(async (topics: string[], options, command: Command) => {
-      const edgelog = clientOf(command);
-      // A topic that does not exist would leave the member with nothing to read, forever.
-      await Promise.all(topics.map((topic) => edgelog.admin().describeTopic(topic)));
-      const throwaway = options.group === undefined;
-      const groupId: string = options.group ?? `edgelog-cli-${crypto.randomUUID()}`;
-      const consumer = edgelog.consumer({ groupId, maxWaitMs: options.follow ? 5_000 : 1_000 });
-      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning === true || throwaway });
+    .option("--follow", "wait for new records until Ctrl-C instead of stopping at the highWatermark")
+    .option("-b, --from-beginning", "the same as -o start")
+    .action(async (topics: string[], options: ConsumeOptions, command: Command) => {
+      const render = rendererFor(options.format, options.keySeparator);
+      const start: StartOffset | undefined = options.fromBeginning ? { kind: "start" } : options.offset;
+      const follow = options.follow === true;
+      const fetch = follow ? announcingFetch(urlOf(command)) : undefined;
+      const edgelog = clientOf(command, fetch);
       const progress = new Progress("consumed");
-      const max: number | undefined = options.maxMessages;
-      let failure: unknown = null;
-      let finish!: () => void;
-      const finished = new Promise<void>((resolve) => {
-        finish = resolve;
-      });
-      let stopping: Promise<void> | null = null;
-      const stop = () => {
-        stopping ??= consumer.disconnect().finally(finish);
+      const max = options.num;
+      const sink: Sink = async (message) => {
+        await out(render(message));
+        progress.add(1);
+        return max === undefined || progress.total < max;
       };
-      consumer.on("consumer.crash", ({ error }) => {
-        failure = error;
-        finish();
-      });
-      consumer.on("consumer.fetch", ({ caughtUp }) => {
-        if (caughtUp && !options.follow) stop();
-      });
-      process.once("SIGINT", stop);
-      if (max === 0) stop();
-      await consumer.run({
-        autoCommit: !throwaway,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset }) => {
-          for (const message of batch.messages) {
-            if (stopping) return;
-            await out(render(message, options.format, options.keySeparator));
-            resolveOffset(message.offset);
-            progress.add(1);
-            if (max !== undefined && progress.total >= max) return stop();
-          }
-        },
-      });
-      await finished;
-      if (stopping) await stopping;
-      if (throwaway)
-        await edgelog
-          .admin()
-          .deleteGroup(groupId)
-          .catch(() => {});
-      if (failure) throw failure;
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      if (max !== 0) {
+        if (options.group !== undefined) {
+          if (options.partitions) throw new Error("--partitions reads without a group: a group assigns partitions");
+          await consumeInGroup(edgelog, options.group, topics, { start, follow, signal: stop.signal }, sink);
+        } else {
+          const reading = { partitions: options.partitions, start: start ?? { kind: "start" }, follow };
+          const api = new Api(command, fetch);
+          await consumeWithoutGroup(
+            edgelog,
+            api,
+            topics,
+            { ...reading, maxWaitMs: FOLLOW_WAIT_MS, signal: stop.signal },
+            sink,
+          );
+        }
+      }
       progress.done(`from ${topics.join(", ")}`);
     });
 }
 
-function render(message: KafkaMessage, format: Format, keySeparator: string): string {
-  if (format === "json") {
-    return `${JSON.stringify({ ...message, key: text(message.key), value: binary(message.value) })}\n`;
-  }
-  const value = valueText(message.value);
-  if (format === "value") return `${value}\n`;
-  return `${message.key === null ? "" : text(message.key)}${keySeparator}${value}\n`;
-}
-
-/** Bytes as base64 in JSON output. */
-function binary(value: unknown): unknown {
-  return value instanceof Uint8Array ? encodeBase64(value) : value;
-}
-
-function text(key: string | Uint8Array | null): string | null {
-  return key instanceof Uint8Array ? encodeBase64(key) : key;
-}
-
-function valueText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  return JSON.stringify(value);
+function partitionList(text: string): number[] {
+  if (!/^\d{1,4}(,\d{1,4})*$/.test(text)) throw new Error(`--partitions is a comma list such as 0,2, not "${text}"`);
+  return [...new Set(text.split(",").map(Number))];
 }

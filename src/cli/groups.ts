@@ -28,8 +28,14 @@ export function groupsCommand(): Command {
       if (d.members.length > 0) {
         await out(
           table(
-            ["MEMBER-ID", "MEMBER-EPOCH", "ASSIGNMENT"],
-            d.members.map((m) => [m.memberId, m.memberEpoch, assigned(m.assignment) || "-"]),
+            ["MEMBER-ID", "CLIENT-ID", "HOST", "MEMBER-EPOCH", "ASSIGNMENT"],
+            d.members.map((m) => [
+              m.memberId,
+              m.clientId || null,
+              m.clientHost || null,
+              m.memberEpoch,
+              assigned(m.assignment) || "-",
+            ]),
           ),
         );
         await out("\n");

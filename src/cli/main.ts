@@ -1,10 +1,14 @@
-// edgelog: the command line of Edgelog (topics, produce, consume, groups), over the SDK.
+// edgelog: the command line of Edgelog (topics, produce, consume, offsets, groups,
+// tokens), over the SDK.
 
 import { Command, Option } from "commander";
 import { EdgelogClientError } from "../client/index.js";
 import { consumeCommand } from "./consume.js";
 import { groupsCommand } from "./groups.js";
+import { offsetsCommand } from "./offsets.js";
+import { OutputClosed } from "./output.js";
 import { produceCommand } from "./produce.js";
+import { tokensCommand } from "./tokens.js";
 import { topicsCommand } from "./topics.js";
 
 const program = new Command("edgelog")
@@ -17,11 +21,19 @@ const program = new Command("edgelog")
   .addCommand(topicsCommand())
   .addCommand(produceCommand())
   .addCommand(consumeCommand())
-  .addCommand(groupsCommand());
+  .addCommand(offsetsCommand())
+  .addCommand(groupsCommand())
+  .addCommand(tokensCommand());
 
 try {
   await program.parseAsync();
 } catch (error) {
+  // The reader of our output has gone (`| head`): a normal end for a filter. Pending
+  // clean-up (leaving the group) still runs before Node exits.
+  if (!(error instanceof OutputClosed)) fail(error);
+}
+
+function fail(error: unknown): void {
   process.stderr.write(`edgelog: ${explain(error, program.opts().url)}\n`);
   process.exitCode = 1;
 }

@@ -18,7 +18,7 @@ export class Progress {
     const now = Date.now();
     if (this.live && now - this.lastShownMs >= INTERVAL_MS) {
       this.lastShownMs = now;
-      process.stderr.write(`\r${this.verb} ${this.count} records (${this.rate()} records/s)`);
+      process.stderr.write(`\r${this.verb} ${records(this.count)} (${this.rate()} records/s)`);
     }
   }
 
@@ -29,10 +29,16 @@ export class Progress {
   done(where: string): void {
     if (this.live) process.stderr.write("\r\u001b[K");
     const seconds = ((Date.now() - this.startedMs) / 1000).toFixed(1);
-    note(`${this.verb} ${this.count} records ${where} in ${seconds} s (${this.rate()} records/s)`);
+    note(`${this.verb} ${records(this.count)} ${where} in ${seconds} s (${this.rate()} records/s)`);
   }
 
-  private rate(): number {
-    return Math.round(this.count / Math.max(0.001, (Date.now() - this.startedMs) / 1000));
+  /** Two significant digits below 10 records/s, so a slow trickle is not shown as 0. */
+  private rate(): string {
+    const perSecond = this.count / Math.max(0.001, (Date.now() - this.startedMs) / 1000);
+    return perSecond >= 10 ? String(Math.round(perSecond)) : String(Number(perSecond.toPrecision(2)));
   }
+}
+
+export function records(count: number): string {
+  return `${count} ${count === 1 ? "record" : "records"}`;
 }

@@ -1,19 +1,24 @@
-// edgelog topics create|list|describe|delete|add-partitions
+// edgelog topics create|list|describe|alter-config|add-partitions|delete
 
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import type { TopicConfigPatch } from "../client/index.js";
 import { clientOf, integer, out } from "./context.js";
 import { table } from "./table.js";
 
 export function topicsCommand(): Command {
-  const topics = new Command("topics").description("create, list, describe and delete topics");
+  const topics = new Command("topics").description("create, list, describe, change and delete topics");
   topics
     .command("create <topic>")
     .description("create a topic")
     .option("-p, --partitions <count>", "partitions", integer("--partitions"), 1)
     .option("-r, --replication-factor <count>", "replicas per partition", integer("--replication-factor"), 1)
     .option("--min-insync-replicas <count>", "replicas an acks=all write needs", integer("--min-insync-replicas"))
-    .option("--retention-ms <ms>", "keep records this long (-1: forever)", Number)
-    .option("--retention-bytes <bytes>", "keep at most this many bytes per partition (-1: no limit)", Number)
+    .option("--retention-ms <ms>", "keep records this long (-1: forever)", signedInteger("--retention-ms"))
+    .option(
+      "--retention-bytes <bytes>",
+      "keep at most this many bytes per partition (-1: no limit)",
+      signedInteger("--retention-bytes"),
+    )
     .action(async (topic: string, options, command: Command) => {
       const created = await clientOf(command)
         .admin()
@@ -65,6 +70,44 @@ export function topicsCommand(): Command {
       );
     });
   topics
+    .command("alter-config <topic>")
+    .description("change what may change of a topic's config")
+    .option("--min-insync-replicas <count>", "replicas an acks=all write needs", integer("--min-insync-replicas"))
+    .option("--retention-ms <ms>", "keep records this long (-1: forever)", signedInteger("--retention-ms"))
+    .option(
+      "--retention-bytes <bytes>",
+      "keep at most this many bytes per partition (-1: no limit)",
+      signedInteger("--retention-bytes"),
+    )
+    .option(
+      "--replica-lag-time-ms <ms>",
+      "how long a follower may lag before leaving the ISR",
+      integer("--replica-lag-time-ms"),
+    )
+    .addOption(new Option("--follower-fetch <on>", "serve fetches from the nearest in-sync replica").choices(BOOLEANS))
+    .addOption(
+      new Option(
+        "--unclean-leader-election <on>",
+        "elect a replica outside the ISR when no ISR member is left",
+      ).choices(BOOLEANS),
+    )
+    .action(async (topic: string, options, command: Command) => {
+      const patch: TopicConfigPatch = {
+        ...(options.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: options.minInsyncReplicas }),
+        ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+        ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
+        ...(options.replicaLagTimeMs === undefined ? {} : { replicaLagTimeMs: options.replicaLagTimeMs }),
+        ...(options.followerFetch === undefined ? {} : { followerFetch: options.followerFetch === "true" }),
+        ...(options.uncleanLeaderElection === undefined
+          ? {}
+          : { uncleanLeaderElection: options.uncleanLeaderElection === "true" }),
+      };
+      if (Object.keys(patch).length === 0) throw new Error("give at least one setting to change (see --help)");
+      const altered = await clientOf(command).admin().alterTopicConfig(topic, patch);
+      const changed = Object.keys(patch).map((k) => `${k}=${JSON.stringify(altered.config[k as keyof typeof patch])}`);
+      await out(`topic ${topic}: ${changed.join(" ")}\n`);
+    });
+  topics
     .command("add-partitions <topic> <count>")
     .description("grow a topic to <count> partitions in all")
     .action(async (topic: string, count: string, _options, command: Command) => {
@@ -79,4 +122,14 @@ export function topicsCommand(): Command {
       await out(`deleted topic ${topic}\n`);
     });
   return topics;
+}
+
+const BOOLEANS = ["true", "false"];
+
+/** Retention settings take -1 (no limit) beside non-negative integers. */
+function signedInteger(name: string) {
+  return (value: string): number => {
+    if (!/^-?\d{1,16}$/.test(value)) throw new Error(`${name} must be an integer, not "${value}"`);
+    return Number(value);
+  };
 }

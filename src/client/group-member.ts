@@ -11,10 +11,13 @@ import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./re
 import { segment, type Transport } from "./transport.js";
 
 export interface MembershipOptions {
+  /** Names this client in group descriptions (Kafka's client.id). Default "edgelog-sdk". */
+  clientId?: string | undefined;
   sessionTimeoutMs?: number | undefined;
   rebalanceTimeoutMs?: number | undefined;
 }
 
+const DEFAULT_CLIENT_ID = "edgelog-sdk";
 /** Before the first answer says otherwise. */
 const INITIAL_HEARTBEAT_INTERVAL_MS = 3_000;
 
@@ -130,6 +133,7 @@ export class GroupMember {
           memberId: this.memberId,
           memberEpoch: JOIN_EPOCH,
           topics: this.topics,
+          clientId: this.options.clientId ?? DEFAULT_CLIENT_ID,
           sessionTimeoutMs: this.options.sessionTimeoutMs,
           rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
         }

@@ -36,6 +36,8 @@ function notify(message: string, kind: "ok" | "error" = "ok"): void {
 
 async function show(): Promise<void> {
   leave?.abort();
+  // A dialog left open would act on the page it was opened for (Back while confirming).
+  for (const dialog of document.querySelectorAll<HTMLDialogElement>("dialog[open]")) dialog.close("cancel");
   const current = new AbortController();
   leave = current;
   const hash = location.hash || "#/";

@@ -102,8 +102,8 @@ export function confirmAction(question: string, action: string, typeToConfirm?: 
 
 /** "Open by name": how a scoped token, which may not list topics or groups, still
  * reaches the ones it may see. */
-export function jumpForm(label: string, hashPrefix: string): HTMLElement {
-  const name = h("input", { name: "name", required: true, autocomplete: "off", "aria-label": label });
+export function jumpForm(label: string, hashPrefix: string, placeholder: string): HTMLElement {
+  const name = h("input", { name: "name", required: true, autocomplete: "off", "aria-label": label, placeholder });
   const form = h(
     "form",
     { class: "jump", role: "search", "aria-label": label },

@@ -55,13 +55,14 @@ export class GroupCoordinator extends DurableObject<Env> {
     if (this.group.memberCount > 0) void ctx.blockConcurrencyWhile(() => this.scheduleExpiry());
   }
 
-  /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles. */
-  async heartbeat(groupId: string, request: HeartbeatRequest): Promise<Result<HeartbeatResponse>> {
+  /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles.
+   * `clientHost` is where the call came from, as the router saw it. */
+  async heartbeat(groupId: string, request: HeartbeatRequest, clientHost = ""): Promise<Result<HeartbeatResponse>> {
     // Checked before the topics are looked up and again after, as members may join meanwhile.
     const crowded = this.group.checkSubscriptions(request);
     if (crowded) return crowded;
     await this.refreshTopics((request.topics ?? []).filter((t) => !this.group.knowsTopic(t)));
-    const answer = this.group.heartbeat(groupId, request);
+    const answer = this.group.heartbeat(groupId, request, clientHost);
     if (answer.ok) await this.afterChange();
     return answer;
   }

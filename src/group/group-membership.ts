@@ -93,13 +93,13 @@ export class GroupMembership {
   }
 
   /** KIP-848 ConsumerGroupHeartbeat: memberEpoch 0 joins, -1 leaves, else reconciles. */
-  heartbeat(groupId: string, request: HeartbeatRequest): Result<HeartbeatResponse> {
+  heartbeat(groupId: string, request: HeartbeatRequest, clientHost: string): Result<HeartbeatResponse> {
     const crowded = this.checkSubscriptions(request);
     if (crowded) return crowded;
     if (request.memberEpoch === LEAVE_EPOCH) return this.leave(request.memberId ?? "");
     let member: Member;
     if (request.memberEpoch === JOIN_EPOCH) {
-      const joined = this.join(groupId, request);
+      const joined = this.join(groupId, request, clientHost);
       if (!joined.ok) return joined;
       member = joined.member;
     } else {
@@ -108,6 +108,7 @@ export class GroupMembership {
       member = found.member;
       member.sessionTimeoutMs = request.sessionTimeoutMs ?? member.sessionTimeoutMs;
       member.rebalanceTimeoutMs = request.rebalanceTimeoutMs ?? member.rebalanceTimeoutMs;
+      member.clientId = request.clientId ?? member.clientId;
       acknowledgeOwned(member, request.ownedPartitions ? assignmentKeys(request.ownedPartitions) : null);
       if (request.topics && !sameTopics(request.topics, member.topics)) {
         member.topics = [...request.topics];
@@ -184,6 +185,8 @@ export class GroupMembership {
     const members = [...this.members.values()].map((m) => ({
       memberId: m.memberId,
       memberEpoch: m.memberEpoch,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
       topics: m.topics,
       assignment: keysToAssignment(m.assigned),
       partitionsPendingRevocation: keysToAssignment(m.revoking),
@@ -247,7 +250,7 @@ export class GroupMembership {
     this.partitionCounts = new Map();
   }
 
-  private join(groupId: string, request: HeartbeatRequest): Result<{ member: Member }> {
+  private join(groupId: string, request: HeartbeatRequest, clientHost: string): Result<{ member: Member }> {
     const memberId = request.memberId ?? crypto.randomUUID();
     const rejoining = this.members.has(memberId);
     if (!rejoining && this.members.size >= this.limits.maxGroupMembers) {
@@ -258,6 +261,8 @@ export class GroupMembership {
     if (rejoining) this.dropMember(memberId);
     const member: Member = {
       memberId,
+      clientId: request.clientId ?? "",
+      clientHost,
       memberEpoch: JOIN_EPOCH,
       previousMemberEpoch: LEAVE_EPOCH,
       topics: [...request.topics!],

@@ -17,6 +17,8 @@ export interface GroupMeta {
 
 export interface Member extends MemberAssignmentState {
   memberId: string;
+  clientId: string;
+  clientHost: string;
   topics: string[];
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
@@ -32,6 +34,8 @@ type MemberRow = {
   assigned: string;
   revoking: string;
   target: string;
+  client_id: string;
+  client_host: string;
 };
 
 type OffsetRow = { topic: string; partition: number; committed_offset: number; metadata: string; commit_ts: number };
@@ -46,10 +50,23 @@ export class GroupStore {
       group_id TEXT NOT NULL, group_epoch INTEGER NOT NULL, assignment_epoch INTEGER NOT NULL, registered INTEGER NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS members (member_id TEXT PRIMARY KEY, member_epoch INTEGER NOT NULL,
       previous_member_epoch INTEGER NOT NULL, topics TEXT NOT NULL, session_timeout_ms INTEGER NOT NULL,
-      rebalance_timeout_ms INTEGER NOT NULL, assigned TEXT NOT NULL, revoking TEXT NOT NULL, target TEXT NOT NULL)`);
+      rebalance_timeout_ms INTEGER NOT NULL, assigned TEXT NOT NULL, revoking TEXT NOT NULL, target TEXT NOT NULL,
+      client_id TEXT NOT NULL DEFAULT '', client_host TEXT NOT NULL DEFAULT '')`);
+    this.addMemberClientColumns();
     this.sql.exec("CREATE TABLE IF NOT EXISTS topic_partitions (topic TEXT PRIMARY KEY, partitions INTEGER NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL,
       committed_offset INTEGER NOT NULL, metadata TEXT NOT NULL, commit_ts INTEGER NOT NULL, PRIMARY KEY (topic, partition))`);
+  }
+
+  /** Tables made before members had a client id and host get the columns, empty. */
+  private addMemberClientColumns(): void {
+    const columns = this.sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('members')")
+      .toArray()
+      .map((c) => c.name);
+    for (const column of ["client_id", "client_host"]) {
+      if (!columns.includes(column)) this.sql.exec(`ALTER TABLE members ADD COLUMN ${column} TEXT NOT NULL DEFAULT ''`);
+    }
   }
 
   meta(): GroupMeta | null {
@@ -86,6 +103,8 @@ export class GroupStore {
       .toArray()
       .map((r) => ({
         memberId: r.member_id,
+        clientId: r.client_id,
+        clientHost: r.client_host,
         memberEpoch: r.member_epoch,
         previousMemberEpoch: r.previous_member_epoch,
         topics: JSON.parse(r.topics),
@@ -108,13 +127,15 @@ export class GroupStore {
       [...m.assigned],
       [...m.revoking],
       [...m.target],
+      m.clientId,
+      m.clientHost,
     ]);
   }
 
   saveMember(m: Member): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO members (member_id, member_epoch, previous_member_epoch, topics, session_timeout_ms,
-       rebalance_timeout_ms, assigned, revoking, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       rebalance_timeout_ms, assigned, revoking, target, client_id, client_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.memberId,
       m.memberEpoch,
       m.previousMemberEpoch,
@@ -124,6 +145,8 @@ export class GroupStore {
       JSON.stringify([...m.assigned]),
       JSON.stringify([...m.revoking]),
       JSON.stringify([...m.target]),
+      m.clientId,
+      m.clientHost,
     );
   }
 

@@ -3,7 +3,7 @@
 // every other route.
 
 import { z } from "zod";
-import { LEAVE_EPOCH, MEMBER_ID_RULE, type ResetTarget } from "./group.js";
+import { CLIENT_ID_PATTERN, LEAVE_EPOCH, MAX_CLIENT_ID_LENGTH, MEMBER_ID_RULE, type ResetTarget } from "./group.js";
 import type { Limits } from "./limits.js";
 import { encodingSchema } from "./schemas.js";
 
@@ -63,6 +63,12 @@ export function heartbeatBodySchema(limits: Limits) {
       ownedPartitions: assignmentSchema(limits).optional(),
       sessionTimeoutMs: z.number().int().min(limits.minSessionTimeoutMs).max(limits.maxSessionTimeoutMs).optional(),
       rebalanceTimeoutMs: z.number().int().min(limits.minSessionTimeoutMs).max(limits.maxRebalanceTimeoutMs).optional(),
+      clientId: z
+        .string()
+        .min(1)
+        .max(MAX_CLIENT_ID_LENGTH)
+        .regex(CLIENT_ID_PATTERN, "clientId must be printable ASCII")
+        .optional(),
     })
     .strict()
     .refine((b) => b.memberEpoch === 0 || b.memberId !== undefined, "memberId is required unless memberEpoch is 0")

@@ -34,6 +34,8 @@ export interface HeartbeatRequest {
   ownedPartitions?: Assignment | undefined;
   sessionTimeoutMs?: number | undefined;
   rebalanceTimeoutMs?: number | undefined;
+  /** Names the client in describe (Kafka's client.id); kept until another is sent. */
+  clientId?: string | undefined;
 }
 
 export interface HeartbeatResponse {
@@ -78,6 +80,10 @@ export interface OffsetWithLag extends CommittedOffset {
 export interface MemberDescription {
   memberId: string;
   memberEpoch: number;
+  /** As the member's heartbeats named it; "" when none did. */
+  clientId: string;
+  /** The address the member's join came from (the caller's IP); "" when unknown. */
+  clientHost: string;
   topics: string[];
   /** What the member has been given and may consume now. */
   assignment: Assignment;
@@ -113,6 +119,11 @@ export function checkGroupId(groupId: string, limits: Limits): ErrorData | null 
 
 /** Member ids are server-made UUIDs, or the client's own (KIP-1082) of the same charset. */
 export const MEMBER_ID_RULE = `[a-zA-Z0-9._-]{1,${MAX_MEMBER_ID_LENGTH}}`;
+
+/** Kafka's client.id is free text; here it is printable ASCII and bounded, as it is
+ * stored with the member and shown to operators. */
+export const MAX_CLIENT_ID_LENGTH = 255;
+export const CLIENT_ID_PATTERN = /^[\x20-\x7e]+$/;
 
 /** Three heartbeats per session at least, and never slower than Kafka's 5 s. */
 export function heartbeatIntervalMs(sessionTimeoutMs: number): number {

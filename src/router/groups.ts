@@ -36,7 +36,9 @@ export const groupRoutes = new Hono<AppEnv>()
     const groupId = groupParam(c);
     const body = parseWith(heartbeatBodySchema(limits), await jsonBody(c, limits.maxRequestBytes), "heartbeat");
     checkConsumable(c, [...(body.topics ?? []), ...Object.keys(body.ownedPartitions ?? {})]);
-    const { ok: _, ...response } = unwrap(await groupStub(c.env, groupId).heartbeat(groupId, body));
+    // Cloudflare's own header: the client's address, which a client cannot forge.
+    const clientHost = c.req.header("cf-connecting-ip") ?? "";
+    const { ok: _, ...response } = unwrap(await groupStub(c.env, groupId).heartbeat(groupId, body, clientHost));
     return c.json(response);
   })
   .post("/v1/groups/:group/offsets", async (c) => {

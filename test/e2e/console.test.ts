@@ -153,14 +153,19 @@ it("shows a group's lag falling after its consumer commits, and resets offsets o
     topic,
     Array.from({ length: 6 }, (_, i) => ({ value: i })),
   );
-  const member = await GroupMember.join(group, [topic]);
+  const member = await GroupMember.join(group, [topic], { clientId: "billing-worker" });
   await member.heartbeat();
   expect((await member.commit([{ topic, partition: 0, offset: 1 }])).status).toBe(200);
 
   const page = await openPage(`/#/groups/${group}`);
   const lag = page.locator(`[data-lag="${topic}/0"]`);
   await expect.poll(() => lag.textContent(), { timeout: WAIT_MS }).toBe("5");
-  await expect(page.getByRole("region", { name: "Members" }).getByText(member.memberId).count()).resolves.toBe(1);
+  const members = page.getByRole("region", { name: "Members" });
+  await expect(members.getByText(member.memberId).count()).resolves.toBe(1);
+  // The member's client id and host, not only its UUID.
+  await expect(members.locator("tbody tr td").allTextContents()).resolves.toEqual(
+    expect.arrayContaining(["billing-worker", "127.0.0.1"]),
+  );
 
   expect((await member.commit([{ topic, partition: 0, offset: 6 }])).status).toBe(200);
   await expect.poll(() => lag.textContent(), { timeout: WAIT_MS }).toBe("0");
@@ -170,14 +175,20 @@ it("shows a group's lag falling after its consumer commits, and resets offsets o
   await expect(page.locator(".legend").textContent()).resolves.toContain(`${topic}/0: 0`);
   await screenshot(page, "console-group");
 
-  // Reset needs an empty group: refused while the member is in it, then done.
+  // Reset and delete need an empty group: disabled, with the reason, while the member is in it.
   const reset = page.getByRole("form", { name: "Reset offsets" });
-  await reset.getByLabel("To", { exact: true }).selectOption("earliest");
-  await reset.getByRole("button", { name: "Reset offsets" }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Reset offsets" }).click();
-  await reset.getByText("NON_EMPTY_GROUP").waitFor({ timeout: WAIT_MS });
+  const resetButton = reset.getByRole("button", { name: "Reset offsets" });
+  const deleteButton = page.getByRole("button", { name: "Delete group" });
+  await expect(resetButton.isDisabled()).resolves.toBe(true);
+  await expect(deleteButton.isDisabled()).resolves.toBe(true);
+  await reset.getByText("The group has 1 member: stop its consumers first.").waitFor();
+  await expect(resetButton.getAttribute("aria-describedby")).resolves.toBe("reset-disabled");
 
   await member.leave();
+  await expect.poll(() => resetButton.isDisabled(), { timeout: WAIT_MS }).toBe(false);
+  await expect(deleteButton.isDisabled()).resolves.toBe(false);
+  await expect(reset.getByText("stop its consumers first").isHidden()).resolves.toBe(true);
+  await reset.getByLabel("To", { exact: true }).selectOption("earliest");
   await reset.getByRole("button", { name: "Reset offsets" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
   await reset.getByText("Not reset.").waitFor();
@@ -210,6 +221,58 @@ it("changes a topic's configuration and adds partitions", async () => {
   // The produce form and the browser now offer the new partitions.
   const produceTo = page.getByRole("form", { name: "Produce a record" }).getByLabel("Partition");
   await expect.poll(() => produceTo.locator("option").count(), { timeout: WAIT_MS }).toBe(4);
+  await page.close();
+});
+
+it("merges all partitions' messages by timestamp, then partition and offset", async () => {
+  const topic = uniqueTopic("console-merged");
+  await createTopic(topic, 3);
+  const firstMs = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
+  // Record i goes to partition i % 3 at firstMs + i s; the last two share a timestamp.
+  const stamps = [0, 1, 2, 3, 4, 5, 6, 7, 7];
+  for (const partition of [2, 1, 0]) {
+    const records = stamps
+      .map((s, i) => ({ value: { i }, partition: i % 3, timestamp: firstMs + s * 1_000 }))
+      .filter((r) => r.partition === partition);
+    expect((await produce(topic, records)).status).toBe(200);
+  }
+  const page = await openPage(`/#/topics/${topic}`);
+  const form = page.getByRole("form", { name: "Messages" });
+  await form.getByText("Live: all partitions.").waitFor({ timeout: WAIT_MS });
+  const order = () =>
+    form
+      .locator("li.message")
+      .evaluateAll((items) =>
+        items.map((li) => `p${li.getAttribute("data-partition")}#${li.getAttribute("data-offset")}`),
+      );
+  // Newest first: i = 8 (p2, same time as i = 7 on p1, so after it by partition) down to 0.
+  await expect
+    .poll(order, { timeout: WAIT_MS })
+    .toEqual(["p2#2", "p1#2", "p0#2", "p2#1", "p1#1", "p0#1", "p2#0", "p1#0", "p0#0"]);
+  // A record produced now goes on top.
+  await produce(topic, [{ value: "late", partition: 1 }]);
+  await expect.poll(async () => (await order())[0], { timeout: WAIT_MS }).toBe("p1#3");
+  await page.close();
+});
+
+it("closes a confirmation dialog when the page changes, so it cannot act on the old page", async () => {
+  const topic = uniqueTopic("console-dialog");
+  await createTopic(topic, 1);
+  const page = await openPage("/");
+  await page.getByRole("heading", { level: 1, name: "Cluster" }).waitFor();
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Topics" }).click();
+  await page.getByRole("button", { name: `Delete topic ${topic}` }).click();
+  await page.getByRole("dialog").getByLabel(`Type ${topic} to confirm`).fill(topic);
+  await page.goBack();
+  await page.getByRole("heading", { level: 1, name: "Cluster" }).waitFor();
+  await expect(page.locator("dialog[open]").count()).resolves.toBe(0);
+  await expect(page.locator("dialog").count(), "the confirmation is gone, not hidden").resolves.toBe(2);
+  expect((await call("GET", `/v1/topics/${topic}`)).status).toBe(200);
+  // The "Open" boxes say what goes in them.
+  await page.goForward();
+  await expect(
+    page.getByRole("search", { name: "Open a topic by name" }).getByRole("textbox").getAttribute("placeholder"),
+  ).resolves.toBe("topic name");
   await page.close();
 });
 

@@ -1,5 +1,6 @@
 // One consumer group: state and members with their assignments, committed offsets
-// with lag, the lag chart, and (while the group is empty) offset reset and delete.
+// with lag, the lag chart, and offset reset and delete, enabled only while the group
+// is empty (the coordinator refuses them otherwise).
 
 import type { GroupDetails, ResetTarget } from "../../client/index.js";
 import { errorText } from "../api.js";
@@ -30,6 +31,7 @@ export const groupView: View = async (context, groupId = "") => {
         toolsShown = true;
         mount(tools, resetForm(context, group), deleteSection(context, groupId));
       }
+      needEmptyGroup(tools, group.members.length);
       return groupSummary(group);
     }),
   );
@@ -38,6 +40,8 @@ export const groupView: View = async (context, groupId = "") => {
 function groupSummary(group: GroupDetails): Node[] {
   const members = group.members.map((m) => [
     h("code", null, m.memberId),
+    m.clientId || "?",
+    m.clientHost || "?",
     String(m.memberEpoch),
     m.topics.join(", "),
     assignmentText(m.assignment),
@@ -65,7 +69,12 @@ function groupSummary(group: GroupDetails): Node[] {
       ),
     ),
     h("h2", null, "Members"),
-    table("Members", ["Member", "Epoch", "Topics", "Assignment"], members, "No members: the group is empty."),
+    table(
+      "Members",
+      ["Member", "Client ID", "Host", "Epoch", "Topics", "Assignment"],
+      members,
+      "No members: the group is empty.",
+    ),
     h("h2", null, "Committed offsets"),
     table(
       "Committed offsets",
@@ -81,11 +90,30 @@ function assignmentText(assignment: Record<string, number[]>): string {
   return parts.join("; ") || "none";
 }
 
+/** Reset and delete only work on an empty group: their buttons say why they are off. */
+function needEmptyGroup(tools: HTMLElement, members: number): void {
+  const reason =
+    members === 0
+      ? ""
+      : `The group has ${count(members)} ${members === 1 ? "member" : "members"}: stop its consumers first.`;
+  for (const button of tools.querySelectorAll<HTMLButtonElement>("button[data-needs-empty]"))
+    button.disabled = members > 0;
+  for (const note of tools.querySelectorAll<HTMLElement>("[data-empty-reason]")) {
+    note.textContent = reason;
+    note.hidden = members === 0;
+  }
+}
+
+/** Where a button that needs an empty group says why it is disabled. */
+function emptyReason(id: string): HTMLElement {
+  return h("p", { class: "status", id, "data-empty-reason": "", hidden: true });
+}
+
 function resetForm(context: ViewContext, group: GroupDetails): HTMLElement {
   const status = statusLine();
   const topics = [...new Set(group.offsets.map((o) => o.topic))].sort();
   const form = cardForm("Reset offsets", {
-    intro: "Only while the group has no members (stop its consumers first).",
+    intro: "Only while the group has no members.",
     fields: [
       field(
         "Topic",
@@ -108,8 +136,14 @@ function resetForm(context: ViewContext, group: GroupDetails): HTMLElement {
       field("Offset", input({ name: "offset", type: "number", min: 0, value: 0 }), "With To: Offset"),
       field("Time", input({ name: "time", type: "datetime-local", step: 1 }), "With To: Time"),
     ],
-    actions: [h("button", { type: "submit", class: "danger" }, "Reset offsets")],
-    after: [status],
+    actions: [
+      h(
+        "button",
+        { type: "submit", class: "danger", "data-needs-empty": "", "aria-describedby": "reset-disabled" },
+        "Reset offsets",
+      ),
+    ],
+    after: [emptyReason("reset-disabled"), status],
   });
   onSubmit(form, status, async (values) => {
     const topic = fieldValue(values, "topic");
@@ -135,7 +169,11 @@ function resetTarget(values: FormData): ResetTarget {
 
 function deleteSection(context: ViewContext, groupId: string): HTMLElement {
   const status = statusLine();
-  const button = h("button", { type: "button", class: "danger" }, "Delete group");
+  const button = h(
+    "button",
+    { type: "button", class: "danger", "data-needs-empty": "", "aria-describedby": "delete-disabled" },
+    "Delete group",
+  );
   button.addEventListener("click", async () => {
     if (!(await confirmAction(`Delete group ${groupId} and its committed offsets?`, "Delete group", groupId))) return;
     try {
@@ -153,6 +191,7 @@ function deleteSection(context: ViewContext, groupId: string): HTMLElement {
     h("h2", { id: "delete-group-title" }, "Delete group"),
     h("p", null, "Only while the group has no members."),
     button,
+    emptyReason("delete-disabled"),
     status,
   );
 }

@@ -10,7 +10,7 @@ const MAX_DESCRIBED_GROUPS = 200;
 
 export const groupsView: View = async (context) => {
   const list = h("div", null, h("p", { class: "loading" }, "Loading…"));
-  mount(context.main, heading("Consumer groups", jumpForm("Open a group by name", "#/groups/")), list);
+  mount(context.main, heading("Consumer groups", jumpForm("Open a group by name", "#/groups/", "group id")), list);
   context.every(REFRESH_MS, () =>
     load(context, list, async () => {
       const ids = (await context.api.admin.listGroups()).sort();

@@ -1,12 +1,14 @@
 // The live message browser: one live tail (consumer.stream over Server-Sent Events)
 // per chosen partition, from the latest, the earliest, an offset or a point in time.
-// Newest first; each message opens to its key, headers and pretty-printed value.
+// Newest first (by timestamp across partitions); each message opens to its key,
+// headers and pretty-printed value.
 
 import type { KafkaMessage, TopicDescription } from "../../client/index.js";
 import { errorText } from "../api.js";
 import { h, time } from "../dom.js";
 import { cardForm, field, fieldValue, input, select } from "../form.js";
 import type { ViewContext } from "../view.js";
+import { insertNewestFirst } from "./message-order.js";
 
 /** Messages kept on screen; older ones are dropped. */
 const MAX_SHOWN = 500;
@@ -43,7 +45,7 @@ export function messageBrowser(context: ViewContext, topic: TopicDescription, si
   const add = (message: KafkaMessage) => {
     const item = messageItem(message);
     shown(item);
-    list.prepend(item);
+    insertNewestFirst(list, item);
     while (list.childElementCount > MAX_SHOWN) list.lastElementChild?.remove();
   };
   signal.addEventListener("abort", () => running?.abort());
@@ -152,7 +154,12 @@ function messageItem(message: KafkaMessage): HTMLElement {
   const headers = Object.entries(message.headers);
   return h(
     "li",
-    { class: "message", "data-offset": message.offset, "data-partition": message.partition },
+    {
+      class: "message",
+      "data-offset": message.offset,
+      "data-partition": message.partition,
+      "data-timestamp": message.timestamp,
+    },
     h(
       "details",
       null,

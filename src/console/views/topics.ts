@@ -15,7 +15,7 @@ export const topicsView: View = async (context) => {
   const refresh = () => load(context, list, () => topicList(context, refresh));
   mount(
     context.main,
-    heading("Topics", jumpForm("Open a topic by name", "#/topics/")),
+    heading("Topics", jumpForm("Open a topic by name", "#/topics/", "topic name")),
     createForm(context, refresh),
     h("h2", null, "All topics"),
     list,
