@@ -9,6 +9,8 @@ const persistTo = fileURLToPath(new URL("../.edgelog/state", import.meta.url));
 const cluster = await startWranglerDev({
   port,
   persistTo,
+  // The registry name users' service bindings point at (test instances use their own).
+  name: "edgelog",
   vars: { EDGELOG_AUTH: "off", EDGELOG_CORS_ORIGINS: "*" },
   logLevel: process.env.EDGELOG_LOG_LEVEL ?? "info",
   stdio: "inherit",

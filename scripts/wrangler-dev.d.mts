@@ -1,5 +1,7 @@
 export interface Cluster {
   url: string;
+  /** Its name in wrangler's local service registry, for service bindings. */
+  name: string;
   stop(): Promise<void>;
   output(): string;
 }
@@ -7,10 +9,13 @@ export interface Cluster {
 export interface StartOptions {
   port: number;
   persistTo: string;
+  /** Default testWorkerName(port); `npm start` passes "edgelog". */
+  name?: string;
   vars?: Record<string, string>;
   logLevel?: string;
   stdio?: "inherit" | "pipe";
 }
 
 export function freePort(): Promise<number>;
+export function testWorkerName(port: number): string;
 export function startWranglerDev(options: StartOptions): Promise<Cluster>;

@@ -23,14 +23,39 @@ export function freePort() {
   });
 }
 
+/** The name a test or bench instance registers under in wrangler's local service
+ * registry. Not `edgelog`: that is `npm start`'s, which users' service bindings reach,
+ * and an instance unregisters its name when it stops. */
+export function testWorkerName(port) {
+  return `edgelog-test-${port}`;
+}
+
 /**
- * @param {{ port: number, persistTo: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, output: () => string }>}
+ * @param {{ port: number, persistTo: string, name?: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
+ * @returns {Promise<{ url: string, name: string, stop: () => Promise<void>, output: () => string }>}
  */
-export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = "warn", stdio = "pipe" }) {
+export async function startWranglerDev({
+  port,
+  persistTo,
+  name = testWorkerName(port),
+  vars = {},
+  logLevel = "warn",
+  stdio = "pipe",
+}) {
   // Its own inspector port too: two instances starting at once otherwise race for one.
   const inspectorPort = await freePort();
-  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
+  const args = [
+    WRANGLER,
+    "dev",
+    "--name",
+    name,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+  ];
   args.push("--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort));
   args.push("--log-level", logLevel, "--show-interactive-dev-session=false");
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
@@ -51,7 +76,7 @@ export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = 
     await stop();
     throw new Error(`wrangler dev did not start: ${error.message}\n${output.slice(-4000)}`);
   }
-  return { url, stop, output: () => output };
+  return { url, name, stop, output: () => output };
 }
 
 async function waitForHealth(url, child) {
