@@ -11,6 +11,10 @@ export interface StartOptions {
   persistTo: string;
   /** Default testWorkerName(port); `npm start` passes "edgelog". */
   name?: string;
+  /** Where wrangler runs (its wrangler.toml); default the repository. */
+  cwd?: string;
+  /** Polled until it answers 2xx; default /v1/health. */
+  readyPath?: string;
   vars?: Record<string, string>;
   logLevel?: string;
   stdio?: "inherit" | "pipe";

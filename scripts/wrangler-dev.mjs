@@ -31,13 +31,17 @@ export function testWorkerName(port) {
 }
 
 /**
- * @param {{ port: number, persistTo: string, name?: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
+ * Edgelog's Worker by default; `cwd` (with its wrangler.toml) and `readyPath` start
+ * another, such as a user's Worker in the package tests.
+ * @param {{ port: number, persistTo: string, name?: string, cwd?: string, readyPath?: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
  * @returns {Promise<{ url: string, name: string, stop: () => Promise<void>, output: () => string }>}
  */
 export async function startWranglerDev({
   port,
   persistTo,
   name = testWorkerName(port),
+  cwd = ROOT,
+  readyPath = "/v1/health",
   vars = {},
   logLevel = "warn",
   stdio = "pipe",
@@ -60,7 +64,7 @@ export async function startWranglerDev({
   args.push("--log-level", logLevel, "--show-interactive-dev-session=false");
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     detached: true,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" },
@@ -71,7 +75,7 @@ export async function startWranglerDev({
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopGroup(child);
   try {
-    await waitForHealth(url, child);
+    await waitForReady(`${url}${readyPath}`, child);
   } catch (error) {
     await stop();
     throw new Error(`wrangler dev did not start: ${error.message}\n${output.slice(-4000)}`);
@@ -79,19 +83,19 @@ export async function startWranglerDev({
   return { url, name, stop, output: () => output };
 }
 
-async function waitForHealth(url, child) {
+async function waitForReady(url, child) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}/v1/health`);
+      const response = await fetch(url);
       if (response.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no answer from ${url}/v1/health within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(`no answer from ${url} within ${READY_TIMEOUT_MS} ms`);
 }
 
 function stopGroup(child) {

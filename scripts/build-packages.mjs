@@ -1,0 +1,114 @@
+// Writes the two installable packages, versioned as the server:
+//  - dist/packages/client: `@edgelog/client`, src/client (and the protocol/ files it
+//    shares with the server) compiled by tsc to ES modules with .d.ts, plus one
+//    CommonJS bundle per entry for require(); no dependencies.
+//  - dist/packages/cli: `edgelog`, the CLI bundled with commander into one file that
+//    imports @edgelog/client, its only dependency.
+// `npm run pack` packs both into dist/packages/*.tgz.
+
+import { execFile } from "node:child_process";
+import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { cliBuildOptions } from "./cli-build-options.mjs";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("..", import.meta.url));
+const TSC = `${root}node_modules/typescript/bin/tsc`;
+
+/** One subpath export: ES module with its types, CommonJS for require(). */
+function entry(name) {
+  const esm = `./dist/client/${name}.js`;
+  return {
+    types: `./dist/client/${name}.d.ts`,
+    import: esm,
+    require: `./dist/cjs/${name.replace("/index", "")}.cjs`,
+    default: esm,
+  };
+}
+
+async function buildClient(version, out) {
+  await run(process.execPath, [TSC, "-p", `${root}tsconfig.client.json`], { cwd: root });
+  for (const [source, name] of [
+    ["src/client/index.ts", "index"],
+    ["src/client/kafkajs/index.ts", "kafkajs"],
+  ]) {
+    await build({
+      entryPoints: [`${root}${source}`],
+      outfile: `${out}/dist/cjs/${name}.cjs`,
+      bundle: true,
+      format: "cjs",
+      platform: "neutral",
+      target: "es2022",
+      logLevel: "warning",
+    });
+  }
+  await copyFile(`${root}src/client/README.md`, `${out}/README.md`);
+  const manifest = {
+    name: "@edgelog/client",
+    version,
+    description: "Edgelog's client: Kafka's producer, consumer and admin over HTTP, with a kafkajs-compatible API",
+    type: "module",
+    sideEffects: false,
+    engines: { node: ">=20" },
+    main: "./dist/cjs/index.cjs",
+    types: "./dist/client/index.d.ts",
+    exports: { ".": entry("index"), "./kafkajs": entry("kafkajs/index"), "./package.json": "./package.json" },
+    files: ["dist", "README.md"],
+    keywords: ["kafka", "kafkajs", "cloudflare", "workers", "durable-objects", "log", "streaming"],
+  };
+  await writeFile(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** The CLI's imports of the SDK become imports of the installed @edgelog/client. */
+const clientPackage = {
+  name: "edgelog-client-package",
+  setup(builder) {
+    builder.onResolve({ filter: /\/client\/index\.js$/ }, () => ({ path: "@edgelog/client", external: true }));
+  },
+};
+
+async function buildCli(version, out) {
+  const outfile = `${out}/edgelog.mjs`;
+  const options = cliBuildOptions({ root, version, outfile });
+  await build({
+    ...options,
+    // commander is CommonJS: bundled into an ES module, its require() of Node's
+    // built-ins needs one.
+    banner: {
+      js: `${options.banner.js}\nimport { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);`,
+    },
+    plugins: [clientPackage],
+  });
+  await chmod(outfile, 0o755);
+  await copyFile(`${root}src/cli/README.md`, `${out}/README.md`);
+  const manifest = {
+    name: "edgelog",
+    version,
+    description: "The Edgelog command line: topics, produce, consume and groups against an Edgelog cluster",
+    type: "module",
+    engines: { node: ">=20" },
+    bin: { edgelog: "edgelog.mjs" },
+    files: ["edgelog.mjs", "README.md"],
+    dependencies: { "@edgelog/client": version },
+    keywords: ["kafka", "cli", "cloudflare", "edgelog"],
+  };
+  await writeFile(`${out}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Builds both package folders; returns their paths. */
+export async function buildPackages() {
+  const { version } = JSON.parse(await readFile(`${root}package.json`, "utf8"));
+  const client = `${root}dist/packages/client`;
+  const cli = `${root}dist/packages/cli`;
+  for (const dir of [client, cli]) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+  }
+  await buildClient(version, client);
+  await buildCli(version, cli);
+  return { version, client, cli };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildPackages();
