@@ -201,3 +201,16 @@ it("runs kafkajs' README example with its import and brokers lines changed", asy
   console.log(output.trim());
   expect(output).toContain("{ partition: 0, offset: '0', value: 'Hello KafkaJS user!' }");
 });
+
+it("runs the README's SDK example as pasted, pointed at the test cluster", async () => {
+  const readme = await readFile(join(ROOT, "README.md"), "utf8");
+  const sdk = readme.slice(readme.indexOf("## SDK\n"));
+  const example = /```js\n([\s\S]*?)```/.exec(sdk)?.[1] ?? "";
+  expect(example.split("\n").filter(Boolean).length).toBeLessThanOrEqual(12);
+  const file = join(project.dir, "app.mjs");
+  await writeFile(file, example);
+  await rewrite(file, [["http://127.0.0.1:8787", baseUrl()]]);
+  const { stdout } = await run(process.execPath, [file], { cwd: project.dir, timeout: 30_000 });
+  console.log(stdout.trim());
+  expect(stdout).toBe("0 alice { hello: 'world' }\n");
+});
