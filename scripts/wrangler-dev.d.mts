@@ -15,6 +15,10 @@ export interface StartOptions {
   cwd?: string;
   /** Polled until it answers 2xx; default /v1/health. */
   readyPath?: string;
+  /** A loopback address; default 127.0.0.1. */
+  ip?: string;
+  /** "https" serves wrangler's self-signed certificate; default "http". */
+  localProtocol?: "http" | "https";
   vars?: Record<string, string>;
   logLevel?: string;
   stdio?: "inherit" | "pipe";

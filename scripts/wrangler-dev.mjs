@@ -3,6 +3,7 @@
 // otherwise). Offline: no login, no remote bindings.
 
 import { spawn } from "node:child_process";
+import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +11,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 5_000;
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort() {
@@ -33,7 +35,9 @@ export function testWorkerName(port) {
 /**
  * Edgelog's Worker by default; `cwd` (with its wrangler.toml) and `readyPath` start
  * another, such as a user's Worker in the package tests.
- * @param {{ port: number, persistTo: string, name?: string, cwd?: string, readyPath?: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
+ * `ip` may be any loopback address; `localProtocol` "https" serves a self-signed
+ * certificate.
+ * @param {{ port: number, persistTo: string, name?: string, cwd?: string, readyPath?: string, ip?: string, localProtocol?: "http" | "https", vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
  * @returns {Promise<{ url: string, name: string, stop: () => Promise<void>, output: () => string }>}
  */
 export async function startWranglerDev({
@@ -42,6 +46,8 @@ export async function startWranglerDev({
   name = testWorkerName(port),
   cwd = ROOT,
   readyPath = "/v1/health",
+  ip = "127.0.0.1",
+  localProtocol = "http",
   vars = {},
   logLevel = "warn",
   stdio = "pipe",
@@ -54,7 +60,9 @@ export async function startWranglerDev({
     "--name",
     name,
     "--ip",
-    "127.0.0.1",
+    ip,
+    "--local-protocol",
+    localProtocol,
     "--port",
     String(port),
     "--persist-to",
@@ -72,7 +80,7 @@ export async function startWranglerDev({
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${localProtocol}://${ip}:${port}`;
   const stop = () => stopGroup(child);
   try {
     await waitForReady(`${url}${readyPath}`, child);
@@ -88,14 +96,26 @@ async function waitForReady(url, child) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
     try {
-      const response = await fetch(url);
-      if (response.ok) return;
+      if (await answersOk(url)) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no answer from ${url} within ${READY_TIMEOUT_MS} ms`);
+}
+
+/** A 2xx from `url`; over https, wrangler's self-signed certificate is accepted. */
+function answersOk(url) {
+  if (url.startsWith("http:")) return fetch(url).then((response) => response.ok);
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode >= 200 && response.statusCode < 300);
+    });
+    request.on("error", reject);
+    request.setTimeout(PROBE_TIMEOUT_MS, () => request.destroy(new Error("no answer in time")));
+  });
 }
 
 function stopGroup(child) {

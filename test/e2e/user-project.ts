@@ -3,7 +3,7 @@
 // themselves, so nothing comes from a registry), and the user's files of
 // test/e2e/packages copied in.
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,4 +41,40 @@ export async function rewrite(path: string, replacements: [string, string][]): P
     text = text.replace(from, to);
   }
   await writeFile(path, text);
+}
+
+/** Runs a program that never ends by itself (a consumer) until its output (stdout and
+ * stderr) contains `wanted`, then stops it with SIGTERM; returns the output. */
+export async function runUntil(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+  wanted: RegExp,
+): Promise<string> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env });
+  let output = "";
+  const seen = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ${wanted} within ${options.timeoutMs} ms:\n${output}`)),
+      options.timeoutMs,
+    );
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (wanted.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ${wanted}:\n${output}`));
+    });
+  });
+  try {
+    await seen;
+  } finally {
+    child.kill("SIGTERM");
+  }
+  return output;
 }
