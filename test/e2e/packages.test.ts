@@ -67,9 +67,11 @@ it("runs the CLI with npx from a folder of the project", async () => {
   const folder = join(project.dir, "src/deep");
   await mkdir(folder, { recursive: true });
   const npx = (...args: string[]) =>
-    run("npx", ["--no-install", "edgelog", "--url", baseUrl(), ...args], { cwd: folder });
+    run("npx", ["--offline", "--no-install", "edgelog", "--url", baseUrl(), ...args], { cwd: folder });
   const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
-  expect((await run("npx", ["--no-install", "edgelog", "--version"], { cwd: folder })).stdout.trim()).toBe(version);
+  expect((await run("npx", ["--offline", "--no-install", "edgelog", "--version"], { cwd: folder })).stdout.trim()).toBe(
+    version,
+  );
   await npx("topics", "create", topic, "--partitions", "3");
   expect((await npx("topics", "list")).stdout).toContain(topic);
 });
