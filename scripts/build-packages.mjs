@@ -7,7 +7,8 @@
 // `npm run pack` packs both into dist/packages/*.tgz.
 
 import { execFile } from "node:child_process";
-import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
@@ -28,8 +29,27 @@ function entry(name) {
   };
 }
 
+/** tsc emits every module the types mention; a module imported for its types only
+ * (the server's record format, limits) ships as .d.ts without its .js. */
+async function dropTypeOnlyModules(dist, entries) {
+  const reachable = new Set();
+  const queue = entries.map((e) => join(dist, e));
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (reachable.has(file)) continue;
+    reachable.add(file);
+    const text = await readFile(file, "utf8");
+    for (const [, spec] of text.matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+\.js)"/g))
+      queue.push(resolve(dirname(file), spec));
+  }
+  for (const file of await readdir(dist, { recursive: true })) {
+    if (file.endsWith(".js") && !reachable.has(join(dist, file))) await rm(join(dist, file));
+  }
+}
+
 async function buildClient(version, out) {
   await run(process.execPath, [TSC, "-p", `${root}tsconfig.client.json`], { cwd: root });
+  await dropTypeOnlyModules(`${out}/dist`, ["client/index.js", "client/kafkajs/index.js"]);
   for (const [source, name] of [
     ["src/client/index.ts", "index"],
     ["src/client/kafkajs/index.ts", "kafkajs"],
