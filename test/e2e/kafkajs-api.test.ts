@@ -115,6 +115,37 @@ it("pause() in eachMessage holds the rest of the batch, and a seek made before a
   await consumer.disconnect();
 });
 
+it("a handler's error crashes the consumer, and run() starts it again at the failed message", async () => {
+  const topic = uniqueTopic("kjs-crash");
+  const client = kafka({ logLevel: logLevel.NOTHING });
+  await client.producer().send({ topic, messages: ["a", "b", "c"].map((value) => ({ value })) });
+  const consumer = client.consumer({ groupId: uniqueTopic("g"), maxWaitTimeInMs: 200 });
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const crashed = new Promise<{ error: Error; restart: boolean }>((resolve) =>
+    consumer.on(consumer.events.CRASH, (event) =>
+      resolve((event as { payload: { error: Error; restart: boolean } }).payload),
+    ),
+  );
+  const offsets: string[] = [];
+  let failed = false;
+  const eachMessage = async ({ message }: { message: KafkaMessage }) => {
+    if (message.offset === "1" && !failed) {
+      failed = true;
+      throw new Error("boom");
+    }
+    offsets.push(message.offset);
+  };
+  await consumer.run({ eachMessage });
+  const crash = await crashed;
+  expect([crash.error.message, crash.restart]).toEqual(["boom", false]);
+  // It committed what came before the failure and left the group.
+  await until(async () => (await consumer.describeGroup()).members.length === 0, 10_000);
+  await consumer.run({ eachMessage });
+  await until(async () => offsets.length === 3, 10_000);
+  expect(offsets).toEqual(["0", "1", "2"]);
+  await consumer.disconnect();
+});
+
 it("administers topics, configs, offsets and groups in kafkajs' shapes", async () => {
   const topic = uniqueTopic("kjs-admin");
   const groupId = uniqueTopic("g");

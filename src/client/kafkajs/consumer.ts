@@ -226,6 +226,8 @@ export class Consumer {
       this.instrumentation.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches, duration: 0 });
     });
     inner.on("consumer.crash", ({ error }) => {
+      // The crashed consumer has left its group: the next run() joins with a new one.
+      if (this.inner === inner) this.inner = null;
       const converted = toKafkaJSError(error);
       this.log.error(`Crash: ${(converted as Error)?.name}: ${(converted as Error)?.message}`, { groupId });
       this.instrumentation.emit(CONSUMER_EVENTS.CRASH, { error: converted, groupId, restart: false });
