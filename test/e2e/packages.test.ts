@@ -198,7 +198,7 @@ it("runs the README's SDK example as pasted, pointed at the test cluster", async
   expect(stdout).toBe("0 alice { hello: 'world' }\n");
 });
 
-it("runs kafkajs' examples/ producer and consumer, their import lines changed, against https at HOST_IP:9094", async () => {
+it("runs kafkajs' examples/ admin, producer and consumer, their import lines changed, against https at HOST_IP:9094", async () => {
   // A loopback address of its own, so the examples' fixed port 9094 is free.
   const host = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
   const persistTo = await mkdtemp(join(tmpdir(), "edgelog-kafkajs-examples-"));
@@ -216,6 +216,9 @@ it("runs kafkajs' examples/ producer and consumer, their import lines changed, a
   await writeFile(join(cwd, "testHelpers/certs/cert-signed"), "wrangler's self-signed certificate\n");
   const env = { ...process.env, HOST_IP: host, NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_NO_WARNINGS: "1" };
   try {
+    const { stdout: administered } = await run(process.execPath, ["admin.js"], { cwd, env, timeout: 60_000 });
+    console.log(administered.trim());
+    expect(administered).toContain("Topics: topic-test1 => 3 part, topic-test2 => 4 part, topic-test3 => 5 part");
     const produced = await runUntil(
       ["producer.js"],
       { cwd, env, timeoutMs: 30_000 },
