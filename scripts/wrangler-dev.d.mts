@@ -9,7 +9,7 @@ export interface Cluster {
 export interface StartOptions {
   port: number;
   persistTo: string;
-  /** Default testWorkerName(port); `npm start` passes "edgelog". */
+  /** Default testWorkerName(persistTo); `npm start` passes "edgelog". */
   name?: string;
   /** Where wrangler runs (its wrangler.toml); default the repository. */
   cwd?: string;
@@ -25,5 +25,5 @@ export interface StartOptions {
 }
 
 export function freePort(): Promise<number>;
-export function testWorkerName(port: number): string;
+export function testWorkerName(persistTo: string): string;
 export function startWranglerDev(options: StartOptions): Promise<Cluster>;

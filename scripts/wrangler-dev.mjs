@@ -3,6 +3,7 @@
 // otherwise). Offline: no login, no remote bindings.
 
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -27,9 +28,11 @@ export function freePort() {
 
 /** The name a test or bench instance registers under in wrangler's local service
  * registry. Not `edgelog`: that is `npm start`'s, which users' service bindings reach,
- * and an instance unregisters its name when it stops. */
-export function testWorkerName(port) {
-  return `edgelog-test-${port}`;
+ * and an instance unregisters its name when it stops. Derived from the state folder:
+ * Durable Objects keep their storage under the Worker's name, so a restart on the same
+ * state must use the same one, and instances on other state get other names. */
+export function testWorkerName(persistTo) {
+  return `edgelog-test-${createHash("sha256").update(persistTo).digest("hex").slice(0, 12)}`;
 }
 
 /**
@@ -43,7 +46,7 @@ export function testWorkerName(port) {
 export async function startWranglerDev({
   port,
   persistTo,
-  name = testWorkerName(port),
+  name = testWorkerName(persistTo),
   cwd = ROOT,
   readyPath = "/v1/health",
   ip = "127.0.0.1",

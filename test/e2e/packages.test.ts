@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { freePort, startWranglerDev, testWorkerName } from "../../scripts/wrangler-dev.mjs";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 import { launchBrowser } from "./browser.js";
 import { baseUrl, uniqueTopic } from "./http.js";
 import { ROOT, rewrite, run, runUntil, type UserProject, userProject } from "./user-project.js";
@@ -143,7 +143,7 @@ it("runs the same code in Chromium, bundled by the user's esbuild", async () => 
 });
 
 it("runs in the user's Worker under wrangler dev, through a service binding and through fetch", async () => {
-  const clusterName = testWorkerName(Number(new URL(baseUrl()).port));
+  const clusterName = inject("clusterName");
   await rewrite(join(project.dir, "wrangler.toml"), [
     ['service = "edgelog"', `service = "${clusterName}"`],
     ['EDGELOG_URL = "http://127.0.0.1:8787"', `EDGELOG_URL = "${baseUrl()}"`],

@@ -25,8 +25,8 @@ it("registers a test instance under its own name and leaves `edgelog` alone", as
     const whileRunning = await readdir(registry);
     await cluster.stop();
     console.log(`registry while running: ${JSON.stringify(whileRunning)}`);
-    expect(cluster.name).toBe(testWorkerName(port));
-    expect(whileRunning).toContain(testWorkerName(port));
+    expect(cluster.name).toBe(testWorkerName(persistTo));
+    expect(whileRunning).toContain(testWorkerName(persistTo));
     expect(whileRunning).not.toContain("edgelog");
   } finally {
     if (previous === undefined) delete process.env.WRANGLER_REGISTRY_PATH;
