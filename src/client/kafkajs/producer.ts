@@ -100,7 +100,8 @@ export class Producer {
       try {
         return perPartition(await producer.sendBatch({ topicMessages: records }));
       } catch (error) {
-        // Routing failed before any message joined a batch: safe to send again.
+        // A topic did not exist: routing (which precedes batching) failed, so nothing of
+        // this call was appended and it may be sent again once the topic is created.
         if (!this.autoCreate || !hasCode(error, "UNKNOWN_TOPIC_OR_PARTITION")) throw error;
         if (!(await this.createMissing(records.map((r) => r.topic)))) throw error;
         return perPartition(await producer.sendBatch({ topicMessages: records }));
