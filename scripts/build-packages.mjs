@@ -18,15 +18,25 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const TSC = `${root}node_modules/typescript/bin/tsc`;
 
-/** One subpath export: ES module with its types, CommonJS for require(). */
+/** One subpath export: ES module with its types, CommonJS with CommonJS types for
+ * require() (TypeScript refuses ES module types to a CommonJS importer). */
 function entry(name) {
   const esm = `./dist/client/${name}.js`;
   return {
-    types: `./dist/client/${name}.d.ts`,
-    import: esm,
-    require: `./dist/cjs/${name.replace("/index", "")}.cjs`,
+    import: { types: `./dist/client/${name}.d.ts`, default: esm },
+    require: { types: `./dist/cjs/types/client/${name}.d.ts`, default: `./dist/cjs/${name.replace("/index", "")}.cjs` },
     default: esm,
   };
+}
+
+/** The same declarations under dist/cjs/types, where a package.json says commonjs. */
+async function commonJsDeclarations(dist) {
+  for (const file of await readdir(dist, { recursive: true })) {
+    if (!file.endsWith(".d.ts") || file.startsWith("cjs")) continue;
+    await mkdir(dirname(join(dist, "cjs/types", file)), { recursive: true });
+    await copyFile(join(dist, file), join(dist, "cjs/types", file));
+  }
+  await writeFile(join(dist, "cjs/package.json"), '{ "type": "commonjs" }\n');
 }
 
 /** tsc emits every module the types mention; a module imported for its types only
@@ -64,6 +74,7 @@ async function buildClient(version, out) {
       logLevel: "warning",
     });
   }
+  await commonJsDeclarations(`${out}/dist`);
   await copyFile(`${root}src/client/README.md`, `${out}/README.md`);
   const manifest = {
     name: "@edgelog/client",

@@ -76,7 +76,7 @@ it("runs the CLI with npx from a folder of the project", async () => {
   expect((await npx("topics", "list")).stdout).toContain(topic);
 });
 
-it("type-checks against the published .d.ts (NodeNext, skipLibCheck off)", async () => {
+it("type-checks ES module and CommonJS code against the published .d.ts (NodeNext, skipLibCheck off)", async () => {
   const { stdout } = await run(process.execPath, [TSC, "-p", "tsconfig.json"], {
     cwd: project.dir,
     timeout: 90_000,
