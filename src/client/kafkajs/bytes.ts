@@ -28,10 +28,6 @@ export function toBytes(value: string | Uint8Array): Uint8Array {
   return typeof value === "string" ? utf8Encoder.encode(value) : value;
 }
 
-export function utf8Text(bytes: Uint8Array): string {
-  return utf8Decoder.decode(bytes);
-}
-
 export function utf8Bytes(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }
