@@ -5,23 +5,16 @@
 import { chmod, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { cliBuildOptions } from "./cli-build-options.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { version } = JSON.parse(await readFile(`${root}package.json`, "utf8"));
 const outfile = `${root}dist/edgelog.mjs`;
 
 await build({
-  entryPoints: [`${root}src/cli/main.ts`],
-  outfile,
-  bundle: true,
+  ...cliBuildOptions({ root, version, outfile }),
   // commander and the rest stay in node_modules (dependencies): only our TypeScript is bundled.
   packages: "external",
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  banner: { js: "#!/usr/bin/env node" },
-  define: { "process.env.EDGELOG_VERSION": JSON.stringify(version) },
-  logLevel: "warning",
 });
 // Executable, so ./dist/edgelog.mjs runs by its shebang too.
 await chmod(outfile, 0o755);

@@ -21,6 +21,8 @@ const persistTo = fileURLToPath(new URL("../.edgelog/state", import.meta.url));
 const cluster = await startWranglerDev({
   port,
   persistTo,
+  // The registry name users' service bindings point at (test instances use their own).
+  name: "edgelog",
   vars: { EDGELOG_AUTH: "off", EDGELOG_CORS_ORIGINS: "*" },
   logLevel,
   stdio: "inherit",

@@ -3,6 +3,8 @@
 // otherwise). Offline: no login, no remote bindings.
 
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +12,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WRANGLER = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 5_000;
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort() {
@@ -23,19 +26,56 @@ export function freePort() {
   });
 }
 
+/** The name a test or bench instance registers under in wrangler's local service
+ * registry. Not `edgelog`: that is `npm start`'s, which users' service bindings reach,
+ * and an instance unregisters its name when it stops. Derived from the state folder:
+ * Durable Objects keep their storage under the Worker's name, so a restart on the same
+ * state must use the same one, and instances on other state get other names. */
+export function testWorkerName(persistTo) {
+  return `edgelog-test-${createHash("sha256").update(persistTo).digest("hex").slice(0, 12)}`;
+}
+
 /**
- * @param {{ port: number, persistTo: string, vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
- * @returns {Promise<{ url: string, stop: () => Promise<void>, output: () => string }>}
+ * Edgelog's Worker by default; `cwd` (with its wrangler.toml) and `readyPath` start
+ * another, such as a user's Worker in the package tests.
+ * `ip` may be any loopback address; `localProtocol` "https" serves a self-signed
+ * certificate.
+ * @param {{ port: number, persistTo: string, name?: string, cwd?: string, readyPath?: string, ip?: string, localProtocol?: "http" | "https", vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
+ * @returns {Promise<{ url: string, name: string, stop: () => Promise<void>, output: () => string }>}
  */
-export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = "warn", stdio = "pipe" }) {
+export async function startWranglerDev({
+  port,
+  persistTo,
+  name = testWorkerName(persistTo),
+  cwd = ROOT,
+  readyPath = "/v1/health",
+  ip = "127.0.0.1",
+  localProtocol = "http",
+  vars = {},
+  logLevel = "warn",
+  stdio = "pipe",
+}) {
   // Its own inspector port too: two instances starting at once otherwise race for one.
   const inspectorPort = await freePort();
-  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
+  const args = [
+    WRANGLER,
+    "dev",
+    "--name",
+    name,
+    "--ip",
+    ip,
+    "--local-protocol",
+    localProtocol,
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+  ];
   args.push("--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort));
   args.push("--log-level", logLevel, "--show-interactive-dev-session=false");
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     detached: true,
     stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
     env: {
@@ -50,30 +90,42 @@ export async function startWranglerDev({ port, persistTo, vars = {}, logLevel = 
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${localProtocol}://${ip}:${port}`;
   const stop = () => stopGroup(child);
   try {
-    await waitForHealth(url, child);
+    await waitForReady(`${url}${readyPath}`, child);
   } catch (error) {
     await stop();
     throw new Error(`wrangler dev did not start: ${error.message}\n${output.slice(-4000)}`);
   }
-  return { url, stop, output: () => output };
+  return { url, name, stop, output: () => output };
 }
 
-async function waitForHealth(url, child) {
+async function waitForReady(url, child) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}/v1/health`);
-      if (response.ok) return;
+      if (await answersOk(url)) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no answer from ${url}/v1/health within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(`no answer from ${url} within ${READY_TIMEOUT_MS} ms`);
+}
+
+/** A 2xx from `url`; over https, wrangler's self-signed certificate is accepted. */
+function answersOk(url) {
+  if (url.startsWith("http:")) return fetch(url).then((response) => response.ok);
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode >= 200 && response.statusCode < 300);
+    });
+    request.on("error", reject);
+    request.setTimeout(PROBE_TIMEOUT_MS, () => request.destroy(new Error("no answer in time")));
+  });
 }
 
 function stopGroup(child) {

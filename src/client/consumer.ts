@@ -424,9 +424,11 @@ export class Consumer {
   }
 
   /** Whether to hand `message` over: the consumer still holds its partition, is not
-   * stopping, and the partition's position is this message (seek may have moved it). */
+   * stopping, the partition is not paused (a handler may pause it mid-batch: the rest
+   * waits for resume), and its position is this message (seek may have moved it). */
   private deliverable(message: KafkaMessage): boolean {
-    if (this.stop.signal.aborted || this.member?.fenced) return false;
+    if (this.stop.signal.aborted || this.member?.fenced || this.isPaused(message.topic, message.partition))
+      return false;
     return this.positions.get(message.topic, message.partition)?.next === message.offset;
   }
 

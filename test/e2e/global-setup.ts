@@ -10,6 +10,8 @@ import { freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The cluster's name in wrangler's local service registry. */
+    clusterName: string;
   }
 }
 
@@ -17,6 +19,7 @@ export default async function setup(project: TestProject) {
   const persistTo = await mkdtemp(join(tmpdir(), "edgelog-e2e-"));
   const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
   project.provide("baseUrl", cluster.url);
+  project.provide("clusterName", cluster.name);
   return async () => {
     await cluster.stop();
     await rm(persistTo, { recursive: true, force: true });
