@@ -2,6 +2,7 @@
 
 import { Command, Option } from "commander";
 import { EdgelogClientError } from "../client/index.js";
+import { gatewayCommand } from "../gateway/command.js";
 import { consumeCommand } from "./consume.js";
 import { groupsCommand } from "./groups.js";
 import { produceCommand } from "./produce.js";
@@ -17,7 +18,8 @@ const program = new Command("edgelog")
   .addCommand(topicsCommand())
   .addCommand(produceCommand())
   .addCommand(consumeCommand())
-  .addCommand(groupsCommand());
+  .addCommand(groupsCommand())
+  .addCommand(gatewayCommand());
 
 try {
   await program.parseAsync();

@@ -1,0 +1,20 @@
+// The APIs the gateway serves, by key.
+
+import type { KafkaApi } from "./api.js";
+import { apiVersionsApi } from "./api-versions.js";
+import { fetchApi } from "./fetch.js";
+import { initProducerIdApi } from "./init-producer-id.js";
+import { listOffsetsApi } from "./list-offsets.js";
+import { metadataApi } from "./metadata.js";
+import { produceApi } from "./produce.js";
+
+const SERVED: readonly KafkaApi[] = [
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
+  metadataApi,
+  apiVersionsApi(() => SERVED),
+  initProducerIdApi,
+].sort((a, b) => a.key - b.key);
+
+export const API_BY_KEY: ReadonlyMap<number, KafkaApi> = new Map(SERVED.map((api) => [api.key, api]));

@@ -1,0 +1,60 @@
+// One request frame in, its response frame out: the request header (v1, or v2 for a
+// flexible version), the API's handler, the response header (v0, or v1 for a flexible
+// version; ApiVersions always answers with v0 so an old client can read the error).
+
+import type { RequestContext } from "./apis/api.js";
+import { API_VERSIONS_KEY, apiVersionsBody } from "./apis/api-versions.js";
+import { API_BY_KEY } from "./apis/registry.js";
+import { Reader } from "./codec/reader.js";
+import { Writer } from "./codec/writer.js";
+import { KAFKA_ERROR } from "./kafka-errors.js";
+
+export interface RequestHeader {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string | null;
+}
+
+export type Dispatched = { header: RequestHeader; response: Buffer | null };
+
+/** Throws MalformedFrame when the frame does not parse. */
+export async function dispatch(frame: Buffer, base: Omit<RequestContext, "version" | "flexible">): Promise<Dispatched> {
+  const reader = new Reader(frame);
+  const apiKey = reader.int16();
+  const apiVersion = reader.int16();
+  const correlationId = reader.int32();
+  const api = API_BY_KEY.get(apiKey);
+  const known = api !== undefined && apiVersion >= api.minVersion && apiVersion <= api.maxVersion;
+  if (!known) {
+    const header = { apiKey, apiVersion, correlationId, clientId: null };
+    return { header, response: unsupported(apiKey, correlationId) };
+  }
+  const flexible = apiVersion >= api.flexibleFrom;
+  const clientId = reader.nullableString(false);
+  if (flexible) reader.skipTaggedFields();
+  const header = { apiKey, apiVersion, correlationId, clientId };
+  const body = await api.handle(reader, { ...base, version: apiVersion, flexible });
+  if (body === null) return { header, response: null };
+  const responseFlexible = flexible && apiKey !== API_VERSIONS_KEY;
+  return { header, response: frameOf(correlationId, responseFlexible, body) };
+}
+
+/** What a broker answers to a version it does not serve; for another unknown API the
+ * bare error code, which every response of a known shape starts with or a client
+ * reading only the correlation id can still match, instead of a dropped connection. */
+function unsupported(apiKey: number, correlationId: number): Buffer {
+  const body =
+    apiKey === API_VERSIONS_KEY
+      ? apiVersionsBody([...API_BY_KEY.values()], 0, KAFKA_ERROR.UNSUPPORTED_VERSION)
+      : new Writer().int16(KAFKA_ERROR.UNSUPPORTED_VERSION);
+  return frameOf(correlationId, false, body);
+}
+
+function frameOf(correlationId: number, flexible: boolean, body: Writer): Buffer {
+  const bytes = body.bytesView();
+  const header = new Writer().int32(0).int32(correlationId).endStruct(flexible);
+  const frame = Buffer.concat([header.bytesView(), bytes]);
+  frame.writeInt32BE(frame.length - 4, 0);
+  return frame;
+}

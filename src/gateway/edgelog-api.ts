@@ -1,0 +1,128 @@
+// The gateway's calls to Edgelog's HTTP API, over the SDK's transport (fetch with a
+// timeout, errors as EdgelogClientError with the server's code). Keys, values and
+// header values cross as base64 (docs/PROTOCOL.md, Encodings).
+
+import { segment, Transport } from "../client/transport.js";
+import { decodeBase64, encodeBase64 } from "../protocol/base64.js";
+import type { FetchedRecord, KafkaRecord } from "./codec/record-batch.js";
+
+export interface TopicListing {
+  name: string;
+  partitions: number;
+}
+
+export interface ProduceOptions {
+  acks: 0 | 1 | -1;
+  producer?: { producerId: number; producerEpoch: number; baseSequence: number } | undefined;
+}
+
+export type PartitionFetch =
+  | { topic: string; partition: number; records: FetchedRecord[]; highWatermark: number; logStartOffset: number }
+  | { topic: string; partition: number; error: { code: string; message: string } };
+
+interface WireRecord {
+  offset: number;
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+type WireFetch =
+  | { topic: string; partition: number; records: WireRecord[]; highWatermark: number; logStartOffset: number }
+  | { topic: string; partition: number; error: { code: string; message: string } };
+
+/** The HTTP API's own bound on one wait (maxWaitMs, docs/PROTOCOL.md). */
+export const MAX_HTTP_WAIT_MS = 30_000;
+
+export class EdgelogApi {
+  private readonly transport: Transport;
+
+  constructor(url: string, token: string | undefined, requestTimeoutMs: number) {
+    this.transport = new Transport({ url, token, requestTimeoutMs, fetch: (input, init) => fetch(input, init) });
+  }
+
+  async listTopics(): Promise<TopicListing[]> {
+    const body = await this.transport.request<{ topics: TopicListing[] }>("GET", "/v1/topics");
+    return body.topics;
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    const body = await this.transport.request<{ partitions: unknown[] }>("GET", `/v1/topics/${segment(topic)}`);
+    return body.partitions.length;
+  }
+
+  /** Appends records to one partition; the offset of the first, or null for acks=0. */
+  async produce(
+    topic: string,
+    partition: number,
+    records: KafkaRecord[],
+    options: ProduceOptions,
+  ): Promise<number | null> {
+    const acks = options.acks === -1 ? "all" : String(options.acks);
+    const body = {
+      encoding: "base64",
+      records: records.map(wireRecordOf),
+      ...(options.producer ?? {}),
+    };
+    const path = `/v1/topics/${segment(topic)}/partitions/${partition}/records?acks=${acks}`;
+    const answer = await this.transport.request<{ results?: { offset: number }[] }>("POST", path, body);
+    return answer.results?.[0]?.offset ?? null;
+  }
+
+  async fetch(
+    partitions: { topic: string; partition: number; offset: number }[],
+    maxWaitMs: number,
+    maxBytes: number,
+  ): Promise<PartitionFetch[]> {
+    const waitMs = Math.min(maxWaitMs, MAX_HTTP_WAIT_MS);
+    const body = await this.transport.request<{ partitions: WireFetch[] }>(
+      "POST",
+      "/v1/fetch",
+      { partitions, maxWaitMs: waitMs, maxBytes, encoding: "base64" },
+      { extraTimeMs: waitMs },
+    );
+    return body.partitions.map((entry) =>
+      "error" in entry ? entry : { ...entry, records: entry.records.map(fetchedRecordOf) },
+    );
+  }
+
+  /** ListOffsets: `at` is "earliest", "latest" or a timestamp in ms. */
+  async listOffset(topic: string, partition: number, at: string): Promise<{ offset: number; timestamp?: number }> {
+    const path = `/v1/topics/${segment(topic)}/partitions/${partition}/offsets?at=${at}`;
+    return await this.transport.request("GET", path);
+  }
+
+  async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
+    return await this.transport.request("POST", "/v1/producers", {});
+  }
+}
+
+function wireRecordOf(record: KafkaRecord): Record<string, unknown> {
+  const headers: Record<string, string> = {};
+  for (const header of record.headers) headers[header.key] = header.value?.toString("utf8") ?? "";
+  return {
+    key: record.key === null ? null : encodeBase64(record.key),
+    value: record.value === null ? null : encodeBase64(record.value),
+    ...(record.headers.length > 0 ? { headers } : {}),
+    ...(record.timestampMs >= 0 ? { timestamp: record.timestampMs } : {}),
+  };
+}
+
+function fetchedRecordOf(record: WireRecord): FetchedRecord {
+  return {
+    offset: record.offset,
+    timestampMs: record.timestamp,
+    key: bytesOf(record.key),
+    value: bytesOf(record.value),
+    headers: Object.entries(record.headers).map(([key, value]) => ({ key, value: Buffer.from(value, "utf8") })),
+  };
+}
+
+function bytesOf(text: string | null): Buffer | null {
+  if (text === null) return null;
+  const bytes = decodeBase64(text);
+  // The server promised base64; anything else is its bug, not the client's data.
+  if (bytes === null) throw new Error("Edgelog answered a record that is not base64");
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
