@@ -17,13 +17,13 @@ const MAX_HTTP_FETCH_PARTITIONS = 256;
 const MAX_HTTP_FETCH_BYTES = 8 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
-interface Wanted {
+export interface Wanted {
   topic: string;
   partition: number;
   offset: number;
 }
 
-interface PartitionAnswer {
+export interface PartitionAnswer {
   partition: number;
   errorCode: number;
   highWatermark: number;
@@ -39,42 +39,55 @@ export const fetchApi: KafkaApi = {
   maxVersion: 11,
   flexibleFrom: 12,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
-    const { version } = context;
-    request.int32(); // replica_id: consumers only
-    const maxWaitMs = request.int32();
-    const minBytes = request.int32();
-    const maxBytes = request.int32();
-    request.int8(); // isolation_level: every record is committed (no transactions)
-    if (version >= 7) {
-      request.int32(); // session_id
-      request.int32(); // session_epoch
-    }
-    const wanted: Wanted[] = [];
-    const topics = request.array(false, (topic) => {
-      const name = topic.string(false);
-      const partitions = topic.array(false, (partition) => {
-        const index = partition.int32();
-        if (version >= 9) partition.int32(); // current_leader_epoch: leader epochs are not reported
-        const offset = Number(partition.int64());
-        if (version >= 5) partition.int64(); // log_start_offset: followers only
-        partition.int32(); // partition_max_bytes: the HTTP fetch splits max_bytes evenly
-        wanted.push({ topic: name, partition: index, offset });
-        return index;
-      });
-      return { name, partitions };
-    });
-    if (version >= 7) {
-      // forgotten_topics_data: meaningful only within a fetch session, which the gateway never opens
-      request.array(false, (forgotten) => {
-        forgotten.string(false);
-        forgotten.array(false, (index) => index.int32());
-      });
-    }
-    if (version >= 11) request.string(false); // rack_id
-    const answers = await fetchAll(wanted, minBytes <= 0 ? 0 : Math.max(0, maxWaitMs), maxBytes, context);
-    return fetchBody(topics, answers, version);
+    const asked = readFetchRequest(request, context.version);
+    const waitMs = asked.minBytes <= 0 ? 0 : Math.max(0, asked.maxWaitMs);
+    const answers = await fetchAll(asked.wanted, waitMs, asked.maxBytes, context);
+    return fetchBody(asked.topics, answers, context.version);
   },
 };
+
+export interface FetchRequest {
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: { name: string; partitions: number[] }[];
+  wanted: Wanted[];
+}
+
+export function readFetchRequest(request: Reader, version: number): FetchRequest {
+  request.int32(); // replica_id: consumers only
+  const maxWaitMs = request.int32();
+  const minBytes = request.int32();
+  const maxBytes = request.int32();
+  request.int8(); // isolation_level: every record is committed (no transactions)
+  if (version >= 7) {
+    request.int32(); // session_id
+    request.int32(); // session_epoch
+  }
+  const wanted: Wanted[] = [];
+  const topics = request.array(false, (topic) => {
+    const name = topic.string(false);
+    const partitions = topic.array(false, (partition) => {
+      const index = partition.int32();
+      if (version >= 9) partition.int32(); // current_leader_epoch: leader epochs are not reported
+      const offset = Number(partition.int64());
+      if (version >= 5) partition.int64(); // log_start_offset: followers only
+      partition.int32(); // partition_max_bytes: the HTTP fetch splits max_bytes evenly
+      wanted.push({ topic: name, partition: index, offset });
+      return index;
+    });
+    return { name, partitions };
+  });
+  if (version >= 7) {
+    // forgotten_topics_data: meaningful only within a fetch session, which the gateway never opens
+    request.array(false, (forgotten) => {
+      forgotten.string(false);
+      forgotten.array(false, (index) => index.int32());
+    });
+  }
+  if (version >= 11) request.string(false); // rack_id
+  return { maxWaitMs, minBytes, maxBytes, topics, wanted };
+}
 
 async function fetchAll(
   wanted: Wanted[],
@@ -114,11 +127,11 @@ function emptyAnswer(partition: number, errorCode: number): PartitionAnswer {
   return { partition, errorCode, highWatermark: -1, logStartOffset: -1, records: EMPTY };
 }
 
-function keyOf(topic: string, partition: number): string {
+export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;
 }
 
-function fetchBody(
+export function fetchBody(
   topics: { name: string; partitions: number[] }[],
   answers: Map<string, PartitionAnswer>,
   version: number,

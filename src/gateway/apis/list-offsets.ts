@@ -11,12 +11,12 @@ import { errorCodeOf } from "./call-error.js";
 const LATEST = -1n;
 const EARLIEST = -2n;
 
-interface Asked {
+export interface Asked {
   index: number;
   timestamp: bigint;
 }
 
-interface Answer {
+export interface Answer {
   index: number;
   errorCode: number;
   timestamp: number;
@@ -31,16 +31,7 @@ export const listOffsetsApi: KafkaApi = {
   flexibleFrom: 6,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
     const { version } = context;
-    request.int32(); // replica_id
-    if (version >= 2) request.int8(); // isolation_level: every record is committed
-    const topics = request.array(false, (topic) => ({
-      name: topic.string(false),
-      partitions: topic.array(false, (partition): Asked => {
-        const index = partition.int32();
-        if (version >= 4) partition.int32(); // current_leader_epoch
-        return { index, timestamp: partition.int64() };
-      }),
-    }));
+    const topics = readListOffsetsRequest(request, version);
     const answered = await Promise.all(
       topics.map(async (topic) => ({
         name: topic.name,
@@ -52,6 +43,19 @@ export const listOffsetsApi: KafkaApi = {
     return listOffsetsBody(answered, version);
   },
 };
+
+export function readListOffsetsRequest(request: Reader, version: number): { name: string; partitions: Asked[] }[] {
+  request.int32(); // replica_id
+  if (version >= 2) request.int8(); // isolation_level: every record is committed
+  return request.array(false, (topic) => ({
+    name: topic.string(false),
+    partitions: topic.array(false, (partition): Asked => {
+      const index = partition.int32();
+      if (version >= 4) partition.int32(); // current_leader_epoch
+      return { index, timestamp: partition.int64() };
+    }),
+  }));
+}
 
 async function listOffset(topic: string, asked: Asked, context: RequestContext): Promise<Answer> {
   if (asked.timestamp < EARLIEST) {
@@ -67,7 +71,7 @@ async function listOffset(topic: string, asked: Asked, context: RequestContext):
   }
 }
 
-function listOffsetsBody(topics: { name: string; partitions: Answer[] }[], version: number): Writer {
+export function listOffsetsBody(topics: { name: string; partitions: Answer[] }[], version: number): Writer {
   const writer = new Writer();
   if (version >= 2) writer.int32(NO_THROTTLE_MS);
   return writer.array(topics, false, (topic, t) => {

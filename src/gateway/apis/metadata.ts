@@ -7,14 +7,14 @@ import type { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { TopicListing } from "../edgelog-api.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
-import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
+import { type GatewayIdentity, type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { errorCodeOf } from "./call-error.js";
 
 export const CLUSTER_ID = "edgelog";
 /** Kafka's "not requested" value for authorized operations. */
 const NO_AUTHORIZED_OPERATIONS = -2147483648;
 
-type TopicAnswer = { name: string; errorCode: number; partitions: number };
+export type TopicAnswer = { name: string; errorCode: number; partitions: number };
 
 export const metadataApi: KafkaApi = {
   key: 3,
@@ -23,14 +23,22 @@ export const metadataApi: KafkaApi = {
   maxVersion: 8,
   flexibleFrom: 9,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
-    const { version } = context;
-    const names = request.nullableArray(false, (topic) => topic.string(false));
-    if (version >= 4) request.bool(); // allow_auto_topic_creation: Edgelog creates topics only on request
-    const everyTopic = names === null || (version === 0 && names.length === 0);
-    const topics = everyTopic ? await allTopics(context) : await someTopics(names, context);
-    return metadataBody(topics, context);
+    const names = readMetadataRequest(request, context.version);
+    const topics = names === null ? await allTopics(context) : await someTopics(names, context);
+    return metadataBody(topics, context.version, context.gateway);
   },
 };
+
+/** The topics asked for, or null for every topic. */
+export function readMetadataRequest(request: Reader, version: number): string[] | null {
+  const names = request.nullableArray(false, (topic) => topic.string(false));
+  if (version >= 4) request.bool(); // allow_auto_topic_creation: Edgelog creates topics only on request
+  if (version >= 8) {
+    request.bool(); // include_cluster_authorized_operations
+    request.bool(); // include_topic_authorized_operations
+  }
+  return names === null || (version === 0 && names.length === 0) ? null : names;
+}
 
 async function allTopics(context: RequestContext): Promise<TopicAnswer[]> {
   const listing: TopicListing[] = await context.edgelog.listTopics();
@@ -47,8 +55,7 @@ async function someTopics(names: string[], context: RequestContext): Promise<Top
   });
 }
 
-function metadataBody(topics: TopicAnswer[], context: RequestContext): Writer {
-  const { version, gateway } = context;
+export function metadataBody(topics: TopicAnswer[], version: number, gateway: GatewayIdentity): Writer {
   const writer = new Writer();
   if (version >= 3) writer.int32(NO_THROTTLE_MS);
   writer.array([gateway], false, (broker, node) => {

@@ -23,12 +23,12 @@ import { errorCodeOf } from "./call-error.js";
 /** One Produce partition may carry several batches; bounded so one request stays small. */
 const MAX_BATCHES_PER_PARTITION = 64;
 
-interface PartitionData {
+export interface PartitionData {
   index: number;
   records: Buffer | null;
 }
 
-interface PartitionAnswer {
+export interface PartitionAnswer {
   index: number;
   errorCode: number;
   baseOffset: number;
@@ -75,6 +75,29 @@ export const produceApi: KafkaApi = {
     return produceBody(answers, context.version);
   },
 };
+
+export interface ProduceRequest {
+  transactionalId: string | null;
+  acks: number;
+  topics: { name: string; partitions: PartitionData[] }[];
+}
+
+export function readProduceRequest(request: Reader): ProduceRequest {
+  const transactionalId = request.nullableString(false);
+  const acks = request.int16();
+  request.int32(); // timeout_ms: each HTTP call has its own timeout
+  const topics = request.array(false, (topic) => ({
+    name: topic.string(false),
+    partitions: topic.array(
+      false,
+      (partition): PartitionData => ({
+        index: partition.int32(),
+        records: partition.nullableBytes(false),
+      }),
+    ),
+  }));
+  return { transactionalId, acks, topics };
+}
 
 async function producePartition(
   topic: string,
@@ -160,7 +183,7 @@ function failed(index: number, name: KafkaErrorName, message: string): Partition
   return { index, errorCode: KAFKA_ERROR[name], baseOffset: -1, errorMessage: message };
 }
 
-function produceBody(topics: { name: string; partitions: PartitionAnswer[] }[], version: number): Writer {
+export function produceBody(topics: { name: string; partitions: PartitionAnswer[] }[], version: number): Writer {
   const writer = new Writer();
   writer.array(topics, false, (topic, answer) => {
     topic.string(answer.name, false);
