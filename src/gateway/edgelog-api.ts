@@ -11,6 +11,12 @@ export interface TopicListing {
   partitions: number;
 }
 
+export interface TopicDescription {
+  name: string;
+  config: { replicationFactor: number; minInsyncReplicas: number; retentionMs: number; retentionBytes: number };
+  partitions: unknown[];
+}
+
 export interface ProduceOptions {
   acks: 0 | 1 | -1;
   producer?: { producerId: number; producerEpoch: number; baseSequence: number } | undefined;
@@ -48,8 +54,23 @@ export class EdgelogApi {
   }
 
   async partitionCount(topic: string): Promise<number> {
-    const body = await this.transport.request<{ partitions: unknown[] }>("GET", `/v1/topics/${segment(topic)}`);
-    return body.partitions.length;
+    return (await this.describeTopic(topic)).partitions.length;
+  }
+
+  async describeTopic(topic: string): Promise<TopicDescription> {
+    return await this.transport.request<TopicDescription>("GET", `/v1/topics/${segment(topic)}`);
+  }
+
+  async createTopic(body: Record<string, unknown>): Promise<void> {
+    await this.transport.request("POST", "/v1/topics", body);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    await this.transport.request("DELETE", `/v1/topics/${segment(topic)}`);
+  }
+
+  async createPartitions(topic: string, count: number): Promise<void> {
+    await this.transport.request("POST", `/v1/topics/${segment(topic)}/partitions`, { count });
   }
 
   /** Appends records to one partition; the offset of the first, or null for acks=0. */

@@ -9,3 +9,7 @@ export function errorCodeOf(error: unknown): number {
   console.error("gateway: unexpected failure calling Edgelog", error);
   return KAFKA_ERROR.UNKNOWN_SERVER_ERROR;
 }
+
+export function errorMessageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -18,7 +18,7 @@ import { Writer } from "../codec/writer.js";
 import type { ProduceOptions } from "../edgelog-api.js";
 import { KAFKA_ERROR, type KafkaErrorName } from "../kafka-errors.js";
 import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
-import { errorCodeOf } from "./call-error.js";
+import { errorCodeOf, errorMessageOf } from "./call-error.js";
 
 /** One Produce partition may carry several batches; bounded so one request stays small. */
 const MAX_BATCHES_PER_PARTITION = 64;
@@ -127,7 +127,7 @@ async function producePartition(
         index: partition.index,
         errorCode: errorCodeOf(error),
         baseOffset: -1,
-        errorMessage: error instanceof Error ? error.message : String(error),
+        errorMessage: errorMessageOf(error),
       };
     }
   }

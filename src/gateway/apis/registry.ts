@@ -2,6 +2,10 @@
 
 import type { KafkaApi } from "./api.js";
 import { apiVersionsApi } from "./api-versions.js";
+import { createPartitionsApi } from "./create-partitions.js";
+import { createTopicsApi } from "./create-topics.js";
+import { deleteTopicsApi } from "./delete-topics.js";
+import { describeConfigsApi } from "./describe-configs.js";
 import { fetchApi } from "./fetch.js";
 import { initProducerIdApi } from "./init-producer-id.js";
 import { listOffsetsApi } from "./list-offsets.js";
@@ -15,6 +19,10 @@ const SERVED: readonly KafkaApi[] = [
   metadataApi,
   apiVersionsApi(() => SERVED),
   initProducerIdApi,
+  createTopicsApi,
+  deleteTopicsApi,
+  createPartitionsApi,
+  describeConfigsApi,
 ].sort((a, b) => a.key - b.key);
 
 export const API_BY_KEY: ReadonlyMap<number, KafkaApi> = new Map(SERVED.map((api) => [api.key, api]));
