@@ -7,12 +7,13 @@ import type { Socket } from "node:net";
 import type { RequestContext } from "./apis/api.js";
 import { MalformedFrame } from "./codec/reader.js";
 import { dispatch } from "./dispatch.js";
+import { ConnectionSession } from "./session.js";
 
 const SIZE_BYTES = 4;
 /** api_key, api_version and correlation_id: no request header is shorter. */
 const MIN_FRAME_BYTES = 8;
 
-export type ConnectionContext = Omit<RequestContext, "version" | "flexible">;
+export type ConnectionContext = Omit<RequestContext, "version" | "flexible" | "session">;
 
 export class Connection {
   private pending: Buffer[] = [];
@@ -20,6 +21,7 @@ export class Connection {
   private readonly inFlight: Promise<Buffer | null>[] = [];
   private writing = false;
   private closed = false;
+  private readonly session = new ConnectionSession();
 
   constructor(
     private readonly socket: Socket,
@@ -73,7 +75,7 @@ export class Connection {
 
   private async handle(frame: Buffer): Promise<Buffer | null> {
     try {
-      return (await dispatch(frame, this.context)).response;
+      return (await dispatch(frame, { ...this.context, session: this.session })).response;
     } catch (error) {
       if (error instanceof MalformedFrame) this.close(`malformed request: ${error.message}`);
       else {

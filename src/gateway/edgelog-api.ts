@@ -17,6 +17,38 @@ export interface TopicDescription {
   partitions: unknown[];
 }
 
+/** {topic: [partitions]}, as on the group routes (docs/GROUPS.md). */
+export type Assignment = Record<string, number[]>;
+
+export interface GroupHeartbeat {
+  memberId?: string;
+  memberEpoch: number;
+  topics?: string[];
+  ownedPartitions?: Assignment;
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+}
+
+export interface GroupHeartbeatAnswer {
+  memberId: string;
+  memberEpoch: number;
+  heartbeatIntervalMs: number;
+  assignment: Assignment;
+}
+
+export interface OffsetCommitBody {
+  memberId: string;
+  memberEpoch: number;
+  offsets: { topic: string; partition: number; offset: number; metadata?: string }[];
+}
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+  metadata: string;
+}
+
 export interface ProduceOptions {
   acks: 0 | 1 | -1;
   producer?: { producerId: number; producerEpoch: number; baseSequence: number } | undefined;
@@ -112,6 +144,22 @@ export class EdgelogApi {
   async listOffset(topic: string, partition: number, at: string): Promise<{ offset: number; timestamp?: number }> {
     const path = `/v1/topics/${segment(topic)}/partitions/${partition}/offsets?at=${at}`;
     return await this.transport.request("GET", path);
+  }
+
+  async groupHeartbeat(group: string, body: GroupHeartbeat): Promise<GroupHeartbeatAnswer> {
+    return await this.transport.request("POST", `/v1/groups/${segment(group)}/heartbeat`, body);
+  }
+
+  async commitOffsets(group: string, body: OffsetCommitBody): Promise<void> {
+    await this.transport.request("POST", `/v1/groups/${segment(group)}/offsets`, body);
+  }
+
+  async committedOffsets(group: string): Promise<CommittedOffset[]> {
+    const body = await this.transport.request<{ offsets: CommittedOffset[] }>(
+      "GET",
+      `/v1/groups/${segment(group)}/offsets`,
+    );
+    return body.offsets;
   }
 
   async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {

@@ -32,13 +32,15 @@ export interface KcatRun {
   stderr: string;
 }
 
-/** Debian's kcat (scripts/ensure-kcat.sh installs it), bounded by `timeoutMs`. */
-export function kcat(args: string[], stdin = "", timeoutMs = 30_000): Promise<KcatRun> {
+/** Debian's kcat (scripts/ensure-kcat.sh installs it), bounded by `timeoutMs`. An
+ * abort stops it as Ctrl-C would (SIGTERM: a group member leaves and commits). */
+export function kcat(args: string[], stdin = "", timeoutMs = 30_000, signal?: AbortSignal): Promise<KcatRun> {
   return new Promise((resolve, reject) => {
     const child = spawn("kcat", args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    signal?.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);

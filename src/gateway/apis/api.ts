@@ -5,6 +5,7 @@ import type { Reader } from "../codec/reader.js";
 import type { Writer } from "../codec/writer.js";
 import type { EdgelogApi } from "../edgelog-api.js";
 import type { GatewayLimits } from "../limits.js";
+import type { ConnectionSession } from "../session.js";
 
 export interface GatewayIdentity {
   nodeId: number;
@@ -18,6 +19,7 @@ export interface RequestContext {
   edgelog: EdgelogApi;
   gateway: GatewayIdentity;
   limits: GatewayLimits;
+  session: ConnectionSession;
 }
 
 export interface KafkaApi {

@@ -7,10 +7,17 @@ import { createTopicsApi } from "./create-topics.js";
 import { deleteTopicsApi } from "./delete-topics.js";
 import { describeConfigsApi } from "./describe-configs.js";
 import { fetchApi } from "./fetch.js";
+import { findCoordinatorApi } from "./find-coordinator.js";
+import { heartbeatApi } from "./heartbeat.js";
 import { initProducerIdApi } from "./init-producer-id.js";
+import { joinGroupApi } from "./join-group.js";
+import { leaveGroupApi } from "./leave-group.js";
 import { listOffsetsApi } from "./list-offsets.js";
 import { metadataApi } from "./metadata.js";
+import { offsetCommitApi } from "./offset-commit.js";
+import { offsetFetchApi } from "./offset-fetch.js";
 import { produceApi } from "./produce.js";
+import { syncGroupApi } from "./sync-group.js";
 
 const SERVED: readonly KafkaApi[] = [
   produceApi,
@@ -23,6 +30,13 @@ const SERVED: readonly KafkaApi[] = [
   deleteTopicsApi,
   createPartitionsApi,
   describeConfigsApi,
+  findCoordinatorApi,
+  joinGroupApi,
+  syncGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  offsetCommitApi,
+  offsetFetchApi,
 ].sort((a, b) => a.key - b.key);
 
 export const API_BY_KEY: ReadonlyMap<number, KafkaApi> = new Map(SERVED.map((api) => [api.key, api]));
