@@ -9,6 +9,7 @@ export function gatewayCommand(): Command {
     .description("serve the Kafka protocol (kcat, kafkajs, librdkafka) in front of Edgelog")
     .addOption(new Option("--listen <host:port>", "address to listen on").default("127.0.0.1:9092"))
     .addOption(new Option("--advertise <host:port>", "address clients are told to connect to (Metadata)"))
+    .addOption(new Option("--sasl", "require SASL PLAIN logins whose password is an Edgelog token"))
     .addOption(
       new Option("--max-connections <n>", "concurrent client connections").default(
         DEFAULT_GATEWAY_LIMITS.maxConnections,
@@ -26,6 +27,7 @@ export function gatewayCommand(): Command {
         token?: string;
         listen: string;
         advertise?: string;
+        sasl?: boolean;
         maxConnections: string | number;
         maxFrameBytes: string | number;
         idleTimeoutMs: string | number;
@@ -43,6 +45,7 @@ export function gatewayCommand(): Command {
         advertise: options.advertise === undefined ? undefined : hostPort(options.advertise, "--advertise"),
         url: options.url,
         token: options.token,
+        sasl: options.sasl,
         limits,
         log: (line) => process.stderr.write(`${line}\n`),
       });

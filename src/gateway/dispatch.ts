@@ -5,9 +5,13 @@
 import type { RequestContext } from "./apis/api.js";
 import { API_VERSIONS_KEY, apiVersionsBody } from "./apis/api-versions.js";
 import { API_BY_KEY } from "./apis/registry.js";
-import { Reader } from "./codec/reader.js";
+import { SASL_AUTHENTICATE_KEY, SASL_HANDSHAKE_KEY } from "./apis/sasl.js";
+import { MalformedFrame, Reader } from "./codec/reader.js";
 import { Writer } from "./codec/writer.js";
 import { KAFKA_ERROR } from "./kafka-errors.js";
+
+/** What a connection may send before its SASL login, when one is required. */
+const BEFORE_LOGIN = new Set([API_VERSIONS_KEY, SASL_HANDSHAKE_KEY, SASL_AUTHENTICATE_KEY]);
 
 export interface RequestHeader {
   apiKey: number;
@@ -18,7 +22,7 @@ export interface RequestHeader {
 
 export type Dispatched = { header: RequestHeader; response: Buffer | null };
 
-/** Throws MalformedFrame when the frame does not parse. */
+/** Throws MalformedFrame when the frame does not parse, or comes before a required SASL login. */
 export async function dispatch(frame: Buffer, base: Omit<RequestContext, "version" | "flexible">): Promise<Dispatched> {
   const reader = new Reader(frame);
   const apiKey = reader.int16();
@@ -30,11 +34,15 @@ export async function dispatch(frame: Buffer, base: Omit<RequestContext, "versio
     const header = { apiKey, apiVersion, correlationId, clientId: null };
     return { header, response: unsupported(apiKey, correlationId) };
   }
+  if (base.saslRequired && base.session.authenticated === null && !BEFORE_LOGIN.has(apiKey)) {
+    throw new MalformedFrame(`${api.name} before SASL authentication`);
+  }
   const flexible = apiVersion >= api.flexibleFrom;
   const clientId = reader.nullableString(false);
   if (flexible) reader.skipTaggedFields();
   const header = { apiKey, apiVersion, correlationId, clientId };
-  const body = await api.handle(reader, { ...base, version: apiVersion, flexible });
+  const edgelog = base.session.authenticated ?? base.edgelog;
+  const body = await api.handle(reader, { ...base, edgelog, version: apiVersion, flexible });
   if (body === null) return { header, response: null };
   const responseFlexible = flexible && apiKey !== API_VERSIONS_KEY;
   return { header, response: frameOf(correlationId, responseFlexible, body) };

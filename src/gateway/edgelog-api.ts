@@ -2,6 +2,7 @@
 // timeout, errors as EdgelogClientError with the server's code). Keys, values and
 // header values cross as base64 (docs/PROTOCOL.md, Encodings).
 
+import { EdgelogClientError } from "../client/errors.js";
 import { segment, Transport } from "../client/transport.js";
 import { decodeBase64, encodeBase64 } from "../protocol/base64.js";
 import type { FetchedRecord, KafkaRecord } from "./codec/record-batch.js";
@@ -78,6 +79,19 @@ export class EdgelogApi {
 
   constructor(url: string, token: string | undefined, requestTimeoutMs: number) {
     this.transport = new Transport({ url, token, requestTimeoutMs, fetch: (input, init) => fetch(input, init) });
+  }
+
+  /** True when Edgelog accepts the token: a path no route serves answers 401 only for a
+   * bad token (authentication runs before routing) and 404 for any good one, whatever its scopes. */
+  async acceptsToken(): Promise<boolean> {
+    try {
+      await this.transport.request("GET", "/v1/gateway/authenticate");
+      return true;
+    } catch (error) {
+      if (error instanceof EdgelogClientError && error.code === "SASL_AUTHENTICATION_FAILED") return false;
+      if (error instanceof EdgelogClientError && error.code === "NOT_FOUND") return true;
+      throw error;
+    }
   }
 
   async listTopics(): Promise<TopicListing[]> {

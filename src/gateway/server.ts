@@ -14,6 +14,8 @@ export interface GatewayOptions {
   advertise?: { host: string; port: number } | undefined;
   url: string;
   token?: string | undefined;
+  /** Require SASL PLAIN with an Edgelog token on every connection (--token is then unused). */
+  sasl?: boolean | undefined;
   limits: GatewayLimits;
   log: (line: string) => void;
 }
@@ -32,7 +34,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const connections = new Set<Connection>();
   const gateway: GatewayIdentity = { nodeId: NODE_ID, host: options.listenHost, port: options.listenPort };
   const server = createServer((socket) => {
-    const connection = new Connection(socket, { edgelog, gateway, limits: options.limits }, options.log);
+    const context = { edgelog, gateway, limits: options.limits, url: options.url, saslRequired: options.sasl === true };
+    const connection = new Connection(socket, context, options.log);
     connections.add(connection);
     socket.on("close", () => connections.delete(connection));
   });

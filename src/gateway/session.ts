@@ -1,10 +1,10 @@
-// What one client connection remembers between its requests: the classic group
-// members it joined through this connection (what each was handed at SyncGroup).
+// What one client connection remembers between its requests: its SASL login, and the
+// classic group members it joined through it (what each was handed at SyncGroup).
 // Soft state: if the connection drops, the client's next Heartbeat on another one
 // finds nothing here and is told to rejoin, and the coordinator (in Edgelog) stays the
 // only source of truth for assignments.
 
-import type { Assignment } from "./edgelog-api.js";
+import type { Assignment, EdgelogApi } from "./edgelog-api.js";
 
 export interface ClassicMember {
   /** The generation given at JoinGroup: commits and heartbeats must carry it. */
@@ -22,6 +22,8 @@ export const MAX_MEMBERS_PER_CONNECTION = 64;
 
 export class ConnectionSession {
   private readonly members = new Map<string, ClassicMember>();
+  /** Edgelog as the token of a SASL PLAIN login on this connection; null before one. */
+  authenticated: EdgelogApi | null = null;
 
   member(groupId: string, memberId: string): ClassicMember | undefined {
     return this.members.get(keyOf(groupId, memberId));

@@ -13,7 +13,7 @@ import { createTopic, fetchRecords, uniqueTopic } from "./http.js";
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ maxFrameBytes: 64 * 1024, idleTimeoutMs: 1_000 });
+  gateway = await startTestGateway({ limits: { maxFrameBytes: 64 * 1024, idleTimeoutMs: 1_000 } });
 });
 
 afterAll(async () => {

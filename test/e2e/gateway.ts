@@ -13,13 +13,20 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(limits: Partial<GatewayLimits> = {}, token?: string): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  limits?: Partial<GatewayLimits>;
+  url?: string;
+  sasl?: boolean;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const logs: string[] = [];
+  const { limits = {} } = options;
   const gateway = await startGateway({
     listenHost: "127.0.0.1",
     listenPort: 0,
-    url: baseUrl(),
-    token,
+    url: options.url ?? baseUrl(),
+    sasl: options.sasl,
     limits: { ...DEFAULT_GATEWAY_LIMITS, ...limits },
     log: (line) => logs.push(line),
   });

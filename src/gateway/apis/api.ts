@@ -16,7 +16,12 @@ export interface GatewayIdentity {
 export interface RequestContext {
   version: number;
   flexible: boolean;
+  /** Edgelog as this connection's principal (its SASL login, else the gateway's --token). */
   edgelog: EdgelogApi;
+  /** Edgelog's base URL, for a SASL login's own client. */
+  url: string;
+  /** Every connection must log in with SASL PLAIN before anything but ApiVersions. */
+  saslRequired: boolean;
   gateway: GatewayIdentity;
   limits: GatewayLimits;
   session: ConnectionSession;

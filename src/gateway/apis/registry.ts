@@ -17,6 +17,7 @@ import { metadataApi } from "./metadata.js";
 import { offsetCommitApi } from "./offset-commit.js";
 import { offsetFetchApi } from "./offset-fetch.js";
 import { produceApi } from "./produce.js";
+import { saslAuthenticateApi, saslHandshakeApi } from "./sasl.js";
 import { syncGroupApi } from "./sync-group.js";
 
 const SERVED: readonly KafkaApi[] = [
@@ -37,6 +38,8 @@ const SERVED: readonly KafkaApi[] = [
   leaveGroupApi,
   offsetCommitApi,
   offsetFetchApi,
+  saslHandshakeApi,
+  saslAuthenticateApi,
 ].sort((a, b) => a.key - b.key);
 
 export const API_BY_KEY: ReadonlyMap<number, KafkaApi> = new Map(SERVED.map((api) => [api.key, api]));
