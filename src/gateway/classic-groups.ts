@@ -136,8 +136,9 @@ function current(
   generationId: number,
 ): ClassicMember | { errorCode: number } {
   const member = groups.session.member(groupId, memberId);
-  // Joined through another connection (or gateway): this one cannot vouch for what it holds.
-  if (!member) return { errorCode: KAFKA_ERROR.UNKNOWN_MEMBER_ID };
+  // Joined through another connection (or gateway): this one cannot vouch for what it
+  // holds, so the client rejoins, keeping its member id (which releases what it held).
+  if (!member) return { errorCode: KAFKA_ERROR.REBALANCE_IN_PROGRESS };
   if (member.generationId !== generationId) return { errorCode: KAFKA_ERROR.ILLEGAL_GENERATION };
   return member;
 }
