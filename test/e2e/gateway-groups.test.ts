@@ -8,6 +8,7 @@ import type { Consumer, Kafka as KafkaType } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kcat, startTestGateway, type TestGateway } from "./gateway.js";
 import { call, createTopic, produce, uniqueTopic } from "./http.js";
+import { client } from "./sdk.js";
 
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel } = require("kafkajs") as typeof import("kafkajs");
@@ -158,5 +159,72 @@ describe("consumer groups through the gateway", () => {
     console.log(
       `kcat -G: m1 read ${one.stdout.trim().split("\n").length} lines, m2 ${two.stdout.trim().split("\n").length}`,
     );
+  });
+
+  it("a mixed group: a kafkajs member through the gateway and an SDK member over HTTP share the partitions", async () => {
+    const topic = uniqueTopic("mixed");
+    const groupId = uniqueTopic("mixed-g");
+    await createTopic(topic, 4);
+    await produceKeyed(topic, 0, 200);
+    const seen = { kafkajs: new Map<number, Set<string>>(), sdk: new Map<number, Set<string>>() };
+    const note = (who: keyof typeof seen, partition: number, offset: string) => {
+      const offsets = seen[who].get(partition) ?? new Set<string>();
+      seen[who].set(partition, offsets.add(offset));
+    };
+    const kafkajsMember = kafka.consumer({
+      groupId,
+      heartbeatInterval: 300,
+      sessionTimeout: 10_000,
+      maxWaitTimeInMs: 500,
+    });
+    await kafkajsMember.connect();
+    await kafkajsMember.subscribe({ topic, fromBeginning: true });
+    await kafkajsMember.run({
+      eachMessage: async ({ partition, message }) => note("kafkajs", partition, message.offset),
+    });
+    await until("the kafkajs member holding all four", async () => {
+      const group = await groupState(groupId);
+      return group.state === "Stable" && (group.members[0]?.assignment[topic] ?? []).length === 4;
+    });
+    const sdkMember = client().consumer({ groupId, sessionTimeoutMs: 10_000, maxWaitMs: 500 });
+    await sdkMember.subscribe({ topics: [topic], fromBeginning: true });
+    await sdkMember.run({
+      eachMessage: async ({ partition, message }) => note("sdk", partition, String(message.offset)),
+    });
+    await until("two members of two partitions each", async () => {
+      const group = await groupState(groupId);
+      const sizes = group.members.map((m) => (m.assignment[topic] ?? []).length);
+      return group.state === "Stable" && sizes.join() === "2,2";
+    });
+    const members = (await groupState(groupId)).members;
+    const kafkajsPartitions = new Set(members.find((m) => m.memberId.startsWith("kafka-"))?.assignment[topic]);
+    const sdkPartitions = new Set(members.find((m) => !m.memberId.startsWith("kafka-"))?.assignment[topic]);
+    expect([...kafkajsPartitions, ...sdkPartitions].sort()).toEqual([0, 1, 2, 3]);
+    const before = new Map([...seen.kafkajs].map(([p, offsets]) => [p, offsets.size]));
+    await produceKeyed(topic, 200, 200);
+    const union = () =>
+      new Set(
+        (["kafkajs", "sdk"] as const).flatMap((who) =>
+          [...seen[who]].flatMap(([p, offsets]) => [...offsets].map((o) => `${p}:${o}`)),
+        ),
+      );
+    await until("every record read", () => union().size === 400);
+    // The kafkajs member's commits went to the same coordinator the SDK member uses.
+    await until("the kafkajs member's partitions committed to their end", async () => {
+      const offsets = (await call("GET", `/v1/groups/${groupId}/offsets`)).body.offsets as {
+        partition: number;
+        offset: number;
+        highWatermark: number;
+      }[];
+      return [...kafkajsPartitions].every((p) =>
+        offsets.some((o) => o.partition === p && o.offset === o.highWatermark),
+      );
+    });
+    // After the split, each read only its own partitions' new records.
+    for (const p of sdkPartitions) expect(seen.kafkajs.get(p)?.size ?? 0).toBe(before.get(p) ?? 0);
+    for (const p of kafkajsPartitions) expect(seen.sdk.get(p)?.size ?? 0).toBe(0);
+    const total = (m: Map<number, Set<string>>) => [...m.values()].reduce((sum, s) => sum + s.size, 0);
+    console.log(`mixed group: kafkajs read ${total(seen.kafkajs)}, the SDK ${total(seen.sdk)}`);
+    await Promise.all([kafkajsMember.disconnect(), sdkMember.disconnect()]);
   });
 });
