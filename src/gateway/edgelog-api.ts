@@ -43,6 +43,11 @@ export interface OffsetCommitBody {
   offsets: { topic: string; partition: number; offset: number; metadata?: string }[];
 }
 
+export interface GroupDescription {
+  state: "Empty" | "Reconciling" | "Stable";
+  members: { memberId: string; topics: string[]; assignment: Assignment }[];
+}
+
 export interface CommittedOffset {
   topic: string;
   partition: number;
@@ -174,6 +179,15 @@ export class EdgelogApi {
       `/v1/groups/${segment(group)}/offsets`,
     );
     return body.offsets;
+  }
+
+  async listGroups(): Promise<string[]> {
+    const body = await this.transport.request<{ groups: { groupId: string }[] }>("GET", "/v1/groups");
+    return body.groups.map((group) => group.groupId);
+  }
+
+  async describeGroup(group: string): Promise<GroupDescription> {
+    return await this.transport.request("GET", `/v1/groups/${segment(group)}`);
   }
 
   async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {

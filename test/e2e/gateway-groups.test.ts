@@ -94,6 +94,17 @@ describe("consumer groups through the gateway", () => {
 
     await consumers[2]?.disconnect();
     await until("two members of three partitions each", stableWith(2, [3, 3]));
+    const admin = kafka.admin();
+    await admin.connect();
+    expect((await admin.listGroups()).groups).toContainEqual({ groupId, protocolType: "consumer" });
+    const [described] = (await admin.describeGroups([groupId])).groups;
+    expect(described).toMatchObject({ groupId, state: "Stable", protocolType: "consumer" });
+    const { AssignerProtocol } = require("kafkajs") as typeof import("kafkajs");
+    const split = (described?.members ?? []).map(
+      (m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [],
+    );
+    expect(split.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    await admin.disconnect();
     await produceKeyed(topic, 300, 60);
     await until("360 records", () => received.size === 360);
     expect(overlaps).toBe(0);

@@ -51,6 +51,12 @@ export function writeAssignment(assignment: Assignment, subscribed: readonly str
   return Buffer.from(writer.nullableBytes(Buffer.alloc(0), false).bytesView());
 }
 
+/** A v0 subscription, as DescribeGroups shows a member's metadata. */
+export function writeSubscription(topics: readonly string[]): Buffer {
+  const writer = new Writer().int16(0).array(topics, false, (w, topic) => w.string(topic, false));
+  return Buffer.from(writer.nullableBytes(Buffer.alloc(0), false).bytesView());
+}
+
 export function sameAssignment(a: Assignment, b: Assignment): boolean {
   const flat = (x: Assignment) =>
     Object.entries(x)

@@ -7,8 +7,7 @@ import { Writer } from "../codec/writer.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
 import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { readSubscription } from "./consumer-protocol.js";
-
-const CONSUMER_PROTOCOL = "consumer";
+import { CONSUMER_PROTOCOL_TYPE } from "./list-groups.js";
 
 export const joinGroupApi: KafkaApi = {
   key: 11,
@@ -27,7 +26,7 @@ export const joinGroupApi: KafkaApi = {
     const protocols = request.array(false, (p) => ({ name: p.string(false), metadata: p.bytes(false) }));
     const chosen = protocols[0];
     const subscription = chosen ? readSubscription(chosen.metadata) : null;
-    if (protocolType !== CONSUMER_PROTOCOL || !chosen || !subscription || subscription.topics.length === 0) {
+    if (protocolType !== CONSUMER_PROTOCOL_TYPE || !chosen || !subscription || subscription.topics.length === 0) {
       return body(version, KAFKA_ERROR.INCONSISTENT_GROUP_PROTOCOL, -1, "", memberId);
     }
     const joined = await join(context, { groupId, memberId, sessionTimeoutMs, rebalanceTimeoutMs, subscription });

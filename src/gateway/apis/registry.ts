@@ -6,12 +6,14 @@ import { createPartitionsApi } from "./create-partitions.js";
 import { createTopicsApi } from "./create-topics.js";
 import { deleteTopicsApi } from "./delete-topics.js";
 import { describeConfigsApi } from "./describe-configs.js";
+import { describeGroupsApi } from "./describe-groups.js";
 import { fetchApi } from "./fetch.js";
 import { findCoordinatorApi } from "./find-coordinator.js";
 import { heartbeatApi } from "./heartbeat.js";
 import { initProducerIdApi } from "./init-producer-id.js";
 import { joinGroupApi } from "./join-group.js";
 import { leaveGroupApi } from "./leave-group.js";
+import { listGroupsApi } from "./list-groups.js";
 import { listOffsetsApi } from "./list-offsets.js";
 import { metadataApi } from "./metadata.js";
 import { offsetCommitApi } from "./offset-commit.js";
@@ -38,6 +40,8 @@ const SERVED: readonly KafkaApi[] = [
   leaveGroupApi,
   offsetCommitApi,
   offsetFetchApi,
+  describeGroupsApi,
+  listGroupsApi,
   saslHandshakeApi,
   saslAuthenticateApi,
 ].sort((a, b) => a.key - b.key);
