@@ -59,7 +59,7 @@ export async function join(
     }),
   );
   if ("errorCode" in answer) {
-    if (known && answer.errorCode !== KAFKA_ERROR.NONE) groups.session.forget(groupId, memberId);
+    if (known) groups.session.forget(groupId, memberId);
     return answer;
   }
   const generationId = known ? known.generationId + 1 : answer.memberEpoch;

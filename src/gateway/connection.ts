@@ -30,7 +30,9 @@ export class Connection {
   ) {
     socket.setNoDelay(true);
     socket.setTimeout(context.limits.idleTimeoutMs, () => {
+      // Quiet with nothing in flight, or with answers the client does not read.
       if (this.inFlight.length === 0) this.close(`idle for ${context.limits.idleTimeoutMs} ms`);
+      else if (socket.writableLength > 0) this.close(`no answer read for ${context.limits.idleTimeoutMs} ms`);
     });
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
     socket.on("error", () => this.close(null));
@@ -75,7 +77,7 @@ export class Connection {
 
   private async handle(frame: Buffer): Promise<Buffer | null> {
     try {
-      return (await dispatch(frame, { ...this.context, session: this.session })).response;
+      return await dispatch(frame, { ...this.context, session: this.session });
     } catch (error) {
       if (error instanceof MalformedFrame) this.close(`malformed request: ${error.message}`);
       else {
@@ -86,20 +88,34 @@ export class Connection {
     }
   }
 
-  /** Writes answers strictly in request order, one awaited at a time. */
+  /** Writes answers strictly in request order, one awaited at a time. A request leaves
+   * the in-flight count only once its answer is handed to the kernel, so a client that
+   * does not read its answers stops being read (bounded memory) until the idle timeout. */
   private async flush(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
     try {
       while (this.inFlight.length > 0 && !this.closed) {
         const response = await (this.inFlight[0] as Promise<Buffer | null>);
+        if (response !== null && !this.closed && !this.socket.write(response)) await this.drained();
         this.inFlight.shift();
-        if (response !== null && !this.closed) this.socket.write(response);
         this.drainFrames();
       }
     } finally {
       this.writing = false;
     }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off("drain", done);
+        this.socket.off("close", done);
+        resolve();
+      };
+      this.socket.on("drain", done);
+      this.socket.on("close", done);
+    });
   }
 
   close(reason: string | null): void {

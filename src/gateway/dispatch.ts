@@ -13,39 +13,29 @@ import { KAFKA_ERROR } from "./kafka-errors.js";
 /** What a connection may send before its SASL login, when one is required. */
 const BEFORE_LOGIN = new Set([API_VERSIONS_KEY, SASL_HANDSHAKE_KEY, SASL_AUTHENTICATE_KEY]);
 
-export interface RequestHeader {
-  apiKey: number;
-  apiVersion: number;
-  correlationId: number;
-  clientId: string | null;
-}
-
-export type Dispatched = { header: RequestHeader; response: Buffer | null };
-
-/** Throws MalformedFrame when the frame does not parse, or comes before a required SASL login. */
-export async function dispatch(frame: Buffer, base: Omit<RequestContext, "version" | "flexible">): Promise<Dispatched> {
+/** The response frame, or null when the request expects none. Throws MalformedFrame
+ * when the frame does not parse, or comes before a required SASL login. */
+export async function dispatch(
+  frame: Buffer,
+  base: Omit<RequestContext, "version" | "flexible">,
+): Promise<Buffer | null> {
   const reader = new Reader(frame);
   const apiKey = reader.int16();
   const apiVersion = reader.int16();
   const correlationId = reader.int32();
   const api = API_BY_KEY.get(apiKey);
   const known = api !== undefined && apiVersion >= api.minVersion && apiVersion <= api.maxVersion;
-  if (!known) {
-    const header = { apiKey, apiVersion, correlationId, clientId: null };
-    return { header, response: unsupported(apiKey, correlationId) };
-  }
+  if (!known) return unsupported(apiKey, correlationId);
   if (base.saslRequired && base.session.authenticated === null && !BEFORE_LOGIN.has(apiKey)) {
     throw new MalformedFrame(`${api.name} before SASL authentication`);
   }
   const flexible = apiVersion >= api.flexibleFrom;
-  const clientId = reader.nullableString(false);
+  reader.nullableString(false); // client_id: nothing is per client
   if (flexible) reader.skipTaggedFields();
-  const header = { apiKey, apiVersion, correlationId, clientId };
   const edgelog = base.session.authenticated ?? base.edgelog;
   const body = await api.handle(reader, { ...base, edgelog, version: apiVersion, flexible });
-  if (body === null) return { header, response: null };
-  const responseFlexible = flexible && apiKey !== API_VERSIONS_KEY;
-  return { header, response: frameOf(correlationId, responseFlexible, body) };
+  if (body === null) return null;
+  return frameOf(correlationId, flexible && apiKey !== API_VERSIONS_KEY, body);
 }
 
 /** What a broker answers to a version it does not serve; for another unknown API the
