@@ -63,7 +63,7 @@ describe("kafkajs through the gateway", () => {
     }
   });
 
-  it("an idempotent producer's keyed records land once, on kafkajs' (murmur2) partitions", async () => {
+  it("an idempotent producer's keyed records land once, on kafkajs' (murmur2) partitions; ListOffsets by timestamp", async () => {
     const topic = uniqueTopic("kjs-produce");
     const admin = kafka.admin();
     await admin.connect();
@@ -83,6 +83,16 @@ describe("kafkajs through the gateway", () => {
       sent.push(...messages.map((m) => m.value));
     }
     await producer.disconnect();
+    const admin2 = kafka.admin();
+    await admin2.connect();
+    const latest = await admin2.fetchTopicOffsets(topic);
+    expect(latest.reduce((sum, p) => sum + Number(p.high), 0)).toBe(100);
+    expect(latest.every((p) => p.low === "0")).toBe(true);
+    const future = await admin2.fetchTopicOffsetsByTimestamp(topic, Date.now() + 3_600_000);
+    expect(future.map((p) => Number(p.offset)).sort()).toEqual(latest.map((p) => Number(p.high)).sort());
+    const past = await admin2.fetchTopicOffsetsByTimestamp(topic, Date.now() - 3_600_000);
+    expect(past.every((p) => p.offset === "0")).toBe(true);
+    await admin2.disconnect();
     const stored = await Promise.all(
       [0, 1, 2].map((p) => fetchAll<{ key: string; value: string; headers: object }>(topic, p)),
     );
