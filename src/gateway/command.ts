@@ -1,5 +1,6 @@
 // `edgelog gateway`: serves Kafka's wire protocol on a TCP port, in front of Edgelog's HTTP API.
 
+import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./limits.js";
 import { startGateway } from "./server.js";
@@ -9,6 +10,8 @@ export function gatewayCommand(): Command {
     .description("serve the Kafka protocol (kcat, kafkajs, librdkafka) in front of Edgelog")
     .addOption(new Option("--listen <host:port>", "address to listen on").default("127.0.0.1:9092"))
     .addOption(new Option("--advertise <host:port>", "address clients are told to connect to (Metadata)"))
+    .addOption(new Option("--tls-cert <file>", "PEM certificate chain: serve TLS (with --tls-key)"))
+    .addOption(new Option("--tls-key <file>", "PEM private key of --tls-cert"))
     .addOption(new Option("--sasl", "require SASL PLAIN logins whose password is an Edgelog token"))
     .addOption(
       new Option("--max-connections <n>", "concurrent client connections").default(
@@ -28,6 +31,8 @@ export function gatewayCommand(): Command {
         listen: string;
         advertise?: string;
         sasl?: boolean;
+        tlsCert?: string;
+        tlsKey?: string;
         maxConnections: string | number;
         maxFrameBytes: string | number;
         idleTimeoutMs: string | number;
@@ -46,6 +51,7 @@ export function gatewayCommand(): Command {
         url: options.url,
         token: options.token,
         sasl: options.sasl,
+        tls: await tlsOf(options.tlsCert, options.tlsKey),
         limits,
         log: (line) => process.stderr.write(`${line}\n`),
       });
@@ -58,6 +64,12 @@ export function gatewayCommand(): Command {
         process.once("SIGTERM", stop);
       });
     });
+}
+
+async function tlsOf(certFile: string | undefined, keyFile: string | undefined) {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new Error("--tls-cert and --tls-key go together");
+  return { cert: await readFile(certFile), key: await readFile(keyFile) };
 }
 
 function hostPort(text: string, flag: string): { host: string; port: number } {

@@ -1,7 +1,8 @@
 // The gateway's TCP listener. It holds no durable state: every request becomes calls
 // to Edgelog's HTTP API, so any number of gateways can stand in front of one cluster.
 
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import type { GatewayIdentity } from "./apis/api.js";
 import { Connection } from "./connection.js";
 import { EdgelogApi } from "./edgelog-api.js";
@@ -14,6 +15,8 @@ export interface GatewayOptions {
   advertise?: { host: string; port: number } | undefined;
   url: string;
   token?: string | undefined;
+  /** PEM certificate chain and key: serve TLS (Kafka's SSL listener) instead of plain TCP. */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
   /** Require SASL PLAIN with an Edgelog token on every connection (--token is then unused). */
   sasl?: boolean | undefined;
   limits: GatewayLimits;
@@ -33,12 +36,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const edgelog = new EdgelogApi(options.url, options.token, options.limits.requestTimeoutMs);
   const connections = new Set<Connection>();
   const gateway: GatewayIdentity = { nodeId: NODE_ID, host: options.listenHost, port: options.listenPort };
-  const server = createServer((socket) => {
+  const accept = (socket: Socket) => {
     const context = { edgelog, gateway, limits: options.limits, url: options.url, saslRequired: options.sasl === true };
     const connection = new Connection(socket, context, options.log);
     connections.add(connection);
     socket.on("close", () => connections.delete(connection));
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, accept)
+    : createServer(accept);
   server.maxConnections = options.limits.maxConnections;
   server.on("drop", (data) =>
     options.log(`gateway: refused ${data?.remoteAddress ?? "a client"}: maxConnections reached`),

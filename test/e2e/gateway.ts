@@ -17,6 +17,7 @@ export interface TestGatewayOptions {
   limits?: Partial<GatewayLimits>;
   url?: string;
   sasl?: boolean;
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -27,6 +28,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     listenPort: 0,
     url: options.url ?? baseUrl(),
     sasl: options.sasl,
+    tls: options.tls,
     limits: { ...DEFAULT_GATEWAY_LIMITS, ...limits },
     log: (line) => logs.push(line),
   });
