@@ -42,30 +42,18 @@ export const produceApi: KafkaApi = {
   maxVersion: 8,
   flexibleFrom: 9,
   async handle(request: Reader, context: RequestContext): Promise<Writer | null> {
-    const transactionalId = request.nullableString(false);
-    const acks = request.int16();
-    request.int32(); // timeout_ms: each HTTP call has its own timeout
-    const topics = request.array(false, (topic) => ({
-      name: topic.string(false),
-      partitions: topic.array(
-        false,
-        (partition): PartitionData => ({
-          index: partition.int32(),
-          records: partition.nullableBytes(false),
-        }),
-      ),
-    }));
-    const refusal: KafkaErrorName | null =
+    const { transactionalId, acks, topics } = readProduceRequest(request);
+    const refusal: { name: KafkaErrorName; message: string } | null =
       transactionalId !== null
-        ? "INVALID_REQUEST"
+        ? { name: "INVALID_REQUEST", message: "transactions are not supported" }
         : acks !== 0 && acks !== 1 && acks !== -1
-          ? "INVALID_REQUIRED_ACKS"
+          ? { name: "INVALID_REQUIRED_ACKS", message: `acks ${acks} is not 0, 1 or -1` }
           : null;
     const answers = await Promise.all(
       topics.map(async (topic) => ({
         name: topic.name,
         partitions: refusal
-          ? topic.partitions.map((p) => failed(p.index, refusal, "transactions are not supported"))
+          ? topic.partitions.map((p) => failed(p.index, refusal.name, refusal.message))
           : await mapBounded(topic.partitions, context.limits.maxConcurrentCalls, (partition) =>
               producePartition(topic.name, partition, acks as ProduceOptions["acks"], context),
             ),
