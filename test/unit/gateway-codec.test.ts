@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { apiVersionsBody } from "../../src/gateway/apis/api-versions.js";
+import { readSubscription, writeAssignment, writeSubscription } from "../../src/gateway/apis/consumer-protocol.js";
 import { fetchBody, keyOf, type PartitionAnswer, readFetchRequest } from "../../src/gateway/apis/fetch.js";
 import { listOffsetsBody, readListOffsetsRequest } from "../../src/gateway/apis/list-offsets.js";
 import { metadataBody, readMetadataRequest } from "../../src/gateway/apis/metadata.js";
@@ -257,5 +258,33 @@ describe("requests and responses", () => {
     };
     expect(decoded.apiVersions.map((v) => v.apiKey)).toEqual([...API_BY_KEY.keys()]);
     expect(decoded.apiVersions.find((v) => v.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 8 });
+  });
+});
+
+describe("the consumer protocol inside JoinGroup and SyncGroup", () => {
+  const { AssignerProtocol } = require("kafkajs") as typeof import("kafkajs");
+
+  it("reads kafkajs' subscription and writes assignments and subscriptions kafkajs decodes", () => {
+    const metadata = AssignerProtocol.MemberMetadata.encode({
+      version: 0,
+      topics: ["orders", "billing"],
+      userData: Buffer.alloc(0),
+    });
+    expect(readSubscription(metadata)).toEqual({ topics: ["orders", "billing"], owned: {} });
+    expect(readSubscription(Buffer.from([0, 1, 0]))).toBeNull();
+    const assignment = AssignerProtocol.MemberAssignment.decode(
+      writeAssignment({ orders: [2, 0] }, ["orders", "billing"]),
+    );
+    // Every subscribed topic is listed, an unassigned one with no partitions.
+    expect(assignment?.assignment).toEqual({ orders: [2, 0], billing: [] });
+    expect(AssignerProtocol.MemberMetadata.decode(writeSubscription(["orders"]))?.topics).toEqual(["orders"]);
+  });
+
+  it("reads a v1 subscription's owned partitions (a cooperative member's)", () => {
+    const v1 = new Writer().int16(1).array(["orders"], false, (w, t) => w.string(t, false));
+    v1.nullableBytes(null, false).array([["orders", [1, 3]] as const], false, (w, [topic, partitions]) => {
+      w.string(topic, false).array(partitions, false, (p, partition) => p.int32(partition));
+    });
+    expect(readSubscription(Buffer.from(v1.bytesView()))).toEqual({ topics: ["orders"], owned: { orders: [1, 3] } });
   });
 });
