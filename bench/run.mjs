@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import * as G from "./gateway.mjs";
 import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
 import { agent } from "./lib/http.mjs";
@@ -54,7 +55,7 @@ const messages = quick ? 30 : 300;
 const rounds = Math.max(1, Math.min(10, Number(opts.rounds)));
 
 /** @typedef {"edgelog" | "floor" | "redis-always" | "redis-everysec" | "nats"} System */
-/** @typedef {{ name: string, system: System, run: (env: Env, ctx: any) => Promise<Record<string, any>>, peers?: { floor?: string, redis?: string, nats?: string }, ratio?: "throughput" | "p50", plannedMs: number }} Scenario */
+/** @typedef {{ name: string, system: System, run: (env: Env, ctx: any) => Promise<Record<string, any>>, peers?: { floor?: string, redis?: string, nats?: string, http?: string }, ratio?: "throughput" | "p50", plannedMs: number }} Scenario */
 /** @typedef {{ edgelog?: string, floor?: string, redisAlways?: number, redisEverysec?: number, nats?: number }} Env */
 /** Process (group) ids of each system, for its CPU time. @type {Partial<Record<System, number | null>>} */
 const pgids = {};
@@ -155,6 +156,27 @@ const EDGELOG_OTHERS = [
     system: "edgelog",
     run: (env, ctx) => S.endToEndGroup(ctx, /** @type {string} */ (env.edgelog), { name: "e2e-group" }),
     plannedMs: messages * 15,
+  },
+  {
+    name: "gateway-kafkajs-b100",
+    system: "edgelog",
+    run: (env, ctx) =>
+      G.gatewayProduce(ctx, /** @type {string} */ (env.edgelog), {
+        name: "gateway-kafkajs-b100",
+        batch: 100,
+        concurrency: 8,
+      }),
+    peers: { http: "produce-rf1-b100" },
+    ratio: "throughput",
+    plannedMs: durationMs + warmupMs,
+  },
+  {
+    name: "gateway-catchup-kcat",
+    system: "edgelog",
+    run: (env, ctx) => G.gatewayCatchUp(ctx, /** @type {string} */ (env.edgelog), { name: "gateway-catchup-kcat" }),
+    peers: { http: "catchup-read" },
+    ratio: "throughput",
+    plannedMs: 0,
   },
   {
     name: "longpoll-wakeup",
@@ -401,7 +423,7 @@ const cols = [
   ["srv CPU%", (r) => r.serverCpuPct ?? ""],
   ["workerd%", (r) => r.workerdCpuPct ?? ""],
   ["gen CPU%", (r) => r.clientCpuPct ?? ""],
-  ...["floor", "redis", "nats"].map((peer) => [
+  ...["floor", "redis", "nats", "http"].map((peer) => [
     `×${peer}`,
     (/** @type {any} */ r) => {
       const x = r.ratios?.[peer];

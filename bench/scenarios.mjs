@@ -13,7 +13,7 @@ import { usdPerMillionEvents } from "./prices.mjs";
 export const RECORD_BYTES = 1024;
 /** A JSON string value whose JSON form is RECORD_BYTES bytes. */
 const VALUE = "x".repeat(RECORD_BYTES - 2);
-const RAW = Buffer.alloc(RECORD_BYTES, 120);
+export const RAW = Buffer.alloc(RECORD_BYTES, 120);
 const MAX_ITERATIONS = 10_000_000;
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
 /** The pause before each produce of the wake-up scenarios: the system is idle when it comes. */
@@ -28,7 +28,7 @@ const WAKEUP_PAUSE_MS = 30;
  * @param {Ctx} ctx @param {number} concurrency
  * @param {(worker: number) => Promise<number>} op returns the records it moved
  */
-async function closedLoop(ctx, concurrency, op) {
+export async function closedLoop(ctx, concurrency, op) {
   const warmupEnds = performance.now() + ctx.warmupMs;
   const ends = warmupEnds + ctx.durationMs;
   /** @type {number[]} */
@@ -70,7 +70,7 @@ async function closedLoop(ctx, concurrency, op) {
  * @param {{ records: number, seconds: number, latencies: number[], cpu?: { serverCpuMs: number | null, serverCpuPct: number | null, workerdCpuPct?: number | null, clientCpuPct: number | null } }} run
  * @param {Record<string, unknown>} extra
  */
-function row(run, extra) {
+export function row(run, extra) {
   const cpu = run.cpu ?? { serverCpuMs: null, serverCpuPct: null, clientCpuPct: null };
   return {
     serverCpuPct: cpu.serverCpuPct,
@@ -89,7 +89,7 @@ function row(run, extra) {
 
 /** Cost figures from a metrics delta, per 1,000 records and per million events.
  * @param {import("./lib/metrics.mjs").TopicCounters} d @param {number} records @param {number} workerRequests */
-function costs(d, records, workerRequests) {
+export function costs(d, records, workerRequests) {
   const per = (/** @type {number} */ n) => (records > 0 ? n / records : 0);
   const rates = {
     doRequestsPerRecord: per(d.requests),
@@ -109,12 +109,12 @@ function costs(d, records, workerRequests) {
 }
 
 /** @param {number} batch */
-function produceBody(batch) {
+export function produceBody(batch) {
   return JSON.stringify({ records: Array.from({ length: batch }, (_, i) => ({ key: `k${i}`, value: VALUE })) });
 }
 
 /** @param {string} baseUrl @param {string} name @param {number} partitions @param {number} rf */
-async function createTopic(baseUrl, name, partitions, rf) {
+export async function createTopic(baseUrl, name, partitions, rf) {
   await postJson(`${baseUrl}/v1/topics`, {
     name,
     partitions,
@@ -238,7 +238,7 @@ export async function natsPublish(ctx, port, s) {
  * @param {Progress} progress @param {number} total @param {number} batch
  * @param {() => Promise<void>} write one batch of `batch` records
  */
-async function fill(progress, total, batch, write) {
+export async function fill(progress, total, batch, write) {
   const batches = Math.ceil(total / batch);
   let next = 0;
   const deadline = performance.now() + 600_000;
@@ -332,7 +332,7 @@ export async function redisCatchUp(ctx, port, s) {
  * One reader from offset 0 to `total`, bounded in calls and time.
  * @param {Ctx} ctx @param {number} total @param {(offset: number) => Promise<number>} readFrom returns the next offset
  */
-async function sequentialRead(ctx, total, readFrom) {
+export async function sequentialRead(ctx, total, readFrom) {
   /** @type {number[]} */
   const latencies = [];
   await ctx.beforeMeasure?.();

@@ -3,6 +3,7 @@
 
 import { Command, Option } from "commander";
 import { EdgelogClientError } from "../client/index.js";
+import { gatewayCommand } from "../gateway/command.js";
 import { consumeCommand } from "./consume.js";
 import { groupsCommand } from "./groups.js";
 import { offsetsCommand } from "./offsets.js";
@@ -23,7 +24,8 @@ const program = new Command("edgelog")
   .addCommand(consumeCommand())
   .addCommand(offsetsCommand())
   .addCommand(groupsCommand())
-  .addCommand(tokensCommand());
+  .addCommand(tokensCommand())
+  .addCommand(gatewayCommand());
 
 try {
   await program.parseAsync();

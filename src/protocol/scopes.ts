@@ -26,6 +26,8 @@ export type Need =
   | { kind: "any-produce" }
   /** Some consume scope (for POST /v1/fetch, whose topics are checked one by one). */
   | { kind: "any-consume" }
+  /** Any valid credential, whatever its scopes (GET /v1/whoami). */
+  | { kind: "authenticated" }
   /** Produce or consume on the topic (describe it). */
   | { kind: "describe"; topic: string };
 
@@ -35,7 +37,7 @@ export function globMatches(glob: string, name: string): boolean {
 }
 
 export function allows(scopes: readonly string[], need: Need): boolean {
-  return scopes.some((scope) => scopeAllows(scope, need));
+  return need.kind === "authenticated" || scopes.some((scope) => scopeAllows(scope, need));
 }
 
 function scopeAllows(scope: string, need: Need): boolean {

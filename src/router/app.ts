@@ -20,6 +20,7 @@ import { producerRoutes } from "./producers.js";
 import { enforceQuotas } from "./quotas.js";
 import { tokenRoutes } from "./tokens.js";
 import { topicRoutes } from "./topics.js";
+import { whoamiRoutes } from "./whoami.js";
 
 /** The server's version is the package's: one number for the server, SDK and CLI. */
 export const VERSION = packageJson.version;
@@ -45,6 +46,7 @@ export const app = new Hono<AppEnv>()
   .route("/", consoleRoutes)
   .use("/v1/*", enforceQuotas)
   .route("/", tokenRoutes)
+  .route("/", whoamiRoutes)
   .route("/", topicRoutes)
   .route("/", produceRoutes)
   .route("/", producerRoutes)

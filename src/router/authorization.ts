@@ -38,6 +38,7 @@ const group: Rule = { need: (c) => ({ kind: "group", group: param(c, "group") })
 export const ROUTES: Readonly<Record<string, Partial<Record<ServedMethod, Rule>>>> = {
   ...Object.fromEntries(Object.keys(CONSOLE_FILES).map((path) => [path, { GET: { ...open, query: "ignored" } }])),
   "/v1/health": { GET: open },
+  "/v1/whoami": { GET: { need: () => ({ kind: "authenticated" }) } },
   "/v1/topics": { GET: admin, POST: admin },
   "/v1/topics/:topic": { GET: describeTopic, PATCH: admin, DELETE: admin },
   "/v1/topics/:topic/partitions": { POST: admin },
@@ -133,6 +134,8 @@ function describe(need: Need): string {
       return "producing (produce:<topic>)";
     case "any-consume":
       return "consuming (consume:<topic>)";
+    case "authenticated":
+      return "this call";
     case "group":
       return `group ${need.group}`;
     default:

@@ -229,6 +229,20 @@ describe("side doors", () => {
     expect((await api("DELETE", "/v1/groups/g9?force=1", undefined, root)).status).toBe(400);
   });
 
+  it("tells any valid credential who it is (GET /v1/whoami), whatever its scopes, and refuses a bad one", async () => {
+    const scoped = await token(["group:nothing-matches"]);
+    expect((await api("GET", "/v1/whoami", undefined, as(scoped.token))).body).toEqual({
+      principal: "token",
+      id: scoped.id,
+      scopes: ["group:nothing-matches"],
+    });
+    expect((await api("GET", "/v1/whoami", undefined, root)).body).toEqual({ principal: "root" });
+    const forged = await api("GET", "/v1/whoami", undefined, as(`${scoped.token.slice(0, -4)}0000`));
+    expect(forged.status).toBe(401);
+    // A path no route serves no longer tells a good token from a bad one.
+    expect((await api("GET", "/v1/nothing-here", undefined, as("bad"))).status).toBe(404);
+  });
+
   it("accepts the Bearer scheme in any letter case (RFC 7235)", async () => {
     for (const scheme of ["bearer", "BEARER", "bEaReR"]) {
       const reply = await api("GET", "/v1/topics", undefined, { authorization: `${scheme} ${ROOT}` });

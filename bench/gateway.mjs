@@ -1,0 +1,127 @@
+// Gateway scenarios: the same 1 KB records as the HTTP scenarios, through a real
+// `edgelog gateway` (the built CLI) in front of the same cluster. Produce with kafkajs
+// in batches of 100 (against produce-rf1-b100, the HTTP route, in the same run); the
+// catch-up read with kcat, a native client (against catchup-read).
+
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { freePort } from "../scripts/wrangler-dev.mjs";
+import { send } from "./lib/http.mjs";
+import { delta, scrapeTopic } from "./lib/metrics.mjs";
+import { load1 } from "./lib/stats.mjs";
+import { closedLoop, costs, createTopic, fill, produceBody, RAW, row } from "./scenarios.mjs";
+
+const require = createRequire(import.meta.url);
+const BIN = new URL("../dist/edgelog.mjs", import.meta.url).pathname;
+const START_TIMEOUT_MS = 20_000;
+const FILL_BATCH = 1000;
+const READ_TIMEOUT_MS = 300_000;
+
+/** @typedef {import("./scenarios.mjs").Ctx} Ctx */
+
+/** @param {string} baseUrl @returns {Promise<{ broker: string, stop: () => Promise<void> }>} */
+async function startGateway(baseUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, "gateway", "--listen", `127.0.0.1:${port}`, "--url", baseUrl], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the gateway did not start in time")), START_TIMEOUT_MS);
+    child.stderr.on("data", (chunk) => {
+      if (String(chunk).includes("Kafka protocol on")) {
+        clearTimeout(timer);
+        resolve(undefined);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`the gateway exited with ${code}`)));
+  });
+  return {
+    broker: `127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
+ * kafkajs producers through the gateway: `concurrency` sends of `batch` records in flight.
+ * @param {Ctx} ctx @param {string} baseUrl @param {{ name: string, batch: number, concurrency: number }} s
+ */
+export async function gatewayProduce(ctx, baseUrl, s) {
+  const gateway = await startGateway(baseUrl);
+  const { Kafka, logLevel } = require("kafkajs");
+  const kafka = new Kafka({ clientId: "bench", brokers: [gateway.broker], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  try {
+    const topic = `bench-${s.name}-${ctx.runId}`;
+    await createTopic(baseUrl, topic, 1, 1);
+    await producer.connect();
+    const messages = Array.from({ length: s.batch }, (_, i) => ({ key: `k${i}`, value: RAW }));
+    const before = await scrapeTopic(baseUrl, topic);
+    const loadBefore = load1();
+    const run = await closedLoop(ctx, s.concurrency, async () => {
+      await producer.send({ topic, acks: 1, messages });
+      return s.batch;
+    });
+    const d = delta(before, await scrapeTopic(baseUrl, topic));
+    return row(run, {
+      concurrency: s.concurrency,
+      load: [loadBefore, load1()],
+      ...costs(d, d.recordsIn, run.requests),
+    });
+  } finally {
+    await producer.disconnect();
+    await gateway.stop();
+  }
+}
+
+/**
+ * kcat reads a filled partition from the beginning to its end through the gateway.
+ * @param {Ctx & { records: number }} ctx @param {string} baseUrl @param {{ name: string }} s
+ */
+export async function gatewayCatchUp(ctx, baseUrl, s) {
+  const gateway = await startGateway(baseUrl);
+  try {
+    const topic = `bench-${s.name}-${ctx.runId}`;
+    await createTopic(baseUrl, topic, 1, 1);
+    const body = produceBody(FILL_BATCH);
+    ctx.progress.say(`  filling ${ctx.records.toLocaleString("en-US")} records…`);
+    await fill(ctx.progress, ctx.records, FILL_BATCH, async () => {
+      await send("POST", `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=1`, body);
+    });
+    const total = Math.ceil(ctx.records / FILL_BATCH) * FILL_BATCH;
+    const before = await scrapeTopic(baseUrl, topic);
+    const loadBefore = load1();
+    const started = performance.now();
+    const lines = await kcatRead(gateway.broker, topic);
+    const seconds = (performance.now() - started) / 1000;
+    if (lines !== total) throw new Error(`kcat read ${lines} records of ${total}`);
+    const d = delta(before, await scrapeTopic(baseUrl, topic));
+    const run = { records: lines, seconds, latencies: [seconds * 1000] };
+    return row(run, { concurrency: 1, load: [loadBefore, load1()], ...costs(d, d.recordsOut, 1) });
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** @param {string} broker @param {string} topic @returns {Promise<number>} records read */
+function kcatRead(broker, topic) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("kcat", ["-b", broker, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "\\n"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let lines = 0;
+    const timer = setTimeout(() => child.kill("SIGKILL"), READ_TIMEOUT_MS);
+    child.stdout.on("data", (chunk) => {
+      for (const byte of chunk) if (byte === 10) lines++;
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(lines);
+      else reject(new Error(`kcat exited with ${code}`));
+    });
+  });
+}

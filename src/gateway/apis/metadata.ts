@@ -1,0 +1,90 @@
+// Metadata (key 3): every partition's leader, replica and ISR is the gateway itself, so
+// clients send it everything and it forwards to Edgelog. Leader epochs are reported as
+// -1 (unknown), which makes clients skip OffsetForLeaderEpoch validation.
+
+import { EdgelogClientError } from "../../client/errors.js";
+import { mapBounded } from "../../common/bounded-map.js";
+import type { Reader } from "../codec/reader.js";
+import { Writer } from "../codec/writer.js";
+import type { TopicListing } from "../edgelog-api.js";
+import { KAFKA_ERROR } from "../kafka-errors.js";
+import { type GatewayIdentity, type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
+import { errorCodeOf } from "./call-error.js";
+
+export const CLUSTER_ID = "edgelog";
+/** Kafka's "not requested" value for authorized operations. */
+const NO_AUTHORIZED_OPERATIONS = -2147483648;
+
+export type TopicAnswer = { name: string; errorCode: number; partitions: number };
+
+export const metadataApi: KafkaApi = {
+  key: 3,
+  name: "Metadata",
+  minVersion: 0,
+  maxVersion: 8,
+  flexibleFrom: 9,
+  async handle(request: Reader, context: RequestContext): Promise<Writer> {
+    const names = readMetadataRequest(request, context.version);
+    const topics = names === null ? await allTopics(context) : await someTopics(names, context);
+    return metadataBody(topics, context.version, context.gateway);
+  },
+};
+
+/** The topics asked for, or null for every topic. */
+export function readMetadataRequest(request: Reader, version: number): string[] | null {
+  const names = request.nullableArray(false, (topic) => topic.string(false));
+  if (version >= 4) request.bool(); // allow_auto_topic_creation: Edgelog creates topics only on request
+  if (version >= 8) {
+    request.bool(); // include_cluster_authorized_operations
+    request.bool(); // include_topic_authorized_operations
+  }
+  return names === null || (version === 0 && names.length === 0) ? null : names;
+}
+
+async function allTopics(context: RequestContext): Promise<TopicAnswer[]> {
+  let listing: TopicListing[];
+  try {
+    listing = await context.edgelog.listTopics();
+  } catch (error) {
+    // Listing takes admin scope: a scoped token sees no topics, as a broker shows only authorized ones.
+    if (error instanceof EdgelogClientError && error.code === "CLUSTER_AUTHORIZATION_FAILED") return [];
+    throw error;
+  }
+  return listing.map((topic) => ({ name: topic.name, errorCode: KAFKA_ERROR.NONE, partitions: topic.partitions }));
+}
+
+async function someTopics(names: string[], context: RequestContext): Promise<TopicAnswer[]> {
+  return await mapBounded(names, context.limits.maxConcurrentCalls, async (name) => {
+    try {
+      return { name, errorCode: KAFKA_ERROR.NONE, partitions: await context.edgelog.partitionCount(name) };
+    } catch (error) {
+      return { name, errorCode: errorCodeOf(error), partitions: 0 };
+    }
+  });
+}
+
+export function metadataBody(topics: TopicAnswer[], version: number, gateway: GatewayIdentity): Writer {
+  const writer = new Writer();
+  if (version >= 3) writer.int32(NO_THROTTLE_MS);
+  writer.array([gateway], false, (broker, node) => {
+    broker.int32(node.nodeId).string(node.host, false).int32(node.port);
+    if (version >= 1) broker.nullableString(null, false);
+  });
+  if (version >= 2) writer.nullableString(CLUSTER_ID, false);
+  if (version >= 1) writer.int32(gateway.nodeId);
+  writer.array(topics, false, (topic, answer) => {
+    topic.int16(answer.errorCode).string(answer.name, false);
+    if (version >= 1) topic.bool(false);
+    const indexes = Array.from({ length: answer.partitions }, (_, index) => index);
+    topic.array(indexes, false, (partition, index) => {
+      partition.int16(KAFKA_ERROR.NONE).int32(index).int32(gateway.nodeId);
+      if (version >= 7) partition.int32(-1);
+      partition.array([gateway.nodeId], false, (w, id) => w.int32(id));
+      partition.array([gateway.nodeId], false, (w, id) => w.int32(id));
+      if (version >= 5) partition.array([], false, () => {});
+    });
+    if (version >= 8) topic.int32(NO_AUTHORIZED_OPERATIONS);
+  });
+  if (version >= 8) writer.int32(NO_AUTHORIZED_OPERATIONS);
+  return writer;
+}

@@ -1,0 +1,186 @@
+// Produce (key 0), v3+ (RecordBatch v2 only). Each partition's batches are checked
+// (CRC-32C, magic, compression, headers) before anything of that partition is sent,
+// then appended through the per-partition HTTP route, which carries the idempotent
+// producer's id, epoch and sequence. Partitions fail or succeed on their own, as in Kafka.
+
+import { mapBounded } from "../../common/bounded-map.js";
+import { decompress } from "../codec/compression.js";
+import type { Reader } from "../codec/reader.js";
+import { MalformedFrame } from "../codec/reader.js";
+import {
+  COMPRESSION_MASK,
+  type KafkaRecord,
+  type ProducedBatch,
+  readBatches,
+  readRecords,
+} from "../codec/record-batch.js";
+import { Writer } from "../codec/writer.js";
+import type { ProduceOptions } from "../edgelog-api.js";
+import { KAFKA_ERROR, type KafkaErrorName } from "../kafka-errors.js";
+import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
+import { errorCodeOf, errorMessageOf } from "./call-error.js";
+
+/** One Produce partition may carry several batches; bounded so one request stays small. */
+const MAX_BATCHES_PER_PARTITION = 64;
+
+export interface PartitionData {
+  index: number;
+  records: Buffer | null;
+}
+
+export interface PartitionAnswer {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  errorMessage: string | null;
+}
+
+export const produceApi: KafkaApi = {
+  key: 0,
+  name: "Produce",
+  minVersion: 3,
+  maxVersion: 8,
+  flexibleFrom: 9,
+  async handle(request: Reader, context: RequestContext): Promise<Writer | null> {
+    const { transactionalId, acks, topics } = readProduceRequest(request);
+    const refusal: { name: KafkaErrorName; message: string } | null =
+      transactionalId !== null
+        ? { name: "INVALID_REQUEST", message: "transactions are not supported" }
+        : acks !== 0 && acks !== 1 && acks !== -1
+          ? { name: "INVALID_REQUIRED_ACKS", message: `acks ${acks} is not 0, 1 or -1` }
+          : null;
+    const answers = await Promise.all(
+      topics.map(async (topic) => ({
+        name: topic.name,
+        partitions: refusal
+          ? topic.partitions.map((p) => failed(p.index, refusal.name, refusal.message))
+          : await mapBounded(topic.partitions, context.limits.maxConcurrentCalls, (partition) =>
+              producePartition(topic.name, partition, acks as ProduceOptions["acks"], context),
+            ),
+      })),
+    );
+    if (acks === 0) return null;
+    return produceBody(answers, context.version);
+  },
+};
+
+export interface ProduceRequest {
+  transactionalId: string | null;
+  acks: number;
+  topics: { name: string; partitions: PartitionData[] }[];
+}
+
+export function readProduceRequest(request: Reader): ProduceRequest {
+  const transactionalId = request.nullableString(false);
+  const acks = request.int16();
+  request.int32(); // timeout_ms: each HTTP call has its own timeout
+  const topics = request.array(false, (topic) => ({
+    name: topic.string(false),
+    partitions: topic.array(
+      false,
+      (partition): PartitionData => ({
+        index: partition.int32(),
+        records: partition.nullableBytes(false),
+      }),
+    ),
+  }));
+  return { transactionalId, acks, topics };
+}
+
+async function producePartition(
+  topic: string,
+  partition: PartitionData,
+  acks: ProduceOptions["acks"],
+  context: RequestContext,
+): Promise<PartitionAnswer> {
+  if (partition.records === null) return failed(partition.index, "INVALID_RECORD", "no records");
+  const split = readBatches(partition.records, MAX_BATCHES_PER_PARTITION);
+  if (!split.ok) return failed(partition.index, split.code, split.message);
+  const decoded: { batch: ProducedBatch; records: KafkaRecord[] }[] = [];
+  for (const batch of split.batches) {
+    const records = await recordsOf(batch, context.limits.maxBatchBytes);
+    if (!records.ok) return failed(partition.index, records.code, records.message);
+    decoded.push({ batch, records: records.records });
+  }
+  let baseOffset = -1;
+  for (const { batch, records } of decoded) {
+    try {
+      const offset = await context.edgelog.produce(topic, partition.index, records, {
+        acks,
+        producer: batch.producerId >= 0n ? producerOf(batch) : undefined,
+      });
+      if (baseOffset < 0 && offset !== null) baseOffset = offset;
+    } catch (error) {
+      return {
+        index: partition.index,
+        errorCode: errorCodeOf(error),
+        baseOffset: -1,
+        errorMessage: errorMessageOf(error),
+      };
+    }
+  }
+  return { index: partition.index, errorCode: KAFKA_ERROR.NONE, baseOffset, errorMessage: null };
+}
+
+type RecordsResult = { ok: true; records: KafkaRecord[] } | { ok: false; code: KafkaErrorName; message: string };
+
+async function recordsOf(batch: ProducedBatch, maxBytes: number): Promise<RecordsResult> {
+  const inflated = await decompress(batch.attributes & COMPRESSION_MASK, batch.recordsBytes, maxBytes);
+  if (!inflated.ok) return inflated;
+  let records: KafkaRecord[];
+  try {
+    records = readRecords(inflated.bytes, batch.recordCount, batch.baseTimestampMs);
+  } catch (error) {
+    if (error instanceof MalformedFrame) return { ok: false, code: "CORRUPT_MESSAGE", message: error.message };
+    throw error;
+  }
+  const problem = headersProblem(records);
+  return problem ? { ok: false, code: "INVALID_RECORD", message: problem } : { ok: true, records };
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Edgelog's headers are a map of UTF-8 strings: refuse what it cannot hold rather than alter it. */
+function headersProblem(records: KafkaRecord[]): string | null {
+  for (const record of records) {
+    const seen = new Set<string>();
+    for (const header of record.headers) {
+      if (header.key.length === 0) return "a header with an empty name";
+      if (seen.has(header.key)) return `header ${header.key} repeated in one record`;
+      seen.add(header.key);
+      if (header.value === null) return `header ${header.key} has a null value`;
+      try {
+        UTF8.decode(header.value);
+      } catch {
+        return `header ${header.key} is not UTF-8`;
+      }
+    }
+  }
+  return null;
+}
+
+function producerOf(batch: ProducedBatch): NonNullable<ProduceOptions["producer"]> {
+  return {
+    producerId: Number(batch.producerId),
+    producerEpoch: batch.producerEpoch,
+    baseSequence: batch.baseSequence,
+  };
+}
+
+function failed(index: number, name: KafkaErrorName, message: string): PartitionAnswer {
+  return { index, errorCode: KAFKA_ERROR[name], baseOffset: -1, errorMessage: message };
+}
+
+export function produceBody(topics: { name: string; partitions: PartitionAnswer[] }[], version: number): Writer {
+  const writer = new Writer();
+  writer.array(topics, false, (topic, answer) => {
+    topic.string(answer.name, false);
+    topic.array(answer.partitions, false, (partition, p) => {
+      partition.int32(p.index).int16(p.errorCode).int64(p.baseOffset);
+      partition.int64(-1); // log_append_time_ms: records keep their CreateTime
+      if (version >= 5) partition.int64(-1);
+      if (version >= 8) partition.array([], false, () => {}).nullableString(p.errorMessage, false);
+    });
+  });
+  return writer.int32(NO_THROTTLE_MS);
+}
