@@ -25,6 +25,12 @@ export const ERROR_TABLE = {
   INVALID_PRODUCER_EPOCH: { status: 409, retriable: false },
   OUT_OF_ORDER_SEQUENCE_NUMBER: { status: 409, retriable: false },
   UNKNOWN_PRODUCER_ID: { status: 409, retriable: false },
+  // Durable Streams: a closed stream, an append of another content type, a Stream-Seq
+  // not after the last one; a stale Producer-Epoch is Kafka's PRODUCER_FENCED.
+  STREAM_CLOSED: { status: 409, retriable: false },
+  CONTENT_TYPE_MISMATCH: { status: 409, retriable: false },
+  STREAM_SEQ_REGRESSION: { status: 409, retriable: false },
+  PRODUCER_FENCED: { status: 403, retriable: false },
   MESSAGE_TOO_LARGE: { status: 413, retriable: false },
   RECORD_LIST_TOO_LARGE: { status: 413, retriable: false },
   OFFSET_OUT_OF_RANGE: { status: 416, retriable: false },
