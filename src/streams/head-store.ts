@@ -1,6 +1,7 @@
 // The stream head's SQLite tables: one row for the stream, one per idempotent producer.
 
 import { invariant } from "../common/invariant.js";
+import type { ProducerRecord } from "./producer-check.js";
 import type { StreamSettings, StreamState } from "./stream-settings.js";
 
 type StreamRow = {
@@ -15,13 +16,6 @@ type StreamRow = {
   touched_at_ms: number;
 };
 
-export interface ProducerRecord {
-  epoch: number;
-  lastSeq: number;
-  /** The stream's tail after this producer's last accepted append. */
-  tailOffset: number;
-}
-
 export class HeadStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS stream (
@@ -29,7 +23,7 @@ export class HeadStore {
       content_type TEXT NOT NULL, ttl_seconds INTEGER, expires_at_ms INTEGER, closed INTEGER NOT NULL,
       tail_offset INTEGER NOT NULL, last_stream_seq TEXT, touched_at_ms INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS producers (
-      producer TEXT PRIMARY KEY, epoch INTEGER NOT NULL, last_seq INTEGER NOT NULL, tail_offset INTEGER NOT NULL)`);
+      producer TEXT PRIMARY KEY, epoch INTEGER NOT NULL, last_seq INTEGER NOT NULL)`);
   }
 
   state(): StreamState | null {
@@ -87,23 +81,19 @@ export class HeadStore {
 
   producer(id: string): ProducerRecord | null {
     const row = this.sql
-      .exec<{ epoch: number; last_seq: number; tail_offset: number }>(
-        "SELECT epoch, last_seq, tail_offset FROM producers WHERE producer = ?",
-        id,
-      )
+      .exec<{ epoch: number; last_seq: number }>("SELECT epoch, last_seq FROM producers WHERE producer = ?", id)
       .toArray()[0];
-    return row ? { epoch: row.epoch, lastSeq: row.last_seq, tailOffset: row.tail_offset } : null;
+    return row ? { epoch: row.epoch, lastSeq: row.last_seq } : null;
   }
 
   recordProducer(id: string, record: ProducerRecord): void {
     const before = this.producer(id);
     invariant(!before || record.epoch >= before.epoch, "a producer's epoch never decreases");
     this.sql.exec(
-      "INSERT OR REPLACE INTO producers (producer, epoch, last_seq, tail_offset) VALUES (?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO producers (producer, epoch, last_seq) VALUES (?, ?, ?)",
       id,
       record.epoch,
       record.lastSeq,
-      record.tailOffset,
     );
   }
 

@@ -4,12 +4,17 @@
 // idempotent batch (streamProducerId), which makes a retry after a lost answer safe.
 
 import type { ErrorData } from "../protocol/errors.js";
-import type { ProducerRecord } from "./head-store.js";
 
 export interface StreamProducer {
   id: string;
   epoch: number;
   seq: number;
+}
+
+/** What the head remembers of a producer. */
+export interface ProducerRecord {
+  epoch: number;
+  lastSeq: number;
 }
 
 export type ProducerVerdict =

@@ -155,8 +155,7 @@ export class StreamHead extends DurableObject<Env> {
       tail = Math.max(tail, produced.lastOffset + 1);
     }
     this.store.advance(tail, request.close, request.streamSeq);
-    if (producer)
-      this.store.recordProducer(producer.id, { epoch: producer.epoch, lastSeq: producer.seq, tailOffset: tail });
+    if (producer) this.store.recordProducer(producer.id, { epoch: producer.epoch, lastSeq: producer.seq });
     if (state.ttlSeconds !== null) this.store.touch(this.clock.now());
     return { ok: true, state: this.store.state()!, duplicate: false, producerSeq: producer?.seq ?? null };
   }

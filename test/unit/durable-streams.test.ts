@@ -62,7 +62,7 @@ describe("cursors", () => {
 });
 
 describe("producer checks", () => {
-  const at = (epoch: number, lastSeq: number) => ({ epoch, lastSeq, tailOffset: 0 });
+  const at = (epoch: number, lastSeq: number) => ({ epoch, lastSeq });
   const producer = (epoch: number, seq: number) => ({ id: "p", epoch, seq });
 
   it("accept a new producer at seq 0, the next seq, and a higher epoch at seq 0", () => {
