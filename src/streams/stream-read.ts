@@ -61,7 +61,8 @@ export async function readStream(c: AppContext, state: StreamState, query: ReadQ
   const liveHeaders = (): Record<string, string> => (live ? { "stream-cursor": nextCursor(clock, query.cursor) } : {});
   if (query.position === "latest" && !live) return nowAnswer(c, state);
   const from = query.position === "latest" ? state.tailOffset : query.position;
-  if (live && state.closed && from !== "earliest" && from >= state.tailOffset) {
+  // A stream's log starts at 0 (its topic keeps everything), so "earliest" is offset 0.
+  if (live && state.closed && (from === "earliest" ? 0 : from) >= state.tailOffset) {
     return c.body(null, 204, { ...upToDate(state, state.tailOffset), ...liveHeaders() });
   }
   const waitMs = live ? Math.min(LONG_POLL_WAIT_MS, c.get("limits").maxWaitMs) : 0;
