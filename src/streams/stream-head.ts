@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { catalogStub } from "../catalog/catalog-stub.js";
 import { type Clock, systemClock } from "../common/clock.js";
 import { type ErrorData, type Failure, failure, type Result } from "../protocol/errors.js";
-import { DEFAULT_TOPIC_CONFIG } from "../protocol/topic.js";
+import type { TopicConfig } from "../protocol/topic.js";
 import { forget } from "../router/metadata-cache.js";
 import { HeadStore } from "./head-store.js";
 import { checkProducer, type StreamProducer, streamProducerId } from "./producer-check.js";
@@ -30,8 +30,6 @@ export type StateResult = Result<{ state: StreamState }>;
 
 /** Writes waiting for the line; more are refused as retriable. */
 const MAX_QUEUED_WRITES = 256;
-/** A stream is a topic of one partition, kept until the stream is deleted or expires. */
-const STREAM_TOPIC_CONFIG = { ...DEFAULT_TOPIC_CONFIG, retentionMs: -1 };
 
 export class StreamHead extends DurableObject<Env> {
   private readonly store: HeadStore;
@@ -55,6 +53,7 @@ export class StreamHead extends DurableObject<Env> {
   async create(
     topic: string,
     settings: StreamSettings,
+    topicConfig: TopicConfig,
     initial: Uint8Array | null,
     closed: boolean,
   ): Promise<CreateResult> {
@@ -66,7 +65,7 @@ export class StreamHead extends DurableObject<Env> {
         }
         return failure("TOPIC_ALREADY_EXISTS", "the stream exists with another content type, TTL, expiry or closure");
       }
-      const made = await catalogStub(this.env).createTopic(topic, 1, STREAM_TOPIC_CONFIG);
+      const made = await catalogStub(this.env).createTopic(topic, 1, topicConfig);
       if (!made.ok) {
         // A topic made through the Kafka-style API under a stream's name stays its own.
         if (made.error.code !== "TOPIC_ALREADY_EXISTS") return made;

@@ -23,6 +23,7 @@ export const STREAM_REQUEST_HEADERS = [
   "producer-id",
   "producer-epoch",
   "producer-seq",
+  "edgelog-topic-config",
 ];
 export const STREAM_RESPONSE_HEADERS = [
   "etag",

@@ -17,6 +17,7 @@ import { readStream } from "./stream-read.js";
 import { metadataHeaders, SECURITY_HEADERS, stateHeaders, streamFailure } from "./stream-response.js";
 import { sseStream } from "./stream-sse.js";
 import { checkStreamTopic, topicOfRequestPath } from "./stream-topic.js";
+import { streamTopicConfig } from "./stream-topic-config.js";
 
 export const STREAM_ROUTE = "/v1/stream/*";
 const clock: Clock = systemClock;
@@ -69,10 +70,11 @@ async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
 async function create(c: AppContext): Promise<Response> {
   const topic = topicOf(c);
   const settings = settingsOf(c, clock.now());
+  const topicConfig = streamTopicConfig(c);
   const closed = closeOf(c);
   const body = await bodyOf(c);
   const batch = body ? appendBatch(settings.contentType, body, c.get("limits").maxRecordBytes, true) : null;
-  const result = await streamHead(c.env, topic).create(topic, settings, batch, closed);
+  const result = await streamHead(c.env, topic).create(topic, settings, topicConfig, batch, closed);
   if (!result.ok) return streamFailure(c, result.error);
   const headers = stateHeaders(result.state);
   if (!result.created) return c.body(null, 200, headers);

@@ -57,6 +57,48 @@ it("refuses a fork, and a stream over a topic made through the Kafka-style API",
   expect((await call("GET", `/v1/topics/ds.kafka-${id}`)).status).toBe(200);
 });
 
+it("creates its topic with the config Edgelog-Topic-Config gives, refusing a bad one", async () => {
+  const id = randomUUID().slice(0, 8);
+  const config = (value: string) => ({ "content-type": "text/plain", "edgelog-topic-config": value });
+  const replicated = await call(
+    "PUT",
+    `/v1/stream/rf3-${id}`,
+    "one",
+    config('{"replicationFactor":3,"minInsyncReplicas":2}'),
+  );
+  expect(replicated.status, JSON.stringify(replicated.body)).toBe(201);
+  const topic = await call("GET", `/v1/topics/ds.rf3-${id}`);
+  expect(topic.body.config).toMatchObject({ replicationFactor: 3, minInsyncReplicas: 2, retentionMs: -1 });
+  expect(topic.body.partitions[0].replicas).toHaveLength(3);
+  expect((await call("POST", `/v1/stream/rf3-${id}`, "two", { "content-type": "text/plain" })).status).toBe(204);
+  expect((await call("GET", `/v1/stream/rf3-${id}`)).body).toBe("onetwo");
+
+  for (const [bad, code] of [
+    ['{"replicationFactor":9}', "INVALID_REPLICATION_FACTOR"],
+    ['{"partitions":2}', "INVALID_REQUEST"],
+    ["{not json", "INVALID_REQUEST"],
+  ] as const) {
+    const refused = await call("PUT", `/v1/stream/bad-${id}`, undefined, config(bad));
+    expect(refused.status, bad).toBe(400);
+    expect(refused.body.error.code, bad).toBe(code);
+  }
+  expect((await call("HEAD" as "GET", `/v1/stream/bad-${id}`)).status).toBe(404);
+});
+
+it("answers a long-poll at a closed stream's end at once, from -1 too", async () => {
+  const path = `/v1/stream/closed-${randomUUID().slice(0, 8)}`;
+  const created = await call("PUT", path, undefined, { "content-type": "text/plain", "stream-closed": "true" });
+  expect(created.status).toBe(201);
+  for (const offset of ["-1", "0000000000000000", "now"]) {
+    const started = performance.now();
+    const reply = await call("GET", `${path}?offset=${offset}&live=long-poll`);
+    const elapsedMs = performance.now() - started;
+    expect(reply.status, offset).toBe(204);
+    expect(reply.headers["stream-closed"], offset).toBe("true");
+    expect(elapsedMs, offset).toBeLessThan(2_000);
+  }
+});
+
 describe("with auth on", () => {
   const ROOT = "streams-root-secret";
   let cluster: Cluster;
