@@ -58,7 +58,7 @@ export class StreamHead extends DurableObject<Env> {
     closed: boolean,
   ): Promise<CreateResult> {
     return await this.inLine(async () => {
-      const existing = this.live();
+      const existing = await this.withTopic(this.live());
       if (existing) {
         if (sameSettings(existing, settings) && existing.closed === closed) {
           return { ok: true, state: existing, created: false };
@@ -168,6 +168,18 @@ export class StreamHead extends DurableObject<Env> {
       return null;
     }
     return state;
+  }
+
+  /** The stream, unless its topic was deleted through the Kafka-style API (then the
+   * head forgets it, so that PUT creates it again). */
+  private async withTopic(state: StreamState | null): Promise<StreamState | null> {
+    if (!state) return null;
+    const found = await catalogStub(this.env).lookup(state.topic);
+    if (found.ok && found.topicId === state.topicId) return state;
+    if (!found.ok && found.error.code !== "UNKNOWN_TOPIC_OR_PARTITION") return state;
+    this.store.remove();
+    await this.ctx.storage.deleteAlarm();
+    return null;
   }
 
   private async scheduleExpiry(): Promise<void> {

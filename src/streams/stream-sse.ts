@@ -17,7 +17,6 @@ import { readBody } from "./stream-content.js";
 import { callStreamLeader } from "./stream-leader.js";
 import { formatOffset } from "./stream-offset.js";
 import { fetchStream, LONG_POLL_WAIT_MS } from "./stream-read.js";
-import { SECURITY_HEADERS } from "./stream-response.js";
 import { isTextStream, type StreamState } from "./stream-settings.js";
 
 /** The protocol asks servers to end SSE connections about every minute (CDN collapsing). */
@@ -87,7 +86,6 @@ export function sseStream(
     },
   });
   const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
     "x-accel-buffering": "no",

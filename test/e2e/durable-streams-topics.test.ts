@@ -57,6 +57,17 @@ it("refuses a fork, and a stream over a topic made through the Kafka-style API",
   expect((await call("GET", `/v1/topics/ds.kafka-${id}`)).status).toBe(200);
 });
 
+it("is created again by PUT after its topic was deleted through the Kafka-style API", async () => {
+  const id = randomUUID().slice(0, 8);
+  const text = { "content-type": "text/plain" };
+  expect((await call("PUT", `/v1/stream/gone-${id}`, "old", text)).status).toBe(201);
+  expect((await call("DELETE", `/v1/topics/ds.gone-${id}`)).status).toBe(204);
+  const again = await call("PUT", `/v1/stream/gone-${id}`, "new", text);
+  expect(again.status, JSON.stringify(again.body)).toBe(201);
+  expect((await call("POST", `/v1/stream/gone-${id}`, "er", text)).status).toBe(204);
+  expect((await call("GET", `/v1/stream/gone-${id}`)).body).toBe("newer");
+});
+
 it("creates its topic with the config Edgelog-Topic-Config gives, refusing a bad one", async () => {
   const id = randomUUID().slice(0, 8);
   const config = (value: string) => ({ "content-type": "text/plain", "edgelog-topic-config": value });
