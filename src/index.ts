@@ -6,5 +6,6 @@ export { TopicController } from "./controller/topic-controller.js";
 export { GroupCoordinator } from "./group/group-coordinator.js";
 export { GroupDirectory } from "./group/group-directory.js";
 export { PartitionReplica } from "./partition/partition-replica.js";
+export { StreamHead } from "./streams/stream-head.js";
 
 export default app;

@@ -27,6 +27,12 @@ export const ERROR_TABLE = {
   INVALID_PRODUCER_EPOCH: { status: 409, retriable: false, kafkaCode: 47 },
   OUT_OF_ORDER_SEQUENCE_NUMBER: { status: 409, retriable: false, kafkaCode: 45 },
   UNKNOWN_PRODUCER_ID: { status: 409, retriable: false, kafkaCode: 59 },
+  // Durable Streams: a closed stream, an append of another content type, a Stream-Seq
+  // not after the last one; a stale Producer-Epoch is Kafka's PRODUCER_FENCED.
+  STREAM_CLOSED: { status: 409, retriable: false, kafkaCode: -1 },
+  CONTENT_TYPE_MISMATCH: { status: 409, retriable: false, kafkaCode: -1 },
+  STREAM_SEQ_REGRESSION: { status: 409, retriable: false, kafkaCode: -1 },
+  PRODUCER_FENCED: { status: 403, retriable: false, kafkaCode: 90 },
   MESSAGE_TOO_LARGE: { status: 413, retriable: false, kafkaCode: 10 },
   RECORD_LIST_TOO_LARGE: { status: 413, retriable: false, kafkaCode: 18 },
   OFFSET_OUT_OF_RANGE: { status: 416, retriable: false, kafkaCode: 1 },

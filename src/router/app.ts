@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import packageJson from "../../package.json";
 import { EdgelogError, errorBody } from "../protocol/errors.js";
 import { resolveLimits } from "../protocol/limits.js";
+import { streamRoutes } from "../streams/stream-routes.js";
 import { authorizeRoute, noRoute, routeGuard } from "./authorization.js";
 import { consoleRoutes } from "./console.js";
 import type { AppEnv } from "./context.js";
@@ -53,7 +54,8 @@ export const app = new Hono<AppEnv>()
   .route("/", fetchRoutes)
   .route("/", groupRoutes)
   .route("/", faultRoutes)
-  .route("/", metricsRoutes);
+  .route("/", metricsRoutes)
+  .route("/", streamRoutes);
 
 app.notFound(noRoute);
 

@@ -9,6 +9,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { CONSOLE_FILES } from "../../dist/console/bundle.mjs";
 import { EdgelogError, type ErrorCode, errorBody } from "../protocol/errors.js";
 import { allows, type Need } from "../protocol/scopes.js";
+import { topicOfRequestPath } from "../streams/stream-topic.js";
 import { authenticate } from "./auth.js";
 import type { AppContext, AppEnv } from "./context.js";
 
@@ -23,7 +24,9 @@ export type RouteNeed = "public" | Need;
 interface Rule {
   need: (c: AppContext) => RouteNeed;
   /** "parsed": the handler reads the query itself with a strict schema. "ignored":
-   * a page, whose links may carry anything. Elsewhere any query parameter is refused. */
+   * a page, whose links may carry anything, or a stream read, where the Durable Streams
+   * protocol has servers ignore parameters they do not know. Elsewhere any query
+   * parameter is refused. */
   query?: "parsed" | "ignored";
 }
 
@@ -34,6 +37,10 @@ const produce: Rule = { need: (c) => ({ kind: "produce", topic: param(c, "topic"
 const consume: Rule = { need: (c) => ({ kind: "consume", topic: param(c, "topic") }), query: "parsed" };
 const describeTopic: Rule = { need: (c) => ({ kind: "describe", topic: param(c, "topic") }) };
 const group: Rule = { need: (c) => ({ kind: "group", group: param(c, "group") }) };
+// A stream is the topic its path maps to: reading it is consuming, appending producing.
+const streamTopic = (c: AppContext) => topicOfRequestPath(c.req.path);
+const readStream: Rule = { need: (c) => ({ kind: "consume", topic: streamTopic(c) }), query: "ignored" };
+const appendStream: Rule = { need: (c) => ({ kind: "produce", topic: streamTopic(c) }) };
 
 export const ROUTES: Readonly<Record<string, Partial<Record<ServedMethod, Rule>>>> = {
   ...Object.fromEntries(Object.keys(CONSOLE_FILES).map((path) => [path, { GET: { ...open, query: "ignored" } }])),
@@ -59,6 +66,8 @@ export const ROUTES: Readonly<Record<string, Partial<Record<ServedMethod, Rule>>
   "/v1/_faults": { POST: admin },
   "/v1/_faults/log": { GET: { ...admin, query: "parsed" } },
   "/metrics": { GET: admin },
+  // Durable Streams: the path after /v1/stream/ names the stream, slashes and all.
+  "/v1/stream/*": { GET: readStream, POST: appendStream, PUT: admin, DELETE: admin },
 };
 
 /** The methods a route answers, as an Allow header lists them. */

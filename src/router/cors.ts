@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { STREAM_REQUEST_HEADERS, STREAM_RESPONSE_HEADERS } from "../streams/stream-response.js";
 import type { AppEnv } from "./context.js";
 
 /** The handler for the EDGELOG_CORS_ORIGINS value last seen (a deployment has one). */
@@ -24,9 +25,9 @@ function corsHandler(setting: string): MiddlewareHandler<AppEnv> {
     .filter(Boolean);
   return cors({
     origin: (origin) => (allowed.includes("*") ? "*" : allowed.includes(origin) ? origin : null),
-    allowMethods: ["GET", "POST", "PATCH", "DELETE"],
-    allowHeaders: ["authorization", "content-type", "x-edgelog-region", "last-event-id"],
-    exposeHeaders: ["retry-after", "x-edgelog-replica"],
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["authorization", "content-type", "x-edgelog-region", "last-event-id", ...STREAM_REQUEST_HEADERS],
+    exposeHeaders: ["retry-after", "x-edgelog-replica", ...STREAM_RESPONSE_HEADERS],
     maxAge: 600,
   });
 }

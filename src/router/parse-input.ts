@@ -55,17 +55,8 @@ export async function jsonBody(
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new EdgelogError("INVALID_REQUEST", "content-type must be application/json");
   }
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const body = c.req.raw.body;
-  if (!body) throw new EdgelogError("INVALID_REQUEST", "a JSON body is required");
-  // With a declared length (already checked) the body is read in one piece; a chunked
-  // body is read chunk by chunk so that an oversized one is cut off early.
-  const bytes = c.req.header("content-length")
-    ? new Uint8Array(await c.req.raw.arrayBuffer())
-    : await readBounded(body, maxBytes);
-  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
-  c.set("bodyBytes", bytes.byteLength);
+  const bytes = await boundedBody(c, maxBytes);
+  if (!bytes) throw new EdgelogError("INVALID_REQUEST", "a JSON body is required");
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -80,6 +71,23 @@ export async function jsonBody(
     if (error instanceof RangeError) throw new EdgelogError("INVALID_REQUEST", "the body is nested too deeply");
     throw error;
   }
+}
+
+/** The body's bytes (null when there is none), read up to maxBytes: over it the
+ * request is refused with RECORD_LIST_TOO_LARGE before it is all read. */
+export async function boundedBody(c: AppContext, maxBytes: number): Promise<Uint8Array | null> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const body = c.req.raw.body;
+  if (!body) return null;
+  // With a declared length (already checked) the body is read in one piece; a chunked
+  // body is read chunk by chunk so that an oversized one is cut off early.
+  const bytes = c.req.header("content-length")
+    ? new Uint8Array(await c.req.raw.arrayBuffer())
+    : await readBounded(body, maxBytes);
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  c.set("bodyBytes", bytes.byteLength);
+  return bytes;
 }
 
 async function readBounded(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {

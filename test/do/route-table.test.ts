@@ -43,7 +43,7 @@ async function errorOf(reply: Response): Promise<{ code: string; message: string
 /** The kind of what a route's rule needs, public included. */
 function needOf(route: string, method: string): string | undefined {
   const rule = ROUTES[route]?.[(method === "HEAD" ? "GET" : method) as "GET"];
-  const need = rule?.need({ req: { param: () => "" } } as never);
+  const need = rule?.need({ req: { param: () => "", path: "" } } as never);
   return need === "public" ? need : need?.kind;
 }
 
