@@ -3,6 +3,7 @@
 
 import { decodeBase64, encodeBase64 } from "../protocol/base64.js";
 import type { Encoding } from "../protocol/record-codec.js";
+import { recordSizeBytes } from "../protocol/record-size.js";
 
 export type Headers = Record<string, string>;
 
@@ -81,19 +82,20 @@ function wireValue(value: unknown, encoding: Encoding): unknown {
   return encodeBase64(value instanceof Uint8Array ? value : utf8.encode(JSON.stringify(value)));
 }
 
-/** The size the server counts against its limits (key + value + headers, the record
- * size rule), close enough to fill batches without crossing maxBatchBytes. */
+/** The size the server counts against its limits (the one record size rule). */
 export function messageSizeBytes(message: Message): number {
-  let size = sizeOf(message.key) + sizeOf(message.value);
-  for (const [name, value] of Object.entries(message.headers ?? {})) size += utf8.encode(name + value).length;
-  return size;
+  return recordSizeBytes({
+    key: bytesOf(message.key, false),
+    value: bytesOf(message.value, true),
+    headers: Object.entries(message.headers ?? {}).map(([name, value]) => [utf8.encode(name), utf8.encode(value)]),
+  });
 }
 
-function sizeOf(part: unknown): number {
-  if (part === null || part === undefined) return 0;
-  if (part instanceof Uint8Array) return part.length;
-  if (typeof part === "string") return utf8.encode(part).length + 2;
-  return utf8.encode(JSON.stringify(part)).length;
+/** A key's bytes are its UTF-8; a value's, the UTF-8 of its JSON text (quotes included). */
+function bytesOf(part: unknown, asJson: boolean): Uint8Array | null {
+  if (part === null || part === undefined) return null;
+  if (part instanceof Uint8Array) return part;
+  return utf8.encode(typeof part === "string" && !asJson ? part : JSON.stringify(part));
 }
 
 export function fromWire(topic: string, partition: number, record: FetchedRecord): KafkaMessage {

@@ -8,6 +8,10 @@
 
 import { invariant } from "../common/invariant.js";
 import { encodeBase64 } from "./base64.js";
+import { recordSizeBytes } from "./record-size.js";
+
+export { recordSizeBytes };
+
 import { Utf8Writer } from "./utf8-writer.js";
 
 /** `json`: key is UTF-8 text and value is JSON text. `binary`: both are raw bytes
@@ -41,13 +45,6 @@ export const BATCH_FIXED_BYTES = 6;
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
-
-/** A record's size as the limits count it: key + value + header names and values. */
-export function recordSizeBytes(record: Omit<StoredRecord, "timestamp">): number {
-  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const [name, value] of record.headers) size += name.length + value.length;
-  return size;
-}
 
 export function encodedRecordBytes(record: ProduceRecord): number {
   return RECORD_FIXED_BYTES + recordSizeBytes(record) + record.headers.length * HEADER_FIXED_BYTES;

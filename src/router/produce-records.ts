@@ -6,7 +6,8 @@ import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
 import { mayChangeNumbers, nestingDepth, parseKeepingNumbers } from "../protocol/json-numbers.js";
 import type { Limits } from "../protocol/limits.js";
-import { type Encoding, headerEntries, type ProduceRecord, recordSizeBytes } from "../protocol/record-codec.js";
+import { type Encoding, headerEntries, type ProduceRecord } from "../protocol/record-codec.js";
+import { recordSizeBytes } from "../protocol/record-size.js";
 import { illFormedText } from "../protocol/record-text.js";
 import { Utf8Arena } from "../protocol/utf8-arena.js";
 

@@ -43,6 +43,9 @@ describe("messages on the wire", () => {
 
   it("counts sizes as the server does, near enough to fill batches", () => {
     expect(messageSizeBytes({ key: null, value: { a: 1 } })).toBe(7);
+    // As the server counts: a key's UTF-8 without quotes, a string value's JSON text with them.
+    expect(messageSizeBytes({ key: "ab", value: "cd" })).toBe(2 + 4);
+    expect(messageSizeBytes({ key: "é", value: null, headers: { k: "é" } })).toBe(2 + 1 + 2);
     expect(messageSizeBytes({ key: new Uint8Array(3), value: new Uint8Array(4), headers: { ab: "cd" } })).toBe(11);
   });
 
