@@ -1,11 +1,12 @@
 // Messages as the SDK shows them, and their wire form: JSON
 // values travel as JSON, bytes as base64 (encoding "base64"), decoded again on fetch.
 
+import type { FetchedRecord, WireHeaders } from "../protocol/answers.js";
 import { decodeBase64, encodeBase64 } from "../protocol/base64.js";
 import type { Encoding } from "../protocol/record-codec.js";
 import { recordSizeBytes } from "../protocol/record-size.js";
 
-export type Headers = Record<string, string>;
+export type Headers = WireHeaders;
 
 /** A message to produce. `value` is any JSON value, a Uint8Array for binary data, or
  * null (a tombstone); a key is a string, bytes or null. */
@@ -44,15 +45,7 @@ export interface WireRecord {
   timestamp?: number;
 }
 
-/** A fetched record as the server sends it. */
-export interface FetchedRecord {
-  offset: number;
-  timestamp: number;
-  key: string | null;
-  value: unknown;
-  headers: Headers;
-  encoding?: Encoding;
-}
+export type { FetchedRecord } from "../protocol/answers.js";
 
 const utf8 = new TextEncoder();
 

@@ -4,6 +4,7 @@
 // retried on retriable errors only, each stamped with producerId, producerEpoch and
 // baseSequence so a retry is never appended twice.
 
+import type { ProduceAnswer } from "../protocol/answers.js";
 import { ERROR_TABLE } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
 import { illFormedText } from "../protocol/record-text.js";
@@ -51,10 +52,6 @@ interface Placed {
   partition: number;
   batch: Batch;
   index: number;
-}
-
-interface ProduceAnswer {
-  results?: { partition: number; offset: number }[];
 }
 
 export class Producer {
@@ -247,9 +244,12 @@ export class Producer {
     const body = { records: batch.records, encoding: batch.encoding, ...stamp };
     try {
       // The same body, so the same baseSequence, on every attempt.
-      const answer = await withRetry(this.retry, () => this.transport.request<ProduceAnswer>("POST", path, body));
+      const answer = await withRetry(this.retry, () =>
+        this.transport.request<Partial<ProduceAnswer>>("POST", path, body),
+      );
       if (stamp) this.session.acknowledged(key, stamp, batch.records.length);
-      return answer.results?.map((r) => r.offset) ?? batch.records.map(() => -1);
+      // acks=0 answers {} (no offsets); one partition's answer otherwise holds only offsets.
+      return answer.results?.map((r) => ("offset" in r ? r.offset : -1)) ?? batch.records.map(() => -1);
     } catch (error) {
       if (stamp) this.session.failed(error, stamp);
       if (hasCode(error, "INVALID_PRODUCER_EPOCH") && error instanceof EdgelogClientError) this.fatal = error;

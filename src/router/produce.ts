@@ -5,6 +5,7 @@ import { z } from "zod";
 import { catalogStub } from "../catalog/catalog-stub.js";
 import { mapBounded } from "../common/bounded-map.js";
 import type { ProducerBatch } from "../partition/producer-state.js";
+import type { ProduceAnswer } from "../protocol/answers.js";
 import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody, refuse } from "../protocol/errors.js";
 import { partitionForKey } from "../protocol/partitioner.js";
 import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
@@ -95,8 +96,10 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
     const first = failures[0]!;
     return c.json(errorBody(first), ERROR_TABLE[first.code].status);
   }
-  const rendered = results.map((r) => ("error" in r ? { partition: r.partition, ...errorBody(r.error) } : r));
-  return c.json({ results: rendered }, failures.length > 0 ? 207 : 200);
+  const answer: ProduceAnswer = {
+    results: results.map((r) => ("error" in r ? { partition: r.partition, ...errorBody(r.error) } : r)),
+  };
+  return c.json(answer, failures.length > 0 ? 207 : 200);
 }
 
 /** Explicit partition, else Kafka's default partitioner on the key, else one random
