@@ -18,7 +18,7 @@ import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { PartitionReplica } from "./partition-replica.js";
-import type { FollowerFetchRequest, FollowerFetchResponse, ReplicaAssignment } from "./replica-types.js";
+import type { ReplicaAssignment, ReplicaFetchRequest, ReplicaFetchResponse } from "./replica-types.js";
 
 type ReplicaStub = DurableObjectStub<PartitionReplica>;
 
@@ -163,7 +163,7 @@ export class LeaderReplication {
   }
 
   /** A follower pulling to catch up (Kafka's replica fetch). */
-  async followerFetch(request: FollowerFetchRequest): Promise<FollowerFetchResponse> {
+  async replicaFetch(request: ReplicaFetchRequest): Promise<ReplicaFetchResponse> {
     const { log } = this.host;
     const link = this.links.get(request.replica);
     invariant(link, `replica ${request.replica} belongs to this partition`);

@@ -22,12 +22,12 @@ import type {
   Fault,
   FetchRequest,
   FetchResponse,
-  FollowerFetchRequest,
-  FollowerFetchResponse,
   ProduceRequest,
   ProduceResponse,
   ReplicaAssignment,
   ReplicaConfig,
+  ReplicaFetchRequest,
+  ReplicaFetchResponse,
   ReplicaLogDump,
   ReplicaMetrics,
   ReplicaStatus,
@@ -324,8 +324,8 @@ export class PartitionReplica extends DurableObject<Env> {
     return { ok: true, logEndOffset };
   }
 
-  /** A follower pulling to catch up. */
-  async fetchForFollower(request: FollowerFetchRequest): Promise<Result<FollowerFetchResponse>> {
+  /** A follower pulling to catch up: a replica fetch. */
+  async fetchForReplica(request: ReplicaFetchRequest): Promise<Result<ReplicaFetchResponse>> {
     await this.admit("peer");
     const leading = this.leading();
     if (!leading.ok) return leading;
@@ -335,7 +335,7 @@ export class PartitionReplica extends DurableObject<Env> {
         `follower at leaderEpoch ${request.leaderEpoch}, leader at ${leading.assignment.state.leaderEpoch}`,
       );
     }
-    return { ok: true, ...(await leading.leadership.followerFetch(request)) };
+    return { ok: true, ...(await leading.leadership.replicaFetch(request)) };
   }
 
   // ---- faults (tests only; the router exposes them only with EDGELOG_FAULTS=1) --------
@@ -405,13 +405,13 @@ export class PartitionReplica extends DurableObject<Env> {
       if (!assignment || this.isLeader()) return;
       if (assignment.state.leader < 0) break;
       const asked = { ...assignment.state, logEndOffset: this.log.state.logEndOffset };
-      let answer: Result<FollowerFetchResponse>;
+      let answer: Result<ReplicaFetchResponse>;
       try {
         await this.faults.outgoing();
         const leader = this.replicaStub(assignment.state.leader);
         answer = await withTimeout(
           async () =>
-            await leader.fetchForFollower({
+            await leader.fetchForReplica({
               replica: assignment.replica,
               leaderEpoch: assignment.state.leaderEpoch,
               fromOffset: this.log.state.logEndOffset,
@@ -420,7 +420,7 @@ export class PartitionReplica extends DurableObject<Env> {
               pendingLogStartOffset: this.log.pendingLogStartOffset,
             }),
           this.limits.peerTimeoutMs,
-          "catch-up fetch",
+          "replica fetch",
         );
       } catch {
         break;
