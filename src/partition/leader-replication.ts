@@ -171,7 +171,7 @@ export class LeaderReplication {
     // there is nothing left to compare).
     const belowStart = request.fromOffset < log.state.logStartOffset;
     if (!belowStart && !log.continuesAt(request.fromOffset, request.prevEpoch)) {
-      const { leaderEpoch, endOffset } = log.endOffsetForEpoch(request.lastEpoch);
+      const { leaderEpoch, endOffset } = log.epochs.endOffsetFor(request.lastEpoch);
       return { diverged: true, epoch: leaderEpoch, endOffset };
     }
     link.knownLogEndOffset = request.fromOffset;
@@ -279,7 +279,7 @@ export class LeaderReplication {
     link.sentLogStartOffset = logStartOffset;
     if (!answer.matched) {
       // KIP-279: the leader's end of the follower's last epoch bounds the common prefix.
-      const { leaderEpoch: epoch, endOffset } = log.endOffsetForEpoch(answer.lastEpoch);
+      const { leaderEpoch: epoch, endOffset } = log.epochs.endOffsetFor(answer.lastEpoch);
       const truncated = await withTimeout(
         async () => await stub.truncate({ leaderEpoch: state.leaderEpoch, epoch, endOffset }),
         limits.peerTimeoutMs,

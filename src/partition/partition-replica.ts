@@ -283,7 +283,7 @@ export class PartitionReplica extends DurableObject<Env> {
     const { logEndOffset } = this.log.state;
     const pendingLogStartOffset = this.log.pendingLogStartOffset;
     if (request.fromOffset !== logEndOffset || !this.log.continuesAt(request.fromOffset, request.prevEpoch)) {
-      return { ok: true, matched: false, logEndOffset, lastEpoch: this.log.latestEpoch(), pendingLogStartOffset };
+      return { ok: true, matched: false, logEndOffset, lastEpoch: this.log.epochs.latest(), pendingLogStartOffset };
     }
     this.writeSync(() => {
       this.log.appendReplicated(request.batches);
@@ -319,7 +319,7 @@ export class PartitionReplica extends DurableObject<Env> {
         `truncate at leaderEpoch ${request.leaderEpoch}, here ${current.state.leaderEpoch}`,
       );
     }
-    const own = this.log.endOffsetForEpoch(request.epoch).endOffset;
+    const own = this.log.epochs.endOffsetFor(request.epoch).endOffset;
     const logEndOffset = this.writeSync(() => this.log.truncateTo(Math.min(request.endOffset, own)));
     return { ok: true, logEndOffset };
   }
@@ -416,7 +416,7 @@ export class PartitionReplica extends DurableObject<Env> {
               leaderEpoch: assignment.state.leaderEpoch,
               fromOffset: this.log.state.logEndOffset,
               prevEpoch: this.log.epochAt(this.log.state.logEndOffset - 1),
-              lastEpoch: this.log.latestEpoch(),
+              lastEpoch: this.log.epochs.latest(),
               pendingLogStartOffset: this.log.pendingLogStartOffset,
             }),
           this.limits.peerTimeoutMs,
@@ -439,7 +439,7 @@ export class PartitionReplica extends DurableObject<Env> {
         this.log.state.logEndOffset === asked.logEndOffset;
       if (!unchanged) continue;
       if (answer.diverged) {
-        const truncateTo = Math.min(answer.endOffset, this.log.endOffsetForEpoch(answer.epoch).endOffset);
+        const truncateTo = Math.min(answer.endOffset, this.log.epochs.endOffsetFor(answer.epoch).endOffset);
         this.writeSync(() => this.log.truncateTo(truncateTo));
         continue;
       }
@@ -503,7 +503,7 @@ export class PartitionReplica extends DurableObject<Env> {
   private lead(): void {
     const assignment = this.current;
     invariant(assignment && this.isLeader(), "only the leader leads");
-    this.log.recordEpoch(assignment.state.leaderEpoch, this.log.state.logEndOffset);
+    this.log.epochs.assign(assignment.state.leaderEpoch, this.log.state.logEndOffset);
     this.leadership = new LeaderReplication({
       log: this.log,
       limits: this.limits,
