@@ -12,6 +12,7 @@
 // therefore held by the whole ISR first, and a newly elected leader serves nothing
 // until it has committed the pending start it holds (see logStartOffsetConfirmed).
 
+import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
@@ -25,6 +26,8 @@ type ReplicaStub = DurableObjectStub<PartitionReplica>;
 export interface LeaderHost {
   readonly log: PartitionLog;
   readonly limits: Limits;
+  /** When followers last caught up, for the ISR's replicaLagTimeMs. */
+  readonly clock: Clock;
   assignment(): ReplicaAssignment;
   replicaStub(replica: number): ReplicaStub;
   /** Asks the controller for a new ISR; true once its answer is applied, false when
@@ -79,7 +82,7 @@ export class LeaderReplication {
   private readonly servingFloor: number;
 
   constructor(private readonly host: LeaderHost) {
-    const now = Date.now();
+    const now = host.clock.now();
     this.servingFloor = Math.min(host.log.pendingLogStartOffset, host.log.state.logEndOffset);
     const { state, replica } = host.assignment();
     for (const r of state.replicas) {
@@ -176,7 +179,7 @@ export class LeaderReplication {
     }
     link.knownLogEndOffset = request.fromOffset;
     link.knownPendingLogStartOffset = request.pendingLogStartOffset;
-    if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = Date.now();
+    if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = this.host.clock.now();
     const { isr } = this.host.assignment().state;
     const inIsr = isr.includes(request.replica);
     // A new ISR member could be elected at once: it must already hold every start
@@ -293,7 +296,7 @@ export class LeaderReplication {
     invariant(answer.logEndOffset === sentEnd, `follower at ${answer.logEndOffset} after a push ending at ${sentEnd}`);
     link.knownLogEndOffset = answer.logEndOffset;
     link.sentHighWatermark = highWatermark;
-    if (answer.logEndOffset >= log.state.logEndOffset) link.lastCaughtUpMs = Date.now();
+    if (answer.logEndOffset >= log.state.logEndOffset) link.lastCaughtUpMs = this.host.clock.now();
   }
 
   /** A push failed: the follower leaves the ISR (it will catch up by pulling); while
@@ -314,7 +317,7 @@ export class LeaderReplication {
   /** Followers that have not caught up for replicaLagTimeMs leave the ISR. */
   private checkLag(): void {
     const { state, config } = this.host.assignment();
-    const now = Date.now();
+    const now = this.host.clock.now();
     const lagging = [...this.links.values()].filter(
       (l) => state.isr.includes(l.replica) && now - l.lastCaughtUpMs > config.replicaLagTimeMs,
     );
