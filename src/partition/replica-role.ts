@@ -5,16 +5,23 @@
 
 import { invariant } from "../common/invariant.js";
 import type { PartitionState } from "../protocol/topic.js";
-import type { ReplicaAssignment } from "./replica-types.js";
 
-export function isLeader(assignment: ReplicaAssignment | null): boolean {
+/** What the rules read of an assignment: who the replica is and the partition's
+ * state (the topic config plays no part). */
+export interface RoleAssignment {
+  topicId: string;
+  replica: number;
+  state: PartitionState;
+}
+
+export function isLeader(assignment: RoleAssignment | null): boolean {
   return assignment !== null && assignment.state.leader === assignment.replica;
 }
 
 /** What the controller's `assign` does to the current assignment. */
 export type AssignVerdict = { kind: "adopt" } | { kind: "stale" } | { kind: "fenced"; message: string };
 
-export function assignVerdict(current: ReplicaAssignment | null, next: ReplicaAssignment): AssignVerdict {
+export function assignVerdict(current: RoleAssignment | null, next: RoleAssignment): AssignVerdict {
   if (!current) return { kind: "adopt" };
   invariant(
     current.topicId === next.topicId &&
@@ -45,8 +52,8 @@ export function supersedes(current: PartitionState, state: PartitionState, autho
 
 /** The transition from `previous` to `next`: whether a running leadership goes on. */
 export function transition(
-  previous: ReplicaAssignment | null,
-  next: ReplicaAssignment,
+  previous: RoleAssignment | null,
+  next: RoleAssignment,
 ): { keepLeadership: boolean; lead: boolean } {
   if (previous) {
     invariant(
@@ -64,18 +71,18 @@ export function transition(
 
 /** The assignment of a replica that no longer knows its leader (it stepped down, or
  * restarted and waits for the controller's word): same epochs, no leader. */
-export function withoutLeader(assignment: ReplicaAssignment): ReplicaAssignment {
+export function withoutLeader<A extends RoleAssignment>(assignment: A): A {
   return { ...assignment, state: { ...assignment.state, leader: -1 } };
 }
 
 /** A leader's push or truncate at `leaderEpoch` from `leader`: fenced when older than
  * the epoch known here; a newer one is adopted before the controller's word arrives
  * (only an election can have made it). */
-export function followVerdict(
-  current: ReplicaAssignment,
+export function followVerdict<A extends RoleAssignment>(
+  current: A,
   leaderEpoch: number,
   leader: number,
-): { kind: "fenced"; message: string } | { kind: "same" } | { kind: "adopt"; next: ReplicaAssignment } {
+): { kind: "fenced"; message: string } | { kind: "same" } | { kind: "adopt"; next: A } {
   if (leaderEpoch < current.state.leaderEpoch) {
     return { kind: "fenced", message: `leaderEpoch ${leaderEpoch} is older than ${current.state.leaderEpoch}` };
   }

@@ -3,11 +3,11 @@ import {
   assignVerdict,
   followVerdict,
   isLeader,
+  type RoleAssignment,
   supersedes,
   transition,
   withoutLeader,
 } from "../../src/partition/replica-role.js";
-import type { ReplicaAssignment } from "../../src/partition/replica-types.js";
 import type { PartitionState } from "../../src/protocol/topic.js";
 
 const state: PartitionState = {
@@ -18,18 +18,8 @@ const state: PartitionState = {
   isr: [0, 1, 2],
   partitionEpoch: 7,
 };
-const config = {
-  retentionMs: -1,
-  retentionBytes: -1,
-  minInsyncReplicas: 1,
-  replicaLagTimeMs: 30_000,
-  followerFetch: false,
-  placement: [],
-  jurisdiction: null,
-};
-
-function replica(r: number, changes: Partial<PartitionState> = {}): ReplicaAssignment {
-  return { topicId: "t", replica: r, state: { ...state, ...changes }, config };
+function replica(r: number, changes: Partial<PartitionState> = {}): RoleAssignment {
+  return { topicId: "t", replica: r, state: { ...state, ...changes } };
 }
 
 describe("assignVerdict", () => {
