@@ -5,7 +5,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { AlarmTasks } from "../common/alarm-tasks.js";
-import { type Clock, systemClock } from "../common/clock.js";
+import { systemClock, type TimerClock } from "../common/clock.js";
 import { RowCounter } from "../common/counting-sql.js";
 import { invariant } from "../common/invariant.js";
 import { failure, type Result } from "../protocol/errors.js";
@@ -48,9 +48,12 @@ export class PartitionReplica extends DurableObject<Env> {
   private readonly faults: Faults;
   private readonly follower: FollowerReplication;
   /** Swapped for a manual clock by tests, through runInDurableObject only. */
-  private clock: Clock = systemClock;
+  private clock: TimerClock = systemClock;
   /** What the parts of this object read time from: whichever clock is in place. */
-  private readonly time: Clock = { now: () => this.clock.now() };
+  private readonly time: TimerClock = {
+    now: () => this.clock.now(),
+    setTimeout: (callback, delayMs) => this.clock.setTimeout(callback, delayMs),
+  };
   private readonly roles: ReplicaRoles;
   private retentionDueAt: number | null = null;
   private destroyed = false;
@@ -102,7 +105,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.roles.end({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
     this.log = new PartitionLog(this.sql);
     this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up"]);
-    this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica);
+    this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica, this.time);
     this.retentionDueAt = this.tasks.dueAt("retention");
     this.roles.restore();
   }
