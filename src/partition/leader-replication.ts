@@ -12,7 +12,7 @@
 // therefore held by the whole ISR first, and a newly elected leader serves nothing
 // until it has committed the pending start it holds (see logStartOffsetConfirmed).
 
-import type { Clock } from "../common/clock.js";
+import type { TimerClock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
@@ -26,8 +26,8 @@ type ReplicaStub = DurableObjectStub<PartitionReplica>;
 export interface LeaderHost {
   readonly log: PartitionLog;
   readonly limits: Limits;
-  /** When followers last caught up, for the ISR's replicaLagTimeMs. */
-  readonly clock: Clock;
+  /** When followers last caught up (replicaLagTimeMs), and the retry and ack timers. */
+  readonly clock: TimerClock;
   assignment(): ReplicaAssignment;
   replicaStub(replica: number): ReplicaStub;
   /** Asks the controller for a new ISR; true once its answer is applied, false when
@@ -53,13 +53,14 @@ interface FollowerLink {
   sentLogStartOffset: number;
   lastCaughtUpMs: number;
   syncing: boolean;
-  retryTimer: ReturnType<typeof setTimeout> | null;
+  /** Cancels the pending retry after a failed push; null when none is pending. */
+  cancelRetry: (() => void) | null;
 }
 
 interface CommitWaiter {
   lastOffset: number;
   resolve: (result: Result<object>) => void;
-  timer: ReturnType<typeof setTimeout>;
+  cancelTimer: () => void;
 }
 
 /** Replication calls one sync loop makes before yielding to the next kick. */
@@ -96,7 +97,7 @@ export class LeaderReplication {
         sentLogStartOffset: -1,
         lastCaughtUpMs: now,
         syncing: false,
-        retryTimer: null,
+        cancelRetry: null,
       });
     }
   }
@@ -110,7 +111,7 @@ export class LeaderReplication {
   /** Ends this leadership: pending acks=all answers fail with `error`. */
   stop(error: ErrorData): void {
     this.stopped = true;
-    for (const link of this.links.values()) if (link.retryTimer) clearTimeout(link.retryTimer);
+    for (const link of this.links.values()) link.cancelRetry?.();
     for (const waiter of this.commitWaiters) this.settle(waiter, { ok: false, error });
   }
 
@@ -118,16 +119,13 @@ export class LeaderReplication {
   awaitCommit(lastOffset: number): Promise<Result<object>> {
     if (this.host.log.state.highWatermark > lastOffset) return Promise.resolve({ ok: true });
     return new Promise((resolve) => {
-      const waiter: CommitWaiter = {
-        lastOffset,
-        resolve,
-        timer: setTimeout(
-          () =>
-            this.settle(waiter, failure("REQUEST_TIMED_OUT", `the ISR did not replicate offset ${lastOffset} in time`)),
-          this.host.limits.ackTimeoutMs,
-        ),
-      };
+      const waiter: CommitWaiter = { lastOffset, resolve, cancelTimer: () => {} };
       this.commitWaiters.add(waiter);
+      const timedOut = failure("REQUEST_TIMED_OUT", `the ISR did not replicate offset ${lastOffset} in time`);
+      waiter.cancelTimer = this.host.clock.setTimeout(
+        () => this.settle(waiter, timedOut),
+        this.host.limits.ackTimeoutMs,
+      );
     });
   }
 
@@ -307,8 +305,8 @@ export class LeaderReplication {
     console.warn(`replica ${link.replica} failed: ${String(cause)}`);
     await this.requestIsr(isr.filter((r) => r !== link.replica)).catch(() => undefined);
     if (this.host.assignment().state.isr.includes(link.replica) && !this.stopped) {
-      link.retryTimer ??= setTimeout(() => {
-        link.retryTimer = null;
+      link.cancelRetry ??= this.host.clock.setTimeout(() => {
+        link.cancelRetry = null;
         this.kick();
       }, RETRY_MS);
     }
@@ -382,7 +380,7 @@ export class LeaderReplication {
 
   private settle(waiter: CommitWaiter, result: Result<object>): void {
     if (!this.commitWaiters.delete(waiter)) return;
-    clearTimeout(waiter.timer);
+    waiter.cancelTimer();
     waiter.resolve(result);
   }
 }

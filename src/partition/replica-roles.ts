@@ -2,7 +2,7 @@
 // starts and ends as assignments say, and what it asks the controller when it may
 // have missed a change. The rules themselves are pure (replica-role.ts).
 
-import type { Clock } from "../common/clock.js";
+import type { TimerClock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import { type ErrorData, type Failure, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
@@ -18,7 +18,7 @@ import type { ReplicaAssignment } from "./replica-types.js";
 export interface RolesHost {
   readonly env: Env;
   readonly limits: Limits;
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   /** The object's own (counting) handle on its SQLite. */
   readonly sql: SqlStorage;
   log(): PartitionLog;
