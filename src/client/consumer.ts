@@ -5,14 +5,7 @@
 // committed (with autoCommit) and dropped before the next heartbeat releases it, so
 // its next owner starts where this one stopped.
 
-import {
-  minus,
-  partitionKey,
-  splitKey,
-  type TopicPartition,
-  toAssignment,
-  toPartitions,
-} from "../protocol/assignment.js";
+import { partitionKey, splitKey, type TopicPartition, toPartitions } from "../protocol/assignment.js";
 import type { Assignment } from "../protocol/group.js";
 import { Admin } from "./admin.js";
 import { ConsumerEventEmitter, type ConsumerEventName, type ConsumerEvents } from "./consumer-events.js";
@@ -24,6 +17,7 @@ import { liveTail, type StreamOptions } from "./live-tail.js";
 import type { KafkaMessage } from "./messages.js";
 import { OffsetCommits } from "./offset-commits.js";
 import { Positions, type StartAt, type TopicPartitionOffset } from "./positions.js";
+import { reconcileAssignment } from "./reconcile-assignment.js";
 import { backoffMs, type RetryOptions, sleep, waitAtMost } from "./retry.js";
 import type { Transport } from "./transport.js";
 
@@ -265,37 +259,18 @@ export class Consumer {
     }
   }
 
-  /** Takes over the member's assignment: commits and drops revoked partitions, reads
-   * the committed offsets of new ones, then tells the coordinator at once. */
   private async reconcile(): Promise<void> {
-    const member = this.member!;
-    const target = member.fenced ? {} : member.assignment;
-    const revoked = minus(this.owned, target);
-    const added = minus(target, this.owned);
-    if (revoked.length === 0 && added.length === 0) return;
-    if (revoked.length > 0 && this.commits.settings.autoCommit && !member.fenced)
-      await this.commits.commitQuietly(revoked);
-    for (const { topic, partition } of revoked) {
-      this.positions.delete(topic, partition);
-      this.paused.delete(`${topic}:${partition}`);
-    }
-    if (added.length > 0) {
-      const committed = await this.commits.committedOffsets();
-      for (const { topic, partition } of added) {
-        const offset = committed.get(`${topic}:${partition}`);
-        this.positions.set(topic, partition, offset ?? this.startAt, offset ?? null);
-      }
-    }
-    const kept = toPartitions(this.owned).filter(
-      (p) => !revoked.some((r) => r.topic === p.topic && r.partition === p.partition),
-    );
-    this.owned = toAssignment([...kept, ...added]);
-    member.owned = this.owned;
-    member.heartbeatSoon();
-    this.events.emit("consumer.group_join", {
-      memberId: member.memberId,
-      memberEpoch: member.memberEpoch,
-      assignment: this.owned,
+    await reconcileAssignment({
+      member: this.member!,
+      owned: this.owned,
+      positions: this.positions,
+      paused: this.paused,
+      commits: this.commits,
+      startAt: this.startAt,
+      events: this.events,
+      adopt: (owned) => {
+        this.owned = owned;
+      },
     });
   }
 
