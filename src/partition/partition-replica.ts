@@ -1,7 +1,8 @@
 // One replica of one partition: a Durable Object named `<topicId>/<partition>/<replica>`
 // that owns the partition's log in SQLite, its role and leaderEpoch, replication (as
 // leader: push; as follower: accept pushes, pull to catch up), long-poll waiters, and
-// retention through its alarm.
+// retention through its alarm. This class is the RPC surface: roles live in
+// replica-roles.ts, each side of replication in leader- and follower-replication.ts.
 
 import { DurableObject } from "cloudflare:workers";
 import { AlarmTasks } from "../common/alarm-tasks.js";
@@ -332,7 +333,8 @@ export class PartitionReplica extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (this.destroyed || !this.roles.current) return;
     if (this.faults.crashed) {
-      // A crashed replica does nothing; its tasks wait for the heal.
+      // A crashed replica does nothing; its tasks wait for the heal. The alarm itself
+      // is on the runtime's clock, whatever clock the tasks are due on.
       await this.ctx.storage.setAlarm(Date.now() + this.limits.catchUpIntervalMs);
       return;
     }
