@@ -68,7 +68,7 @@ export class PartitionReplica extends DurableObject<Env> {
     super(ctx, env);
     this.limits = resolveLimits(env.EDGELOG_LIMITS);
     this.sql = this.rows.wrap(ctx.storage.sql);
-    this.retention = new Retention(this.limits);
+    this.retention = new Retention(this.limits, this.time);
     this.faults = new Faults(this.sql);
     this.roles = new ReplicaRoles({
       env,

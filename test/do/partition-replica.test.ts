@@ -368,6 +368,28 @@ describe("retention (alarm)", () => {
     expect(await reopen(topicId).describe()).toMatchObject({ ok: true, logStartOffset: 2, logEndOffset: 3 });
   });
 
+  it("runs retention when the replica's clock passes retentionMs, not before", async () => {
+    const { stub } = await leaderReplica({ retentionMs: 60_000 });
+    const clock = await manualClock(stub);
+    const record = (value: string) =>
+      produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord(value)] });
+    // Stamped by the replica on its own clock: due a minute from now, on that clock.
+    expect(await stub.produce(record("a"))).toMatchObject({ ok: true, baseOffset: 0 });
+    await advance(stub, clock, 30_000);
+    expect(await stub.produce(record("b"))).toMatchObject({ ok: true, baseOffset: 1 });
+    await advance(stub, clock, 29_999);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 0, logEndOffset: 2 });
+    // A record expires once it is older than retentionMs (Kafka's retention.ms).
+    await advance(stub, clock, 2);
+    await runDurableObjectAlarm(stub);
+    await eventually(async () => {
+      const status = await stub.describe();
+      return status.ok && status.logStartOffset === 1;
+    });
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 1, highWatermark: 2, logEndOffset: 2 });
+  });
+
   it("deletes the oldest batches while the log is over retentionBytes, never the newest", async () => {
     const { stub } = await leaderReplica({ retentionBytes: 2_500 });
     for (let i = 0; i < 5; i++)
