@@ -7,30 +7,23 @@ import { table } from "./table.js";
 
 export function topicsCommand(): Command {
   const topics = new Command("topics").description("create, list, describe, change and delete topics");
-  topics
+  const create = topics
     .command("create <topic>")
     .description("create a topic")
     .option("-p, --partitions <count>", "partitions", integer("--partitions"), 1)
-    .option("-r, --replication-factor <count>", "replicas per partition", integer("--replication-factor"), 1)
-    .option("--min-insync-replicas <count>", "replicas an acks=all write needs", integer("--min-insync-replicas"))
-    .option("--retention-ms <ms>", "keep records this long (-1: forever)", signedInteger("--retention-ms"))
-    .option(
-      "--retention-bytes <bytes>",
-      "keep at most this many bytes per partition (-1: no limit)",
-      signedInteger("--retention-bytes"),
-    )
-    .action(async (topic: string, options, command: Command) => {
-      const created = await clientOf(command)
-        .admin()
-        .createTopic(topic, {
-          partitions: options.partitions,
-          replicationFactor: options.replicationFactor,
-          ...(options.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: options.minInsyncReplicas }),
-          ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
-          ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
-        });
-      await out(`created topic ${created.name} (${created.partitions.length} partitions, id ${created.topicId})\n`);
-    });
+    .option("-r, --replication-factor <count>", "replicas per partition", integer("--replication-factor"), 1);
+  withConfigOptions(create).action(async (topic: string, options, command: Command) => {
+    const created = await clientOf(command)
+      .admin()
+      .createTopic(topic, {
+        partitions: options.partitions,
+        replicationFactor: options.replicationFactor,
+        ...(options.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: options.minInsyncReplicas }),
+        ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
+        ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
+      });
+    await out(`created topic ${created.name} (${created.partitions.length} partitions, id ${created.topicId})\n`);
+  });
   topics
     .command("list")
     .description("list topics")
@@ -69,16 +62,7 @@ export function topicsCommand(): Command {
         ),
       );
     });
-  topics
-    .command("alter-config <topic>")
-    .description("change what may change of a topic's config")
-    .option("--min-insync-replicas <count>", "replicas an acks=all write needs", integer("--min-insync-replicas"))
-    .option("--retention-ms <ms>", "keep records this long (-1: forever)", signedInteger("--retention-ms"))
-    .option(
-      "--retention-bytes <bytes>",
-      "keep at most this many bytes per partition (-1: no limit)",
-      signedInteger("--retention-bytes"),
-    )
+  withConfigOptions(topics.command("alter-config <topic>").description("change what may change of a topic's config"))
     .option(
       "--replica-lag-time-ms <ms>",
       "how long a follower may lag before leaving the ISR",
@@ -125,6 +109,18 @@ export function topicsCommand(): Command {
 }
 
 const BOOLEANS = ["true", "false"];
+
+/** The config options that both create and alter-config take, in that order. */
+function withConfigOptions(command: Command): Command {
+  return command
+    .option("--min-insync-replicas <count>", "replicas an acks=all write needs", integer("--min-insync-replicas"))
+    .option("--retention-ms <ms>", "keep records this long (-1: forever)", signedInteger("--retention-ms"))
+    .option(
+      "--retention-bytes <bytes>",
+      "keep at most this many bytes per partition (-1: no limit)",
+      signedInteger("--retention-bytes"),
+    );
+}
 
 /** Retention settings take -1 (no limit) beside non-negative integers. */
 function signedInteger(name: string) {

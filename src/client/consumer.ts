@@ -5,83 +5,21 @@
 // committed (with autoCommit) and dropped before the next heartbeat releases it, so
 // its next owner starts where this one stopped.
 
-import {
-  minus,
-  partitionKey,
-  splitKey,
-  type TopicPartition,
-  toAssignment,
-  toPartitions,
-} from "../protocol/assignment.js";
+import { partitionKey, splitKey, type TopicPartition, toPartitions } from "../protocol/assignment.js";
 import type { Assignment } from "../protocol/group.js";
 import { Admin } from "./admin.js";
 import { ConsumerEventEmitter, type ConsumerEventName, type ConsumerEvents } from "./consumer-events.js";
-import { clientError, hasCode, isRetriableError } from "./errors.js";
-import { GroupMember, type MembershipOptions } from "./group-member.js";
+import { batchesOf, type FetchAnswer, fetchPartitions } from "./consumer-fetch.js";
+import type { Batch, ConsumerOptions, EachBatchPayload, RunOptions } from "./consumer-types.js";
+import { clientError, isRetriableError } from "./errors.js";
+import { GroupMember } from "./group-member.js";
 import { liveTail, type StreamOptions } from "./live-tail.js";
-import { type FetchedRecord, fromWire, type KafkaMessage } from "./messages.js";
+import type { KafkaMessage } from "./messages.js";
+import { OffsetCommits } from "./offset-commits.js";
 import { Positions, type StartAt, type TopicPartitionOffset } from "./positions.js";
-import { backoffMs, type RetryOptions, sleep, waitAtMost, withRetry } from "./retry.js";
-import { segment, type Transport } from "./transport.js";
-
-export interface ConsumerOptions extends MembershipOptions {
-  groupId: string;
-  /** Longest long-poll; capped at heartbeatIntervalMs so rebalances are seen in time. Default 5,000. */
-  maxWaitMs?: number;
-  /** Bytes per fetch answer. Default 1 MiB. */
-  maxBytes?: number;
-  /** Records per partition per fetch. Default 500. */
-  maxRecords?: number;
-  /** Defaults for run() and the async iterator. */
-  autoCommit?: boolean;
-  autoCommitIntervalMs?: number;
-  retry?: Partial<RetryOptions>;
-}
-
-export interface Batch {
-  topic: string;
-  partition: number;
-  highWatermark: number;
-  messages: KafkaMessage[];
-}
-
-export interface EachMessagePayload {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
-  heartbeat(): Promise<void>;
-}
-
-export interface EachBatchPayload {
-  batch: Batch;
-  /** Marks the message at `offset` (and those before it) processed. */
-  resolveOffset(offset: number): void;
-  heartbeat(): Promise<void>;
-  commitOffsetsIfNecessary(): Promise<void>;
-  isRunning(): boolean;
-  /** The partition is no longer this consumer's (it was fenced, or seek moved it). */
-  isStale(): boolean;
-}
-
-export interface RunOptions {
-  eachMessage?: (payload: EachMessagePayload) => Promise<void>;
-  eachBatch?: (payload: EachBatchPayload) => Promise<void>;
-  autoCommit?: boolean;
-  autoCommitIntervalMs?: number;
-  /** Resolve the whole batch once eachBatch returns. Default true. */
-  eachBatchAutoResolve?: boolean;
-}
-
-interface FetchAnswer {
-  partitions: (
-    | { topic: string; partition: number; records: FetchedRecord[]; nextOffset: number; highWatermark: number }
-    | { topic: string; partition: number; error: { code: string; message: string } }
-  )[];
-}
-
-interface CommittedAnswer {
-  offsets: { topic: string; partition: number; offset: number }[];
-}
+import { reconcileAssignment } from "./reconcile-assignment.js";
+import { backoffMs, type RetryOptions, sleep, waitAtMost } from "./retry.js";
+import type { Transport } from "./transport.js";
 
 export class Consumer {
   private readonly events = new ConsumerEventEmitter();
@@ -92,9 +30,7 @@ export class Consumer {
   private startAt: StartAt = "latest";
   private member: GroupMember | null = null;
   private owned: Assignment = {};
-  private autoCommit: boolean;
-  private autoCommitIntervalMs: number;
-  private lastCommitMs = Date.now();
+  private readonly commits: OffsetCommits;
   private running: Promise<void> | null = null;
   private readonly stop = new AbortController();
   private closed = false;
@@ -104,8 +40,18 @@ export class Consumer {
     private readonly retry: RetryOptions,
     private readonly options: ConsumerOptions,
   ) {
-    this.autoCommit = options.autoCommit ?? true;
-    this.autoCommitIntervalMs = options.autoCommitIntervalMs ?? 5_000;
+    this.commits = new OffsetCommits(
+      transport,
+      retry,
+      options.groupId,
+      this.positions,
+      this.events,
+      () => this.member,
+      {
+        autoCommit: options.autoCommit ?? true,
+        autoCommitIntervalMs: options.autoCommitIntervalMs ?? 5_000,
+      },
+    );
   }
 
   get groupId(): string {
@@ -124,7 +70,7 @@ export class Consumer {
   /** Adds topics to the subscription; fromBeginning: partitions without a committed
    * offset start at the earliest offset instead of the latest (auto.offset.reset). */
   async subscribe({ topics, fromBeginning = false }: { topics: string[]; fromBeginning?: boolean }): Promise<void> {
-    if (this.member) throw new Error("subscribe before run() or iterating");
+    if (this.member) throw clientError("ILLEGAL_STATE", "subscribe before run() or iterating");
     for (const topic of topics) this.topics.add(topic);
     if (fromBeginning) this.startAt = "earliest";
   }
@@ -132,10 +78,12 @@ export class Consumer {
   /** Joins the group and starts consuming in the background; resolves once joined.
    * Errors from the handlers stop the consumer: see the consumer.crash event. */
   async run(options: RunOptions): Promise<void> {
-    if (!options.eachMessage === !options.eachBatch) throw new Error("run() needs eachMessage or eachBatch");
-    if (this.running) throw new Error("the consumer is already running");
-    this.autoCommit = options.autoCommit ?? this.autoCommit;
-    this.autoCommitIntervalMs = options.autoCommitIntervalMs ?? this.autoCommitIntervalMs;
+    if (!options.eachMessage === !options.eachBatch)
+      throw clientError("ILLEGAL_STATE", "run() needs eachMessage or eachBatch");
+    if (this.running) throw clientError("ILLEGAL_STATE", "the consumer is already running");
+    const { settings } = this.commits;
+    settings.autoCommit = options.autoCommit ?? settings.autoCommit;
+    settings.autoCommitIntervalMs = options.autoCommitIntervalMs ?? settings.autoCommitIntervalMs;
     await this.join();
     this.running = this.consume(options).catch((error) => this.crash(error));
   }
@@ -155,7 +103,7 @@ export class Consumer {
 
   /** Messages one by one; a message counts as processed once the loop asks for the next. */
   async *[Symbol.asyncIterator](): AsyncGenerator<KafkaMessage, void, undefined> {
-    if (this.running) throw new Error("the consumer is already running");
+    if (this.running) throw clientError("ILLEGAL_STATE", "the consumer is already running");
     await this.join();
     let done!: () => void;
     this.running = new Promise((resolve) => {
@@ -168,7 +116,7 @@ export class Consumer {
           yield message;
           this.positions.advance(message.topic, message.partition, message.offset);
         }
-        await this.autoCommitIfDue();
+        await this.commits.commitIfDue();
       }
     } finally {
       done();
@@ -178,30 +126,14 @@ export class Consumer {
   /** Commits the given offsets (the next offset to consume), or every processed
    * position not committed yet. */
   async commitOffsets(offsets?: TopicPartitionOffset[]): Promise<void> {
-    const member = this.member;
-    if (!member) throw clientError("CLIENT_CLOSED", "the consumer has not joined its group");
-    const chosen = offsets ?? this.positions.uncommitted();
-    if (chosen.length === 0) return;
-    await withRetry(
-      this.retry,
-      () =>
-        this.transport.request("POST", `/v1/groups/${segment(this.groupId)}/offsets`, {
-          memberId: member.memberId,
-          memberEpoch: member.memberEpoch,
-          offsets: chosen.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
-        }),
-      // STALE_MEMBER_EPOCH is retriable after a heartbeat: have one now.
-      () => member.heartbeatSoon(),
-    );
-    this.positions.committed(chosen);
-    this.lastCommitMs = Date.now();
-    this.events.emit("consumer.commit_offsets", { offsets: chosen });
+    await this.commits.commit(offsets);
   }
 
   /** Consumption of the partition continues at `offset`; a batch in hand stops there. */
   seek({ topic, partition, offset }: TopicPartitionOffset): void {
     const position = this.positions.get(topic, partition);
-    if (!position) throw new Error(`partition ${partition} of ${topic} is not assigned to this consumer`);
+    if (!position)
+      throw clientError("ILLEGAL_STATE", `partition ${partition} of ${topic} is not assigned to this consumer`);
     position.next = offset;
   }
 
@@ -237,13 +169,13 @@ export class Consumer {
     await waitAtMost(this.running, rebalanceTimeoutMs);
     const member = this.member;
     if (!member) return;
-    if (this.autoCommit && !member.fenced) await this.commitQuietly();
+    if (this.commits.settings.autoCommit && !member.fenced) await this.commits.commitQuietly();
     await member.leave();
   }
 
   private async join(): Promise<void> {
     if (this.closed) throw clientError("CLIENT_CLOSED", "the consumer is disconnected");
-    if (this.topics.size === 0) throw new Error("subscribe to at least one topic first");
+    if (this.topics.size === 0) throw clientError("ILLEGAL_STATE", "subscribe to at least one topic first");
     this.member = new GroupMember(this.transport, this.retry, this.groupId, [...this.topics], this.options);
     await this.member.start();
     await this.reconcile();
@@ -274,7 +206,7 @@ export class Consumer {
           this.positions.advance(message.topic, message.partition, message.offset);
         }
       }
-      await this.autoCommitIfDue();
+      await this.commits.commitIfDue();
     }
   }
 
@@ -292,7 +224,16 @@ export class Consumer {
       let answer: FetchAnswer;
       const changed = member.nextChange();
       try {
-        answer = await this.fetch(wanted, member.heartbeatIntervalMs, changed);
+        const signal = AbortSignal.any([this.stop.signal, changed]);
+        answer = await fetchPartitions(
+          this.transport,
+          this.options,
+          this.positions,
+          this.startAt,
+          wanted,
+          member.heartbeatIntervalMs,
+          signal,
+        );
       } catch (error) {
         if (this.stop.signal.aborted) return;
         // Cut short by a new assignment: reconcile at once (a fetch changes nothing).
@@ -301,7 +242,7 @@ export class Consumer {
         await sleep(backoffMs(this.retry, Math.min(failures++, this.retry.retries)), this.stop.signal);
         continue;
       }
-      const batches = this.batchesOf(answer);
+      const batches = batchesOf(answer, this.positions, this.startAt);
       // A paused partition's records wait for resume(): its position has not moved.
       for (const batch of batches) if (!this.isPaused(batch.topic, batch.partition)) yield batch;
       const caughtUp = batches.every((b) => {
@@ -318,109 +259,19 @@ export class Consumer {
     }
   }
 
-  private async fetch(
-    wanted: TopicPartition[],
-    heartbeatIntervalMs: number,
-    changed: AbortSignal,
-  ): Promise<FetchAnswer> {
-    const maxWaitMs = Math.min(this.options.maxWaitMs ?? 5_000, heartbeatIntervalMs);
-    const body = {
-      partitions: wanted.map(({ topic, partition }) => ({
-        topic,
-        partition,
-        offset: this.positions.get(topic, partition)?.next ?? this.startAt,
-      })),
-      maxWaitMs,
-      maxBytes: this.options.maxBytes ?? 1_048_576,
-      maxRecords: this.options.maxRecords ?? 500,
-    };
-    return await this.transport.request<FetchAnswer>("POST", "/v1/fetch", body, {
-      extraTimeMs: maxWaitMs,
-      signal: AbortSignal.any([this.stop.signal, changed]),
-    });
-  }
-
-  /** The answer's partitions as batches (empty ones too, for their highWatermark). A
-   * partition whose position moved meanwhile (seek, revocation) is left out. */
-  private batchesOf(answer: FetchAnswer): Batch[] {
-    const batches: Batch[] = [];
-    for (const entry of answer.partitions) {
-      const position = this.positions.get(entry.topic, entry.partition);
-      if (!position) continue;
-      if ("error" in entry) {
-        // Out of range (retention passed it): start again where the group would.
-        if (entry.error.code === "OFFSET_OUT_OF_RANGE") position.next = this.startAt;
-        continue;
-      }
-      const first = entry.records[0]?.offset ?? entry.nextOffset;
-      if (typeof position.next !== "number") position.next = first;
-      const messages = entry.records
-        .filter((r) => r.offset >= (position.next as number))
-        .map((r) => fromWire(entry.topic, entry.partition, r));
-      if (messages.length === 0 && entry.nextOffset > position.next) position.next = entry.nextOffset;
-      batches.push({ topic: entry.topic, partition: entry.partition, highWatermark: entry.highWatermark, messages });
-    }
-    return batches;
-  }
-
-  /** Takes over the member's assignment: commits and drops revoked partitions, reads
-   * the committed offsets of new ones, then tells the coordinator at once. */
   private async reconcile(): Promise<void> {
-    const member = this.member!;
-    const target = member.fenced ? {} : member.assignment;
-    const revoked = minus(this.owned, target);
-    const added = minus(target, this.owned);
-    if (revoked.length === 0 && added.length === 0) return;
-    if (revoked.length > 0 && this.autoCommit && !member.fenced) await this.commitQuietly(revoked);
-    for (const { topic, partition } of revoked) {
-      this.positions.delete(topic, partition);
-      this.paused.delete(`${topic}:${partition}`);
-    }
-    if (added.length > 0) {
-      const committed = await this.committedOffsets();
-      for (const { topic, partition } of added) {
-        const offset = committed.get(`${topic}:${partition}`);
-        this.positions.set(topic, partition, offset ?? this.startAt, offset ?? null);
-      }
-    }
-    const kept = toPartitions(this.owned).filter(
-      (p) => !revoked.some((r) => r.topic === p.topic && r.partition === p.partition),
-    );
-    this.owned = toAssignment([...kept, ...added]);
-    member.owned = this.owned;
-    member.heartbeatSoon();
-    this.events.emit("consumer.group_join", {
-      memberId: member.memberId,
-      memberEpoch: member.memberEpoch,
-      assignment: this.owned,
+    await reconcileAssignment({
+      member: this.member!,
+      owned: this.owned,
+      positions: this.positions,
+      paused: this.paused,
+      commits: this.commits,
+      startAt: this.startAt,
+      events: this.events,
+      adopt: (owned) => {
+        this.owned = owned;
+      },
     });
-  }
-
-  private async committedOffsets(): Promise<Map<string, number>> {
-    try {
-      const answer = await withRetry(this.retry, () =>
-        this.transport.request<CommittedAnswer>("GET", `/v1/groups/${segment(this.groupId)}/offsets`),
-      );
-      return new Map(answer.offsets.map((o) => [`${o.topic}:${o.partition}`, o.offset]));
-    } catch (error) {
-      // A group with no commits yet may not exist.
-      if (hasCode(error, "GROUP_ID_NOT_FOUND")) return new Map();
-      throw error;
-    }
-  }
-
-  /** Commits on a path that must go on (revocation, disconnect): a commit refused
-   * because the member was fenced meanwhile only means the records come again. */
-  private async commitQuietly(only?: TopicPartition[]): Promise<void> {
-    try {
-      await this.commitOffsets(this.positions.uncommitted(only));
-    } catch (error) {
-      if (!hasCode(error, "UNKNOWN_MEMBER_ID", "FENCED_MEMBER_EPOCH") && !isRetriableError(error)) throw error;
-    }
-  }
-
-  private async autoCommitIfDue(): Promise<void> {
-    if (this.autoCommit && Date.now() - this.lastCommitMs >= this.autoCommitIntervalMs) await this.commitQuietly();
   }
 
   /** Whether to hand `message` over: the consumer still holds its partition, is not
@@ -437,7 +288,7 @@ export class Consumer {
       batch,
       resolveOffset: (offset) => this.positions.resolve(batch.topic, batch.partition, offset),
       heartbeat: async () => this.member?.heartbeatSoon(),
-      commitOffsetsIfNecessary: () => this.autoCommitIfDue(),
+      commitOffsetsIfNecessary: () => this.commits.commitIfDue(),
       isRunning: () => !this.stop.signal.aborted,
       isStale: () => this.member?.fenced === true || !this.positions.get(batch.topic, batch.partition),
     };
@@ -451,7 +302,7 @@ export class Consumer {
     this.closed = true;
     const member = this.member;
     if (!member) return;
-    if (this.autoCommit && !member.fenced) await this.commitQuietly().catch(() => {});
+    if (this.commits.settings.autoCommit && !member.fenced) await this.commits.commitQuietly().catch(() => {});
     await member.leave();
   }
 }

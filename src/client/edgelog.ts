@@ -3,7 +3,8 @@
 // in Node >= 20, browsers, Cloudflare Workers and Deno.
 
 import { Admin } from "./admin.js";
-import { Consumer, type ConsumerOptions } from "./consumer.js";
+import { Consumer } from "./consumer.js";
+import type { ConsumerOptions } from "./consumer-types.js";
 import { Producer, type ProducerOptions } from "./producer.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import { TopicMetadataCache } from "./topic-metadata.js";

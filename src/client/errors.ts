@@ -14,7 +14,10 @@ export type ClientErrorCode =
   /** More records wait in the producer than maxBufferedRecords (Kafka's BufferExhaustedException). */
   | "BUFFER_EXHAUSTED"
   /** The client was used after disconnect(), or before connect() where it needs one. */
-  | "CLIENT_CLOSED";
+  | "CLIENT_CLOSED"
+  /** A call the client's state does not allow now (Kafka's IllegalStateException):
+   * subscribe() after run(), run() twice, seek() on a partition not held. */
+  | "ILLEGAL_STATE";
 
 const CLIENT_RETRIABLE: Record<ClientErrorCode, boolean> = {
   NETWORK_EXCEPTION: true,
@@ -22,6 +25,7 @@ const CLIENT_RETRIABLE: Record<ClientErrorCode, boolean> = {
   INVALID_RESPONSE: false,
   BUFFER_EXHAUSTED: true,
   CLIENT_CLOSED: false,
+  ILLEGAL_STATE: false,
 };
 
 export class EdgelogClientError extends Error {

@@ -13,7 +13,9 @@ export interface BatchLimits {
   maxBatchBytes: number;
 }
 
-export interface Batch {
+/** Records waiting in the producer to go out together (Kafka's ProducerBatch); the
+ * consumer's Batch is what a fetch hands over. */
+export interface PendingBatch {
   encoding: Encoding;
   records: WireRecord[];
   sizeBytes: number;
@@ -24,9 +26,9 @@ export interface Batch {
 }
 
 /** Sends one batch, with its retries; throws when the batch failed for good. */
-export type BatchSender = (batch: Batch) => Promise<number[]>;
+export type BatchSender = (batch: PendingBatch) => Promise<number[]>;
 
-function newBatch(encoding: Encoding): Batch {
+function newBatch(encoding: Encoding): PendingBatch {
   let settle!: (result: number[] | Error) => void;
   const offsets = new Promise<number[]>((resolve, reject) => {
     settle = (result) => (result instanceof Error ? reject(result) : resolve(result));
@@ -37,7 +39,7 @@ function newBatch(encoding: Encoding): Batch {
 }
 
 export class PartitionBatcher {
-  private readonly queue: Batch[] = [];
+  private readonly queue: PendingBatch[] = [];
   private inFlight = false;
   /** flush() calls waiting for the queue to empty. */
   private flushers: (() => void)[] = [];
@@ -55,7 +57,7 @@ export class PartitionBatcher {
   }
 
   /** Adds one record; returns its batch and index there, to read its offset from. */
-  append(record: WireRecord, encoding: Encoding, sizeBytes: number): { batch: Batch; index: number } {
+  append(record: WireRecord, encoding: Encoding, sizeBytes: number): { batch: PendingBatch; index: number } {
     let batch = this.queue.at(-1);
     const onTheWire = this.inFlight && batch === this.queue[0];
     const fits =
@@ -82,7 +84,7 @@ export class PartitionBatcher {
     await emptied;
   }
 
-  private ready(batch: Batch): boolean {
+  private ready(batch: PendingBatch): boolean {
     return (
       this.flushers.length > 0 ||
       batch.records.length >= this.limits.batchSize ||
@@ -112,7 +114,7 @@ export class PartitionBatcher {
     void this.sendHead(batch);
   }
 
-  private async sendHead(batch: Batch): Promise<void> {
+  private async sendHead(batch: PendingBatch): Promise<void> {
     try {
       batch.settle(await this.send(batch));
     } catch (error) {

@@ -10,7 +10,7 @@ import { partitionForKey } from "../protocol/partitioner.js";
 import { illFormedText } from "../protocol/record-text.js";
 import { clientError, EdgelogClientError, EdgelogProtocolError, hasCode } from "./errors.js";
 import { encodingOf, type Message, messageSizeBytes, type RecordMetadata, toWire } from "./messages.js";
-import { type Batch, PartitionBatcher } from "./partition-batcher.js";
+import { PartitionBatcher, type PendingBatch } from "./partition-batcher.js";
 import { ProducerSession } from "./producer-session.js";
 import { type RetryOptions, withRetry } from "./retry.js";
 import type { TopicMetadataCache } from "./topic-metadata.js";
@@ -50,7 +50,7 @@ const MiB = 1024 * 1024;
 interface Placed {
   topic: string;
   partition: number;
-  batch: Batch;
+  batch: PendingBatch;
   index: number;
 }
 
@@ -225,7 +225,12 @@ export class Producer {
     return batcher;
   }
 
-  private async sendPartitionBatch(topic: string, partition: number, key: string, batch: Batch): Promise<number[]> {
+  private async sendPartitionBatch(
+    topic: string,
+    partition: number,
+    key: string,
+    batch: PendingBatch,
+  ): Promise<number[]> {
     try {
       return await this.sendStamped(topic, partition, key, batch);
     } catch (error) {
@@ -236,7 +241,7 @@ export class Producer {
     }
   }
 
-  private async sendStamped(topic: string, partition: number, key: string, batch: Batch): Promise<number[]> {
+  private async sendStamped(topic: string, partition: number, key: string, batch: PendingBatch): Promise<number[]> {
     if (this.fatal) throw this.fatal;
     const stamp = this.options.idempotent ? await this.session.stamp(key) : null;
     const acks = this.options.acks === "all" ? "all" : String(this.options.acks);

@@ -3,4 +3,15 @@ export interface Clock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+/** A clock that can also call back later; returns the cancel of that call. */
+export interface TimerClock extends Clock {
+  setTimeout(callback: () => void, delayMs: number): () => void;
+}
+
+export const systemClock: TimerClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, delayMs) => {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
+};

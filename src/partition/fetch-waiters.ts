@@ -1,10 +1,12 @@
 // Long-poll fetches parked on a replica until the highWatermark passes their offset,
 // their wait runs out, or the router cancels them (a sibling partition answered).
 
+import type { TimerClock } from "../common/clock.js";
+
 interface Waiter {
   offset: number;
   waitKey: string | null;
-  timer: ReturnType<typeof setTimeout>;
+  cancelTimer: () => void;
   wake: () => void;
 }
 
@@ -16,7 +18,10 @@ export class FetchWaiters {
   private readonly waiters = new Set<Waiter>();
   private readonly cancelled = new Set<string>();
 
-  constructor(private readonly maxWaiters: number) {}
+  constructor(
+    private readonly maxWaiters: number,
+    private readonly clock: TimerClock,
+  ) {}
 
   get size(): number {
     return this.waiters.size;
@@ -28,13 +33,9 @@ export class FetchWaiters {
     if (maxWaitMs <= 0 || this.waiters.size >= this.maxWaiters) return Promise.resolve();
     if (waitKey !== null && this.cancelled.has(waitKey)) return Promise.resolve();
     return new Promise((resolve) => {
-      const waiter: Waiter = {
-        offset,
-        waitKey,
-        timer: setTimeout(() => this.release(waiter), maxWaitMs),
-        wake: resolve,
-      };
+      const waiter: Waiter = { offset, waitKey, cancelTimer: () => {}, wake: resolve };
       this.waiters.add(waiter);
+      waiter.cancelTimer = this.clock.setTimeout(() => this.release(waiter), maxWaitMs);
     });
   }
 
@@ -61,7 +62,7 @@ export class FetchWaiters {
 
   private release(waiter: Waiter): void {
     if (!this.waiters.delete(waiter)) return;
-    clearTimeout(waiter.timer);
+    waiter.cancelTimer();
     waiter.wake();
   }
 }

@@ -12,19 +12,22 @@
 // therefore held by the whole ISR first, and a newly elected leader serves nothing
 // until it has committed the pending start it holds (see logStartOffsetConfirmed).
 
+import type { TimerClock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import { withTimeout } from "../common/timeout.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { PartitionReplica } from "./partition-replica.js";
-import type { FollowerFetchRequest, FollowerFetchResponse, ReplicaAssignment } from "./replica-types.js";
+import type { ReplicaAssignment, ReplicaFetchRequest, ReplicaFetchResponse } from "./replica-types.js";
 
 type ReplicaStub = DurableObjectStub<PartitionReplica>;
 
 export interface LeaderHost {
   readonly log: PartitionLog;
   readonly limits: Limits;
+  /** When followers last caught up (replicaLagTimeMs), and the retry and ack timers. */
+  readonly clock: TimerClock;
   assignment(): ReplicaAssignment;
   replicaStub(replica: number): ReplicaStub;
   /** Asks the controller for a new ISR; true once its answer is applied, false when
@@ -50,13 +53,14 @@ interface FollowerLink {
   sentLogStartOffset: number;
   lastCaughtUpMs: number;
   syncing: boolean;
-  retryTimer: ReturnType<typeof setTimeout> | null;
+  /** Cancels the pending retry after a failed push; null when none is pending. */
+  cancelRetry: (() => void) | null;
 }
 
 interface CommitWaiter {
   lastOffset: number;
   resolve: (result: Result<object>) => void;
-  timer: ReturnType<typeof setTimeout>;
+  cancelTimer: () => void;
 }
 
 /** Replication calls one sync loop makes before yielding to the next kick. */
@@ -79,7 +83,7 @@ export class LeaderReplication {
   private readonly servingFloor: number;
 
   constructor(private readonly host: LeaderHost) {
-    const now = Date.now();
+    const now = host.clock.now();
     this.servingFloor = Math.min(host.log.pendingLogStartOffset, host.log.state.logEndOffset);
     const { state, replica } = host.assignment();
     for (const r of state.replicas) {
@@ -93,7 +97,7 @@ export class LeaderReplication {
         sentLogStartOffset: -1,
         lastCaughtUpMs: now,
         syncing: false,
-        retryTimer: null,
+        cancelRetry: null,
       });
     }
   }
@@ -107,7 +111,7 @@ export class LeaderReplication {
   /** Ends this leadership: pending acks=all answers fail with `error`. */
   stop(error: ErrorData): void {
     this.stopped = true;
-    for (const link of this.links.values()) if (link.retryTimer) clearTimeout(link.retryTimer);
+    for (const link of this.links.values()) link.cancelRetry?.();
     for (const waiter of this.commitWaiters) this.settle(waiter, { ok: false, error });
   }
 
@@ -115,16 +119,13 @@ export class LeaderReplication {
   awaitCommit(lastOffset: number): Promise<Result<object>> {
     if (this.host.log.state.highWatermark > lastOffset) return Promise.resolve({ ok: true });
     return new Promise((resolve) => {
-      const waiter: CommitWaiter = {
-        lastOffset,
-        resolve,
-        timer: setTimeout(
-          () =>
-            this.settle(waiter, failure("REQUEST_TIMED_OUT", `the ISR did not replicate offset ${lastOffset} in time`)),
-          this.host.limits.ackTimeoutMs,
-        ),
-      };
+      const waiter: CommitWaiter = { lastOffset, resolve, cancelTimer: () => {} };
       this.commitWaiters.add(waiter);
+      const timedOut = failure("REQUEST_TIMED_OUT", `the ISR did not replicate offset ${lastOffset} in time`);
+      waiter.cancelTimer = this.host.clock.setTimeout(
+        () => this.settle(waiter, timedOut),
+        this.host.limits.ackTimeoutMs,
+      );
     });
   }
 
@@ -163,7 +164,7 @@ export class LeaderReplication {
   }
 
   /** A follower pulling to catch up (Kafka's replica fetch). */
-  async followerFetch(request: FollowerFetchRequest): Promise<FollowerFetchResponse> {
+  async replicaFetch(request: ReplicaFetchRequest): Promise<ReplicaFetchResponse> {
     const { log } = this.host;
     const link = this.links.get(request.replica);
     invariant(link, `replica ${request.replica} belongs to this partition`);
@@ -171,12 +172,12 @@ export class LeaderReplication {
     // there is nothing left to compare).
     const belowStart = request.fromOffset < log.state.logStartOffset;
     if (!belowStart && !log.continuesAt(request.fromOffset, request.prevEpoch)) {
-      const { leaderEpoch, endOffset } = log.endOffsetForEpoch(request.lastEpoch);
+      const { leaderEpoch, endOffset } = log.epochs.endOffsetFor(request.lastEpoch);
       return { diverged: true, epoch: leaderEpoch, endOffset };
     }
     link.knownLogEndOffset = request.fromOffset;
     link.knownPendingLogStartOffset = request.pendingLogStartOffset;
-    if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = Date.now();
+    if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = this.host.clock.now();
     const { isr } = this.host.assignment().state;
     const inIsr = isr.includes(request.replica);
     // A new ISR member could be elected at once: it must already hold every start
@@ -279,7 +280,7 @@ export class LeaderReplication {
     link.sentLogStartOffset = logStartOffset;
     if (!answer.matched) {
       // KIP-279: the leader's end of the follower's last epoch bounds the common prefix.
-      const { leaderEpoch: epoch, endOffset } = log.endOffsetForEpoch(answer.lastEpoch);
+      const { leaderEpoch: epoch, endOffset } = log.epochs.endOffsetFor(answer.lastEpoch);
       const truncated = await withTimeout(
         async () => await stub.truncate({ leaderEpoch: state.leaderEpoch, epoch, endOffset }),
         limits.peerTimeoutMs,
@@ -293,7 +294,7 @@ export class LeaderReplication {
     invariant(answer.logEndOffset === sentEnd, `follower at ${answer.logEndOffset} after a push ending at ${sentEnd}`);
     link.knownLogEndOffset = answer.logEndOffset;
     link.sentHighWatermark = highWatermark;
-    if (answer.logEndOffset >= log.state.logEndOffset) link.lastCaughtUpMs = Date.now();
+    if (answer.logEndOffset >= log.state.logEndOffset) link.lastCaughtUpMs = this.host.clock.now();
   }
 
   /** A push failed: the follower leaves the ISR (it will catch up by pulling); while
@@ -304,8 +305,8 @@ export class LeaderReplication {
     console.warn(`replica ${link.replica} failed: ${String(cause)}`);
     await this.requestIsr(isr.filter((r) => r !== link.replica)).catch(() => undefined);
     if (this.host.assignment().state.isr.includes(link.replica) && !this.stopped) {
-      link.retryTimer ??= setTimeout(() => {
-        link.retryTimer = null;
+      link.cancelRetry ??= this.host.clock.setTimeout(() => {
+        link.cancelRetry = null;
         this.kick();
       }, RETRY_MS);
     }
@@ -314,7 +315,7 @@ export class LeaderReplication {
   /** Followers that have not caught up for replicaLagTimeMs leave the ISR. */
   private checkLag(): void {
     const { state, config } = this.host.assignment();
-    const now = Date.now();
+    const now = this.host.clock.now();
     const lagging = [...this.links.values()].filter(
       (l) => state.isr.includes(l.replica) && now - l.lastCaughtUpMs > config.replicaLagTimeMs,
     );
@@ -379,7 +380,7 @@ export class LeaderReplication {
 
   private settle(waiter: CommitWaiter, result: Result<object>): void {
     if (!this.commitWaiters.delete(waiter)) return;
-    clearTimeout(waiter.timer);
+    waiter.cancelTimer();
     waiter.resolve(result);
   }
 }

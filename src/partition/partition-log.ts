@@ -2,15 +2,10 @@
 // batch, split at maxBatchRowBytes), offsets dense across rows.
 
 import { invariant } from "../common/invariant.js";
-import {
-  BATCH_FIXED_BYTES,
-  decodeBatch,
-  type Encoding,
-  RecordsJson,
-  recordSizeBytes,
-  type StampedBatch,
-  sliceBatch,
-} from "../protocol/record-codec.js";
+import { decodeBatch, type Encoding, type StampedBatch, sliceBatch } from "../protocol/record-codec.js";
+import { maxOf, rowRanges, storedBatchesFrom, takeBatches } from "./batch-rows.js";
+import { LeaderEpochCache } from "./leader-epoch-cache.js";
+import { mapIterable, type ReadResult, renderRecords } from "./log-read.js";
 import { createLogSchema } from "./log-schema.js";
 import { type ProducerBatch, ProducerStates } from "./producer-state.js";
 import { RecentBatches } from "./recent-batches.js";
@@ -38,16 +33,6 @@ export interface AppendResult {
   rowsWritten: number;
 }
 
-export interface ReadResult {
-  /** The records as a JSON array text in UTF-8. */
-  records: Uint8Array;
-  /** Where each record's object starts in `records`. */
-  recordStarts: number[];
-  recordCount: number;
-  sizeBytes: number;
-  nextOffset: number;
-}
-
 type BatchRow = {
   base_offset: number;
   payload: ArrayBuffer;
@@ -58,8 +43,7 @@ export class PartitionLog {
   private offsets: LogOffsets;
   private storedBytes: number;
   private readonly recent = new RecentBatches();
-  /** The newest leader epoch in leader_epochs, or null until read. */
-  private latest: number | null = null;
+  readonly epochs: LeaderEpochCache;
   /** The highest logStartOffset a leader's retention chose that this replica was told
    * of (never below the logStartOffset): no leader serves below it once it holds it. */
   private pending: number;
@@ -67,6 +51,7 @@ export class PartitionLog {
   constructor(private readonly sql: SqlStorage) {
     createLogSchema(sql);
     this.producers = new ProducerStates(sql);
+    this.epochs = new LeaderEpochCache(sql, () => this.offsets.logEndOffset);
     const stored = sql
       .exec<{ s: number; hw: number; pending: number }>(
         "SELECT log_start_offset AS s, high_watermark AS hw, pending_log_start_offset AS pending FROM log_state",
@@ -155,45 +140,7 @@ export class PartitionLog {
         offset,
       )
       .toArray()[0];
-    if (row) return row.e;
-    const cached = this.sql
-      .exec<{ e: number }>(
-        "SELECT leader_epoch AS e FROM leader_epochs WHERE start_offset <= ? ORDER BY leader_epoch DESC LIMIT 1",
-        offset,
-      )
-      .toArray()[0];
-    return cached?.e ?? -1;
-  }
-
-  latestEpoch(): number {
-    this.latest ??=
-      this.sql.exec<{ e: number | null }>("SELECT MAX(leader_epoch) AS e FROM leader_epochs").one().e ?? -1;
-    return this.latest;
-  }
-
-  /** Records that `leaderEpoch` starts at `startOffset` (Kafka's leader-epoch cache). */
-  recordEpoch(leaderEpoch: number, startOffset: number): void {
-    if (leaderEpoch <= this.latestEpoch()) return;
-    this.sql.exec("INSERT INTO leader_epochs (leader_epoch, start_offset) VALUES (?, ?)", leaderEpoch, startOffset);
-    this.latest = leaderEpoch;
-  }
-
-  /** KIP-101/279 OffsetsForLeaderEpoch: the largest epoch ≤ `leaderEpoch` this log
-   * knows, and where it ends (the start of the next epoch, or the logEndOffset). */
-  endOffsetForEpoch(leaderEpoch: number): { leaderEpoch: number; endOffset: number } {
-    const known = this.sql
-      .exec<{ e: number }>(
-        "SELECT leader_epoch AS e FROM leader_epochs WHERE leader_epoch <= ? ORDER BY leader_epoch DESC LIMIT 1",
-        leaderEpoch,
-      )
-      .toArray()[0];
-    const next = this.sql
-      .exec<{ s: number }>(
-        "SELECT start_offset AS s FROM leader_epochs WHERE leader_epoch > ? ORDER BY leader_epoch LIMIT 1",
-        known?.e ?? -1,
-      )
-      .toArray()[0];
-    return { leaderEpoch: known?.e ?? -1, endOffset: next?.s ?? this.offsets.logEndOffset };
+    return row ? row.e : this.epochs.epochAt(offset);
   }
 
   /** Drops every record at or after `offset` (a diverged suffix). A batch that straddles
@@ -212,9 +159,8 @@ export class PartitionLog {
       .exec<{ bytes: number | null }>("SELECT SUM(size_bytes) AS bytes FROM batches WHERE base_offset >= ?", end)
       .one().bytes;
     this.sql.exec("DELETE FROM batches WHERE base_offset >= ?", end);
-    this.sql.exec("DELETE FROM leader_epochs WHERE start_offset >= ?", end);
+    this.epochs.truncateFrom(end);
     this.recent.clear();
-    this.latest = null;
     this.storedBytes -= removed ?? 0;
     this.producers.rebuild();
     const highWatermark = Math.min(this.offsets.highWatermark, end);
@@ -228,38 +174,7 @@ export class PartitionLog {
    * one: what a leader sends a follower. The newest come from memory. */
   batchesFrom(fromOffset: number, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
     const recent = this.recent.from(fromOffset, this.offsets.logEndOffset);
-    return takeBatches(recent ?? this.storedBatchesFrom(fromOffset, maxBatches), maxBytes, maxBatches);
-  }
-
-  private *storedBatchesFrom(fromOffset: number, maxBatches: number): Generator<ReplicatedBatch> {
-    const cursor = this.sql.exec<{
-      base_offset: number;
-      last_offset: number;
-      leader_epoch: number;
-      max_timestamp: number;
-      payload: ArrayBuffer;
-      producer_id: number | null;
-      producer_epoch: number | null;
-      base_sequence: number | null;
-    }>(
-      `SELECT base_offset, last_offset, leader_epoch, max_timestamp, payload, producer_id, producer_epoch, base_sequence
-       FROM batches WHERE base_offset >= ? ORDER BY base_offset LIMIT ?`,
-      fromOffset,
-      maxBatches,
-    );
-    for (const row of cursor) {
-      yield {
-        baseOffset: row.base_offset,
-        lastOffset: row.last_offset,
-        leaderEpoch: row.leader_epoch,
-        maxTimestamp: row.max_timestamp,
-        payload: new Uint8Array(row.payload),
-        producer:
-          row.producer_id === null
-            ? null
-            : { producerId: row.producer_id, producerEpoch: row.producer_epoch!, baseSequence: row.base_sequence! },
-      };
-    }
+    return takeBatches(recent ?? storedBatchesFrom(this.sql, fromOffset, maxBatches), maxBytes, maxBatches);
   }
 
   /** Whether this log holds exactly the records before `offset`, the last of them of
@@ -295,7 +210,7 @@ export class PartitionLog {
       batch.producer?.producerEpoch ?? null,
       batch.producer?.baseSequence ?? null,
     );
-    this.recordEpoch(batch.leaderEpoch, batch.baseOffset);
+    this.epochs.assign(batch.leaderEpoch, batch.baseOffset);
     if (batch.producer)
       this.producers.record(batch.producer, batch.lastOffset - batch.baseOffset + 1, batch.baseOffset);
     this.storedBytes += batch.payload.length;
@@ -308,26 +223,9 @@ export class PartitionLog {
   /** Committed records from `offset`, at most maxRecords, and at most maxBytes unless
    * the first record alone is larger (Kafka KIP-74). */
   read(offset: number, maxRecords: number, maxBytes: number, encoding: Encoding): ReadResult {
-    const rendered = new RecordsJson();
-    let sizeBytes = 0;
-    let nextOffset = offset;
     const end = this.offsets.highWatermark;
-    for (const batch of offset < end ? this.batchesHolding(offset, end) : []) {
-      const { format, records } = decodeBatch(batch.payload);
-      if (rendered.count === 0)
-        rendered.expect(answerBytes(batch.payload.length / records.length, end - offset, maxRecords, maxBytes));
-      const first = Math.max(0, offset - batch.baseOffset);
-      for (let i = first; i < records.length; i++) {
-        const at = batch.baseOffset + i;
-        const size = recordSizeBytes(records[i]!);
-        const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
-        if (at >= end || full) return readResult(rendered, sizeBytes, nextOffset);
-        rendered.add(records[i]!, at, format, encoding);
-        sizeBytes += size;
-        nextOffset = at + 1;
-      }
-    }
-    return readResult(rendered, sizeBytes, nextOffset);
+    const batches = offset < end ? this.batchesHolding(offset, end) : [];
+    return renderRecords(batches, offset, end, { maxRecords, maxBytes, encoding });
   }
 
   /** Stored batches from the one holding `offset` up to `end` (exclusive, by base
@@ -420,8 +318,7 @@ export class PartitionLog {
     if (offset <= this.offsets.logStartOffset) return false;
     if (offset > this.offsets.logEndOffset) {
       this.sql.exec("DELETE FROM batches");
-      this.sql.exec("DELETE FROM leader_epochs");
-      this.latest = null;
+      this.epochs.clear();
       this.storedBytes = 0;
       this.producers.rebuild();
       this.offsets = { logStartOffset: offset, highWatermark: offset, logEndOffset: offset };
@@ -464,59 +361,4 @@ export class PartitionLog {
     );
     invariant(logStartOffset <= this.pending, `logStartOffset ${logStartOffset} above its pending ${this.pending}`);
   }
-}
-
-/** Splits records (by where each starts) into ranges [from, to) of at most maxRowBytes
- * of payload each; a larger record gets a row of its own. */
-function rowRanges(recordStarts: readonly number[], maxRowBytes: number): [number, number][] {
-  const ranges: [number, number][] = [];
-  let from = 0;
-  let rowBytes = BATCH_FIXED_BYTES;
-  for (let i = 0; i + 1 < recordStarts.length; i++) {
-    const bytes = recordStarts[i + 1]! - recordStarts[i]!;
-    if (i > from && rowBytes + bytes > maxRowBytes) {
-      ranges.push([from, i]);
-      from = i;
-      rowBytes = BATCH_FIXED_BYTES;
-    }
-    rowBytes += bytes;
-  }
-  ranges.push([from, recordStarts.length - 1]);
-  return ranges;
-}
-
-function readResult(rendered: RecordsJson, sizeBytes: number, nextOffset: number): ReadResult {
-  const { count: recordCount, recordStarts } = rendered;
-  return { records: rendered.finish(), recordStarts, recordCount, sizeBytes, nextOffset };
-}
-
-/** Rendering adds this much JSON around each record's key and value, or less. */
-const RENDERED_RECORD_OVERHEAD_BYTES = 96;
-
-/** About how large a fetch answer gets, from the first batch's bytes per record. */
-function answerBytes(storedBytesPerRecord: number, available: number, maxRecords: number, maxBytes: number): number {
-  const records = Math.min(available, maxRecords);
-  return Math.min(records * storedBytesPerRecord, maxBytes) + records * RENDERED_RECORD_OVERHEAD_BYTES;
-}
-
-function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
-}
-
-/** Batches in order up to about maxBytes (at least one) and maxBatches. */
-function takeBatches(batches: Iterable<ReplicatedBatch>, maxBytes: number, maxBatches: number): ReplicatedBatch[] {
-  const taken: ReplicatedBatch[] = [];
-  let bytes = 0;
-  for (const batch of batches) {
-    if (taken.length >= maxBatches || (taken.length > 0 && bytes + batch.payload.length > maxBytes)) break;
-    bytes += batch.payload.length;
-    taken.push(batch);
-  }
-  return taken;
-}
-
-function maxOf(values: readonly number[], from: number, to: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = from; i < to; i++) max = Math.max(max, values[i]!);
-  return max;
 }

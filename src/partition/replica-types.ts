@@ -107,7 +107,7 @@ export interface TruncateRequest {
 }
 
 /** Follower → leader pull (catch-up), Kafka's replica fetch. */
-export interface FollowerFetchRequest {
+export interface ReplicaFetchRequest {
   replica: number;
   leaderEpoch: number;
   fromOffset: number;
@@ -117,7 +117,7 @@ export interface FollowerFetchRequest {
   pendingLogStartOffset: number;
 }
 
-export type FollowerFetchResponse =
+export type ReplicaFetchResponse =
   | {
       diverged: false;
       batches: ReplicatedBatch[];

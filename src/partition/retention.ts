@@ -2,6 +2,7 @@
 // the next run is due, and which logStartOffset a run chooses. Choosing deletes nothing:
 // replication commits the choice once the ISR holds it (leader-replication.ts).
 
+import type { Clock } from "../common/clock.js";
 import type { Limits } from "../protocol/limits.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { ReplicaConfig } from "./replica-types.js";
@@ -10,11 +11,16 @@ import type { ReplicaConfig } from "./replica-types.js";
 const RETENTION_BATCHES_PER_RUN = 5_000;
 
 export class Retention {
-  /** The clock time record timestamps are compared with; tests move it to expire
-   * records on one replica only, without waiting. */
-  nowMs: () => number = () => Date.now();
+  /** The clock time record timestamps are compared with: the replica's clock, which
+   * tests may move for this comparison alone, to expire records on one replica only. */
+  nowMs: () => number;
 
-  constructor(private readonly limits: Limits) {}
+  constructor(
+    private readonly limits: Limits,
+    clock: Clock,
+  ) {
+    this.nowMs = () => clock.now();
+  }
 
   /** The stored size a log may keep: retentionBytes, capped by maxReplicaBytes. */
   maxLogBytes(config: ReplicaConfig): number {

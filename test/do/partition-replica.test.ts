@@ -1,13 +1,17 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
+  advance,
   assignment,
   eventually,
   jsonRecord,
   leaderReplica,
+  manualClock,
+  parkedFetches,
   produceRequest,
   reopen,
   sizedRecord,
+  untilParked,
 } from "./replica-helpers.js";
 
 /** A fetch answer's records as the JSON array text the replica rendered. */
@@ -254,7 +258,7 @@ describe("long-poll", () => {
     const { stub } = await leaderReplica();
     const started = Date.now();
     const parked = stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 50));
+    await untilParked(stub, 1);
     await stub.produce(produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord("wake")] }));
     const woken = await parked;
     expect(woken).toMatchObject({ ok: true, recordCount: 1, nextOffset: 1 });
@@ -263,14 +267,16 @@ describe("long-poll", () => {
 
   it("returns empty once maxWaitMs runs out, or when cancelled by its waitKey", async () => {
     const { stub } = await leaderReplica();
-    const started = Date.now();
-    expect(await stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 300 })).toMatchObject({
-      ok: true,
-      recordCount: 0,
-    });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const clock = await manualClock(stub);
+    // 20 s of the replica's own time: only the manual clock can end this wait in time.
+    const timedOut = stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000 });
+    await untilParked(stub, 1);
+    await advance(stub, clock, 19_999);
+    expect(await parkedFetches(stub)).toBe(1);
+    await advance(stub, clock, 1);
+    expect(await timedOut).toMatchObject({ ok: true, recordCount: 0 });
     const parked = stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000, waitKey: "k1" });
-    await new Promise((r) => setTimeout(r, 50));
+    await untilParked(stub, 1);
     expect(await stub.cancelWait("k1")).toBe(1);
     expect(await parked).toMatchObject({ ok: true, recordCount: 0 });
   });
@@ -291,7 +297,7 @@ describe("long-poll", () => {
     const parked = Array.from({ length: 4 }, () =>
       stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000, waitKey: "many" }),
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await untilParked(stub, 4);
     const started = Date.now();
     expect(await stub.fetchRecords({ ...fetchAll, offset: 0, maxWaitMs: 20_000 })).toMatchObject({
       ok: true,
@@ -360,6 +366,28 @@ describe("retention (alarm)", () => {
     expect(next).toBeGreaterThan(Date.now() + 30_000);
     await abortAllDurableObjects();
     expect(await reopen(topicId).describe()).toMatchObject({ ok: true, logStartOffset: 2, logEndOffset: 3 });
+  });
+
+  it("runs retention when the replica's clock passes retentionMs, not before", async () => {
+    const { stub } = await leaderReplica({ retentionMs: 60_000 });
+    const clock = await manualClock(stub);
+    const record = (value: string) =>
+      produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord(value)] });
+    // Stamped by the replica on its own clock: due a minute from now, on that clock.
+    expect(await stub.produce(record("a"))).toMatchObject({ ok: true, baseOffset: 0 });
+    await advance(stub, clock, 30_000);
+    expect(await stub.produce(record("b"))).toMatchObject({ ok: true, baseOffset: 1 });
+    await advance(stub, clock, 29_999);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 0, logEndOffset: 2 });
+    // A record expires once it is older than retentionMs (Kafka's retention.ms).
+    await advance(stub, clock, 2);
+    await runDurableObjectAlarm(stub);
+    await eventually(async () => {
+      const status = await stub.describe();
+      return status.ok && status.logStartOffset === 1;
+    });
+    expect(await stub.describe()).toMatchObject({ ok: true, logStartOffset: 1, highWatermark: 2, logEndOffset: 2 });
   });
 
   it("deletes the oldest batches while the log is over retentionBytes, never the newest", async () => {

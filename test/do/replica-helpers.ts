@@ -1,7 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { TimerClock } from "../../src/common/clock.js";
 import type { ProducerBatch } from "../../src/partition/producer-state.js";
 import type { Acks, ProduceRequest, ReplicaAssignment, ReplicaConfig } from "../../src/partition/replica-types.js";
 import { encodeBatch, type ProduceRecord, type RecordFormat } from "../../src/protocol/record-codec.js";
+import { ManualClock } from "../manual-clock.js";
 
 const utf8 = new TextEncoder();
 let next = 0;
@@ -78,4 +81,33 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_00
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+type ReplicaStub = ReturnType<typeof reopen>;
+
+/** Gives the replica a clock (and timers) that move only when the test says. */
+export async function manualClock(stub: ReplicaStub): Promise<ManualClock> {
+  const clock = new ManualClock(Date.now());
+  await runInDurableObject(stub, (instance) => {
+    (instance as unknown as { clock: TimerClock }).clock = clock;
+  });
+  return clock;
+}
+
+/** Moves the replica's manual clock on, inside the object (its timers fire there). */
+export async function advance(stub: ReplicaStub, clock: ManualClock, ms: number): Promise<void> {
+  await runInDurableObject(stub, () => clock.advance(ms));
+}
+
+/** How many fetches the replica has parked. */
+export async function parkedFetches(stub: ReplicaStub): Promise<number> {
+  return await runInDurableObject(
+    stub,
+    (instance) => (instance as unknown as { waiters: { size: number } }).waiters.size,
+  );
+}
+
+/** Waits until the replica has parked `count` fetches: the calls are on their way. */
+export async function untilParked(stub: ReplicaStub, count: number): Promise<void> {
+  await eventually(async () => (await parkedFetches(stub)) === count);
 }

@@ -330,6 +330,8 @@ describe("retention on followers", () => {
       expect(await replica(1).listOffsets("earliest")).toMatchObject(notYet);
       expect(await replica(1).fetchRecords(fetchAt(0))).toMatchObject(notYet);
       expect(await replica(1).describe()).toMatchObject(notYet);
+      // Real time on purpose: what must not happen here is a push to replica 2 (real
+      // RPC) getting through, and fake time would not let those calls run at all.
       await new Promise((r) => setTimeout(r, 100));
     }
     // Writes go on meanwhile.

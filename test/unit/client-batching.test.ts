@@ -2,7 +2,7 @@
 // the batch sender is a plain function that records what it was given.
 
 import { describe, expect, it } from "vitest";
-import { type Batch, PartitionBatcher } from "../../src/client/partition-batcher.js";
+import { PartitionBatcher, type PendingBatch } from "../../src/client/partition-batcher.js";
 import { backoffMs, DEFAULT_RETRY } from "../../src/client/retry.js";
 
 function recorder(delayMs = 5) {
@@ -10,7 +10,7 @@ function recorder(delayMs = 5) {
   let inFlight = 0;
   let maxInFlight = 0;
   let next = 0;
-  const send = async (batch: Batch) => {
+  const send = async (batch: PendingBatch) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     await new Promise((r) => setTimeout(r, delayMs));

@@ -1,11 +1,11 @@
 // The arguments kafkajs passes to eachMessage and eachBatch, built from Edgelog's:
 // kafkajs messages, string offsets, the batch's lag helpers and pause().
 
+import type { Consumer as EdgelogConsumer } from "../consumer.js";
 import type {
   EachBatchPayload as EdgelogBatchPayload,
-  Consumer as EdgelogConsumer,
   EachMessagePayload as EdgelogMessagePayload,
-} from "../consumer.js";
+} from "../consumer-types.js";
 import { KafkaJSNotImplemented, kafkajsCall } from "./errors.js";
 import { type KafkaMessage, toKafkaMessage } from "./messages.js";
 
