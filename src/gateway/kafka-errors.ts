@@ -67,6 +67,8 @@ const FROM_CLIENT: Record<ClientErrorCode, KafkaErrorName> = {
   INVALID_RESPONSE: "UNKNOWN_SERVER_ERROR",
   BUFFER_EXHAUSTED: "REQUEST_TIMED_OUT",
   CLIENT_CLOSED: "NETWORK_EXCEPTION",
+  // The gateway's own misuse of the SDK: a bug, not something the client can retry.
+  ILLEGAL_STATE: "UNKNOWN_SERVER_ERROR",
 };
 
 /** Kafka's numeric code for an Edgelog code: the error table's `kafkaCode` (an unknown
