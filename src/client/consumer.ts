@@ -215,6 +215,8 @@ export class Consumer {
     const member = this.member!;
     for (let failures = 0; !this.stop.signal.aborted; ) {
       if (member.failure) throw member.failure;
+      // Every round, as kafkajs does: an idle consumer commits what it processed too.
+      await this.commits.commitIfDue();
       await this.reconcile();
       const wanted = toPartitions(this.owned).filter((p) => !this.isPaused(p.topic, p.partition));
       if (wanted.length === 0) {

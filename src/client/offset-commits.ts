@@ -3,6 +3,7 @@
 // read the group's committed offsets for newly assigned partitions.
 
 import type { TopicPartition } from "../protocol/assignment.js";
+import { partitionKey } from "../protocol/assignment.js";
 import type { ConsumerEventEmitter } from "./consumer-events.js";
 import { clientError, hasCode, isRetriableError } from "./errors.js";
 import type { GroupMember } from "./group-member.js";
@@ -76,7 +77,7 @@ export class OffsetCommits {
       const answer = await withRetry(this.retry, () =>
         this.transport.request<CommittedAnswer>("GET", `/v1/groups/${segment(this.groupId)}/offsets`),
       );
-      return new Map(answer.offsets.map((o) => [`${o.topic}:${o.partition}`, o.offset]));
+      return new Map(answer.offsets.map((o) => [partitionKey(o.topic, o.partition), o.offset]));
     } catch (error) {
       // A group with no commits yet may not exist.
       if (hasCode(error, "GROUP_ID_NOT_FOUND")) return new Map();

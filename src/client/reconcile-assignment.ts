@@ -2,7 +2,7 @@
 // committed (with autoCommit) and dropped before the next heartbeat releases them, new
 // ones start at the group's committed offsets, and the coordinator hears of it at once.
 
-import { minus, type TopicPartition, toAssignment, toPartitions } from "../protocol/assignment.js";
+import { minus, partitionKey, type TopicPartition, toAssignment, toPartitions } from "../protocol/assignment.js";
 import type { Assignment } from "../protocol/group.js";
 import type { ConsumerEventEmitter } from "./consumer-events.js";
 import type { GroupMember } from "./group-member.js";
@@ -31,12 +31,12 @@ export async function reconcileAssignment(r: Reconciliation): Promise<void> {
   if (revoked.length > 0 && commits.settings.autoCommit && !member.fenced) await commits.commitQuietly(revoked);
   for (const { topic, partition } of revoked) {
     positions.delete(topic, partition);
-    r.paused.delete(`${topic}:${partition}`);
+    r.paused.delete(partitionKey(topic, partition));
   }
   if (added.length > 0) {
     const committed = await commits.committedOffsets();
     for (const { topic, partition } of added) {
-      const offset = committed.get(`${topic}:${partition}`);
+      const offset = committed.get(partitionKey(topic, partition));
       positions.set(topic, partition, offset ?? r.startAt, offset ?? null);
     }
   }

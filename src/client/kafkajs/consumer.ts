@@ -4,6 +4,7 @@
 // Partitions are assigned by Edgelog's coordinator (KIP-848), so partitionAssigners
 // are refused.
 
+import { partitionKey } from "../../protocol/assignment.js";
 import type { Consumer as EdgelogConsumer } from "../consumer.js";
 import type { ConsumerEvents as EdgelogEvents } from "../consumer-events.js";
 import type { Edgelog } from "../edgelog.js";
@@ -136,7 +137,7 @@ export class Consumer {
     }
     if (this.pendingSeeks.size >= MAX_PENDING_SEEKS)
       throw new RangeError(`more than ${MAX_PENDING_SEEKS} pending seeks`);
-    this.pendingSeeks.set(`${seek.topic}:${seek.partition}`, seek);
+    this.pendingSeeks.set(partitionKey(seek.topic, seek.partition), seek);
   }
 
   pause(topics: { topic: string; partitions?: number[] }[]): void {
@@ -236,9 +237,9 @@ export class Consumer {
 
   private applyPendingSeeks(inner: EdgelogConsumer): void {
     for (const { topic, partition } of inner.assignment()) {
-      const seek = this.pendingSeeks.get(`${topic}:${partition}`);
+      const seek = this.pendingSeeks.get(partitionKey(topic, partition));
       if (!seek) continue;
-      this.pendingSeeks.delete(`${topic}:${partition}`);
+      this.pendingSeeks.delete(partitionKey(topic, partition));
       inner.seek({ topic, partition, offset: Number(seek.offset) });
     }
   }
