@@ -2,7 +2,24 @@
 // replica's stored log, a seeded schedule of random faults, and waiting for the
 // partitions to settle once every replica is healed.
 
+import type { Cluster } from "../../scripts/wrangler-dev.mjs";
 import { call } from "./http.js";
+import { startOwnCluster } from "./own-cluster.js";
+
+/** A cluster of its own with fault injection, and timeouts short enough that faults
+ * are noticed within the test. */
+export function startChaosCluster(name: string): Promise<Cluster> {
+  return startOwnCluster(name, {
+    EDGELOG_AUTH: "off",
+    EDGELOG_FAULTS: "1",
+    EDGELOG_LIMITS: JSON.stringify({
+      ackTimeoutMs: 2_000,
+      peerTimeoutMs: 600,
+      livenessIntervalMs: 300,
+      catchUpIntervalMs: 100,
+    }),
+  });
+}
 
 export type FaultKind = "crash" | "partition" | "slow" | "heal";
 

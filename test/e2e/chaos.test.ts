@@ -9,9 +9,8 @@ import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Cluster } from "../../scripts/wrangler-dev.mjs";
 import { seededRandom } from "../random.js";
-import { chaosTopic } from "./chaos-helpers.js";
+import { chaosTopic, startChaosCluster } from "./chaos-helpers.js";
 import { call, createTopic, fetchAll } from "./http.js";
-import { startOwnCluster } from "./own-cluster.js";
 
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const FAULTS = Number(process.env.CHAOS_FAULTS ?? 200);
@@ -31,16 +30,7 @@ interface Acked {
 let cluster: Cluster;
 
 beforeAll(async () => {
-  cluster = await startOwnCluster("chaos", {
-    EDGELOG_AUTH: "off",
-    EDGELOG_FAULTS: "1",
-    EDGELOG_LIMITS: JSON.stringify({
-      ackTimeoutMs: 2_000,
-      peerTimeoutMs: 600,
-      livenessIntervalMs: 300,
-      catchUpIntervalMs: 100,
-    }),
-  });
+  cluster = await startChaosCluster("chaos");
 });
 
 afterAll(async () => {
