@@ -6,15 +6,13 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { freePort } from "../scripts/wrangler-dev.mjs";
-import { send } from "./lib/http.mjs";
 import { delta, scrapeTopic } from "./lib/metrics.mjs";
 import { load1 } from "./lib/stats.mjs";
-import { closedLoop, costs, createTopic, fill, produceBody, RAW, row } from "./scenarios.mjs";
+import { closedLoop, costs, createTopic, filledTopic, RAW, row } from "./scenarios.mjs";
 
 const require = createRequire(import.meta.url);
 const BIN = new URL("../dist/edgelog.mjs", import.meta.url).pathname;
 const START_TIMEOUT_MS = 20_000;
-const FILL_BATCH = 1000;
 const READ_TIMEOUT_MS = 300_000;
 
 /** @typedef {import("./scenarios.mjs").Ctx} Ctx */
@@ -84,14 +82,7 @@ export async function gatewayProduce(ctx, baseUrl, s) {
 export async function gatewayCatchUp(ctx, baseUrl, s) {
   const gateway = await startGateway(baseUrl);
   try {
-    const topic = `bench-${s.name}-${ctx.runId}`;
-    await createTopic(baseUrl, topic, 1, 1);
-    const body = produceBody(FILL_BATCH);
-    ctx.progress.say(`  filling ${ctx.records.toLocaleString("en-US")} records…`);
-    await fill(ctx.progress, ctx.records, FILL_BATCH, async () => {
-      await send("POST", `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=1`, body);
-    });
-    const total = Math.ceil(ctx.records / FILL_BATCH) * FILL_BATCH;
+    const { topic, total } = await filledTopic(ctx, baseUrl, s);
     const before = await scrapeTopic(baseUrl, topic);
     const loadBefore = load1();
     const started = performance.now();

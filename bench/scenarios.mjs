@@ -257,12 +257,12 @@ const FILL_BATCH = 1000;
 const READ_DEADLINE_MS = 300_000;
 
 /**
- * Edgelog catch-up: fill one partition, then one consumer reads it all from offset 0
- * with maxRecords 10,000 and maxBytes 8 MiB. The client reads nextOffset from the end
- * of each answer rather than parsing 8 MiB of JSON, so it is not the bottleneck.
+ * A topic of one partition holding ctx.records records (whole batches of FILL_BATCH),
+ * for the catch-up scenarios.
  * @param {Ctx & { records: number }} ctx @param {string} baseUrl @param {{ name: string }} s
+ * @returns {Promise<{ topic: string, total: number }>}
  */
-export async function edgelogCatchUp(ctx, baseUrl, s) {
+export async function filledTopic(ctx, baseUrl, s) {
   const topic = `bench-${s.name}-${ctx.runId}`;
   await createTopic(baseUrl, topic, 1, 1);
   const body = produceBody(FILL_BATCH);
@@ -270,7 +270,17 @@ export async function edgelogCatchUp(ctx, baseUrl, s) {
   await fill(ctx.progress, ctx.records, FILL_BATCH, async () => {
     await send("POST", `${baseUrl}/v1/topics/${topic}/partitions/0/records?acks=1`, body);
   });
-  const total = Math.ceil(ctx.records / FILL_BATCH) * FILL_BATCH;
+  return { topic, total: Math.ceil(ctx.records / FILL_BATCH) * FILL_BATCH };
+}
+
+/**
+ * Edgelog catch-up: fill one partition, then one consumer reads it all from offset 0
+ * with maxRecords 10,000 and maxBytes 8 MiB. The client reads nextOffset from the end
+ * of each answer rather than parsing 8 MiB of JSON, so it is not the bottleneck.
+ * @param {Ctx & { records: number }} ctx @param {string} baseUrl @param {{ name: string }} s
+ */
+export async function edgelogCatchUp(ctx, baseUrl, s) {
+  const { topic, total } = await filledTopic(ctx, baseUrl, s);
   const before = await scrapeTopic(baseUrl, topic);
   const run = await sequentialRead(ctx, total, async (offset) => {
     const { text } = await send(
