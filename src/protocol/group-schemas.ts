@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CLIENT_ID_PATTERN, LEAVE_EPOCH, MAX_CLIENT_ID_LENGTH, MEMBER_ID_RULE, type ResetTarget } from "./group.js";
 import type { Limits } from "./limits.js";
-import { encodingSchema } from "./schemas.js";
+import { encodingSchema, perLimits } from "./schemas.js";
 
 const count = z.number().int().nonnegative();
 const memberId = z.string().regex(new RegExp(`^${MEMBER_ID_RULE}$`), `memberId must match ${MEMBER_ID_RULE}`);
@@ -49,8 +49,8 @@ function offsetListSchema(limits: Limits) {
     );
 }
 
-export function heartbeatBodySchema(limits: Limits) {
-  return z
+export const heartbeatBodySchema = perLimits((limits: Limits) =>
+  z
     .object({
       memberId: memberId.optional(),
       memberEpoch: z.number().int().min(LEAVE_EPOCH, "memberEpoch is 0 to join, -1 to leave, else the current one"),
@@ -72,17 +72,17 @@ export function heartbeatBodySchema(limits: Limits) {
     })
     .strict()
     .refine((b) => b.memberEpoch === 0 || b.memberId !== undefined, "memberId is required unless memberEpoch is 0")
-    .refine((b) => b.memberEpoch !== 0 || b.topics !== undefined, "topics are required to join (memberEpoch 0)");
-}
+    .refine((b) => b.memberEpoch !== 0 || b.topics !== undefined, "topics are required to join (memberEpoch 0)"),
+);
 
-export function commitBodySchema(limits: Limits) {
-  return z
+export const commitBodySchema = perLimits((limits: Limits) =>
+  z
     .object({ memberId, memberEpoch: count, offsets: offsetListSchema(limits).refine((os) => os.length > 0, "empty") })
-    .strict();
-}
+    .strict(),
+);
 
-export function groupFetchBodySchema(limits: Limits) {
-  return z
+export const groupFetchBodySchema = perLimits((limits: Limits) =>
+  z
     .object({
       memberId,
       memberEpoch: count,
@@ -94,8 +94,8 @@ export function groupFetchBodySchema(limits: Limits) {
       /** Where a partition with no committed offset starts (Kafka's auto.offset.reset). */
       autoOffsetReset: z.enum(["earliest", "latest"]).default("latest"),
     })
-    .strict();
-}
+    .strict(),
+);
 
 const resetTarget: z.ZodType<ResetTarget> = z.union([
   z.enum(["earliest", "latest"]),

@@ -147,7 +147,7 @@ const intParam = (max: number, fallback: number) =>
 
 /** A schema built once per limits object (resolveLimits keeps one per setting), not on
  * every request: building a zod object cost 7 % of a catch-up read's CPU. */
-function perLimits<L extends object, S>(build: (limits: L) => S): (limits: L) => S {
+export function perLimits<L extends object, S>(build: (limits: L) => S): (limits: L) => S {
   const built = new WeakMap<L, S>();
   return (limits) => {
     let schema = built.get(limits);
@@ -187,29 +187,25 @@ export const listOffsetsQuerySchema = z
   })
   .strict();
 
-export function multiFetchSchema(limits: {
-  maxFetchRecords: number;
-  maxFetchBytes: number;
-  maxWaitMs: number;
-  maxFetchPartitions: number;
-}) {
-  return z
-    .object({
-      partitions: z
-        .array(
-          z
-            .object({ topic: z.string(), partition: count, offset: z.union([count, z.enum(["earliest", "latest"])]) })
-            .strict(),
-        )
-        .min(1)
-        .max(limits.maxFetchPartitions),
-      maxWaitMs: count.max(limits.maxWaitMs).default(0),
-      maxBytes: count.min(1).max(limits.maxFetchBytes).default(limits.maxFetchBytes),
-      maxRecords: count.min(1).max(limits.maxFetchRecords).default(500),
-      encoding: encodingSchema.default("json"),
-    })
-    .strict();
-}
+export const multiFetchSchema = perLimits(
+  (limits: { maxFetchRecords: number; maxFetchBytes: number; maxWaitMs: number; maxFetchPartitions: number }) =>
+    z
+      .object({
+        partitions: z
+          .array(
+            z
+              .object({ topic: z.string(), partition: count, offset: z.union([count, z.enum(["earliest", "latest"])]) })
+              .strict(),
+          )
+          .min(1)
+          .max(limits.maxFetchPartitions),
+        maxWaitMs: count.max(limits.maxWaitMs).default(0),
+        maxBytes: count.min(1).max(limits.maxFetchBytes).default(limits.maxFetchBytes),
+        maxRecords: count.min(1).max(limits.maxFetchRecords).default(500),
+        encoding: encodingSchema.default("json"),
+      })
+      .strict(),
+);
 
 export const faultSchema = z
   .object({
