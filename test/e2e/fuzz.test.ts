@@ -10,6 +10,7 @@ import { Agent, request } from "undici";
 import { expect, it } from "vitest";
 import { ERROR_TABLE } from "../../src/protocol/errors.js";
 import { seededRandom } from "../random.js";
+import { wellFormed } from "../well-formed.js";
 import { baseUrl, call, createTopic, uniqueTopic } from "./http.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -235,16 +236,6 @@ const NUMBERS = [
   "1E2",
   "5e-324",
 ];
-
-/** `text` has no lone surrogate. */
-function wellFormed(text: string): boolean {
-  try {
-    encodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 it(`stores and reads back ${ROUND_TRIPS} random requests exactly, or refuses them whole (seed ${SEED})`, {
   timeout: 120_000,

@@ -23,6 +23,7 @@ import {
 import { Utf8Arena } from "../../src/protocol/utf8-arena.js";
 import { prepareRecords } from "../../src/router/produce-records.js";
 import { seededRandom } from "../random.js";
+import { wellFormed } from "../well-formed.js";
 
 const utf8 = new TextEncoder();
 
@@ -156,16 +157,6 @@ const TEXT_PIECES = ["a", "é", "€", "😀", "\ud83d", "\ude00", "\ud800", "\u
 
 function randomText(random: ReturnType<typeof seededRandom>): string {
   return Array.from({ length: random.int(6) }, () => random.pick(TEXT_PIECES)).join("");
-}
-
-/** The oracle of well-formed Unicode: encodeURIComponent throws on a lone surrogate. */
-function wellFormed(text: string): boolean {
-  try {
-    encodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("keys and headers through produce, storage and rendering", () => {
