@@ -36,11 +36,13 @@ export class Retention {
   }
 
   /** When the next run is due, on the alarm's clock (`alarmNowMs`): now when the log
-   * is over its size limit, else when its oldest batch expires; null when never. */
+   * is over its size limit, else when its oldest batch expires; null when never. A batch
+   * expires once it is older than retentionMs, so 1 ms after oldest + retentionMs: a run
+   * at exactly that time would delete nothing and have to run again. */
   nextRunAtMs(log: PartitionLog, config: ReplicaConfig, alarmNowMs: number): number | null {
     if (log.sizeBytes > this.maxLogBytes(config)) return alarmNowMs;
     const oldest = config.retentionMs < 0 ? null : log.oldestBatchTimestamp();
     if (oldest === null) return null;
-    return alarmNowMs + Math.max(0, oldest + config.retentionMs - this.nowMs());
+    return alarmNowMs + Math.max(0, oldest + config.retentionMs + 1 - this.nowMs());
   }
 }

@@ -373,8 +373,15 @@ describe("retention (alarm)", () => {
     const clock = await manualClock(stub);
     const record = (value: string) =>
       produceRequest({ acks: "all", producer: null, format: "json", records: [jsonRecord(value)] });
-    // Stamped by the replica on its own clock: due a minute from now, on that clock.
+    // Stamped by the replica on its own clock: due a minute from now, on that clock, and
+    // not at the minute itself, when the record is not yet older than retentionMs.
+    const stampedAtMs = clock.now();
     expect(await stub.produce(record("a"))).toMatchObject({ ok: true, baseOffset: 0 });
+    const dueAtMs = await runInDurableObject(
+      stub,
+      (instance) => (instance as unknown as { retentionDueAt: number | null }).retentionDueAt,
+    );
+    expect(dueAtMs).toBe(stampedAtMs + 60_001);
     await advance(stub, clock, 30_000);
     expect(await stub.produce(record("b"))).toMatchObject({ ok: true, baseOffset: 1 });
     await advance(stub, clock, 29_999);
