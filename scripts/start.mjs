@@ -1,9 +1,13 @@
 // `npm start`: the local cluster on http://127.0.0.1:8787 (PORT picks another), state
-// persisted under .edgelog/state in the project, auth off (loopback only), fully
-// offline. Quiet by default: EDGELOG_LOG_LEVEL=info adds wrangler's access log (one
+// persisted under .edgelog/state in the project (EDGELOG_STATE_DIR picks another), auth
+// off (loopback only), fully offline. One cluster per state folder: two workerd
+// processes on one SQLite store fail later with SQLITE_BUSY, so a second start is
+// refused up front. Quiet by default: EDGELOG_LOG_LEVEL=info adds wrangler's access log (one
 // line per request, long-polls included), debug everything.
 
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWranglerDev } from "./wrangler-dev.mjs";
 
@@ -17,7 +21,10 @@ if (!(await portIsFree(port))) {
   fail(`port ${port} is in use: is Edgelog already running? set PORT=… to use another port`);
 }
 
-const persistTo = fileURLToPath(new URL("../.edgelog/state", import.meta.url));
+const persistTo = process.env.EDGELOG_STATE_DIR
+  ? resolve(process.env.EDGELOG_STATE_DIR)
+  : fileURLToPath(new URL("../.edgelog/state", import.meta.url));
+claimState(persistTo);
 const cluster = await startWranglerDev({
   port,
   persistTo,
@@ -47,6 +54,49 @@ for (const name of ["SIGINT", "SIGTERM"]) {
     await cluster.stop();
     process.exit(0);
   });
+}
+
+/** Takes `dir` for this process with a lock file beside it, removed at exit; a lock
+ * whose process is gone is taken over. */
+function claimState(dir) {
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, JSON.stringify({ pid: process.pid, port }), { flag: "wx" });
+      process.on("exit", () => rmSync(lock, { force: true }));
+      return;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      const holder = lockHolder(lock);
+      if (holder && isRunning(holder.pid)) {
+        fail(
+          `${dir} is in use by another npm start (pid ${holder.pid}, port ${holder.port}): stop it, or set EDGELOG_STATE_DIR=… for a second cluster`,
+        );
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  fail(`could not take ${lock}: another npm start is starting; try again`);
+}
+
+/** @returns {{ pid: number, port: number } | null} */
+function lockHolder(lock) {
+  try {
+    const holder = JSON.parse(readFileSync(lock, "utf8"));
+    return Number.isInteger(holder?.pid) ? holder : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
 }
 
 /** Whether 127.0.0.1:port can be listened on now (wrangler would fail later, less clearly). */

@@ -1,9 +1,13 @@
-// `npm start` (scripts/start.mjs) where a new user trips: a port that is taken, and
-// noise at every start when offline.
+// `npm start` (scripts/start.mjs) where a new user trips: a port that is taken, a
+// second start on the same state, and noise at every start when offline.
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/wrangler-dev.mjs";
 import { baseUrl } from "./http.js";
 import { startOwnCluster } from "./own-cluster.js";
 
@@ -41,6 +45,36 @@ describe("npm start", () => {
       /^edgelog: EDGELOG_LOG_LEVEL is one of debug, info, log, warn, error, none, not "loud"\n$/,
     );
   });
+
+  it("refuses a second start on the same state folder, and frees the folder when it stops", async () => {
+    const state = join(mkdtempSync(join(tmpdir(), "edgelog-start-")), "state");
+    const firstPort = String(await freePort());
+    const first = spawn(process.execPath, [START], {
+      env: { ...process.env, PORT: firstPort, EDGELOG_STATE_DIR: state },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const exited = new Promise((resolve) => first.once("exit", resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let output = "";
+        first.stdout.on("data", (chunk) => {
+          output += String(chunk);
+          if (output.includes("Edgelog is running")) resolve();
+        });
+        first.once("exit", (code) => reject(new Error(`the first npm start exited with ${code}`)));
+      });
+      const second = await start({ PORT: String(await freePort()), EDGELOG_STATE_DIR: state });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toBe(
+        `edgelog: ${state} is in use by another npm start (pid ${first.pid}, port ${firstPort}): stop it, or set EDGELOG_STATE_DIR=… for a second cluster\n`,
+      );
+    } finally {
+      process.kill(-first.pid!, "SIGTERM");
+      await exited;
+    }
+    expect(existsSync(`${state}.lock`)).toBe(false);
+  }, 60_000);
 
   it("starts without trying to download Request.cf, so offline it prints no stack trace", async () => {
     // Miniflare skips the download when NODE_ENV is "test", as vitest sets it; a user's
