@@ -66,9 +66,7 @@ export class TopicController extends DurableObject<Env> {
     this.store.insertTopic(topicId, name, config);
     this.store.insertPartitions(0, partitionCount, config);
     const assigned = await this.assignAll(0);
-    if (assigned) return { ok: false, error: assigned };
-    await this.watchLiveness();
-    return this.metadata();
+    return assigned ? { ok: false, error: assigned } : this.metadata();
   }
 
   metadata(): Result<{ metadata: TopicMetadata }> {
@@ -206,11 +204,11 @@ export class TopicController extends DurableObject<Env> {
 
   /** Replicated topics are watched always; a single-replica one while a partition is
    * offline, so that it leads again once its replica is back (as Kafka re-elects a
-   * broker's partitions when it returns). */
+   * broker's partitions when it returns), or while a replica missed its assignment. */
   private async watchLiveness(): Promise<void> {
     const metadata = this.metadataOrThrow();
     const offline = metadata.partitions.some((p) => p.leader < 0);
-    if (metadata.config.replicationFactor > 1 || offline) {
+    if (metadata.config.replicationFactor > 1 || offline || this.store.uninformed().length > 0) {
       await this.tasks.schedule("liveness", Date.now() + this.limits.livenessIntervalMs);
     }
   }
@@ -303,7 +301,9 @@ export class TopicController extends DurableObject<Env> {
     });
   }
 
-  /** Tells every replica of partitions ≥ `from` its state and config. */
+  /** Tells every replica of partitions ≥ `from` its state and config. One that does not
+   * answer is told again by the liveness alarm, so a config change or a new partition
+   * reaches it once it is back, whether or not the caller retries. */
   private async assignAll(from: number): Promise<ErrorData | null> {
     const metadata = this.metadataOrThrow();
     const targets = metadata.partitions
@@ -314,6 +314,7 @@ export class TopicController extends DurableObject<Env> {
     const followers = targets.filter(({ p, replica }) => replica !== p.leader);
     const leaders = targets.filter(({ p, replica }) => replica === p.leader);
     const results = [...(await this.assignEach(metadata, followers)), ...(await this.assignEach(metadata, leaders))];
+    await this.watchLiveness();
     const failed = results.find((r) => !r.ok);
     return failed && !failed.ok ? failed.error : null;
   }
@@ -326,6 +327,7 @@ export class TopicController extends DurableObject<Env> {
         replica,
         async (s) => await s.assign(this.assignmentFor(p, replica)),
       );
+      this.store.markUninformed(p.partition, replica, answer === null);
       return answer ?? failure("REQUEST_TIMED_OUT", `replica ${p.partition}/${replica} did not answer`);
     });
   }

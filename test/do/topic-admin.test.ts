@@ -130,3 +130,28 @@ describe("a single-replica partition", () => {
     ).toMatchObject({ ok: true, baseOffset: 0 });
   });
 });
+
+describe("a replica that misses its assignment", () => {
+  it("gets a config change once it is back, from the liveness alarm, without the change being made again", async () => {
+    const name = topicName();
+    const metadata = await created(name, 1);
+    const controller = controllerStub(env, metadata.topicId);
+    const only = replica(metadata.topicId, 0);
+    await only.injectFault("crash");
+    expect(await catalog().alterConfig(name, { retentionMs: 3_600_000 })).toMatchObject({
+      ok: false,
+      error: { code: "REQUEST_TIMED_OUT" },
+    });
+    await only.injectFault("heal");
+    const configOf = () =>
+      runInDurableObject(only, (instance) => (instance as unknown as ReplicaRoles).roles.current?.config);
+    expect(await configOf()).toMatchObject({ retentionMs: DEFAULT_TOPIC_CONFIG.retentionMs });
+    expect(await runDurableObjectAlarm(controller), "the alarm is armed for the missed replica").toBe(true);
+    expect(await configOf()).toMatchObject({ retentionMs: 3_600_000 });
+    expect(await controller.metadata()).toMatchObject({ ok: true, metadata: { config: { retentionMs: 3_600_000 } } });
+  });
+});
+
+interface ReplicaRoles {
+  roles: { current: { config: { retentionMs: number } } | null };
+}
