@@ -1,7 +1,8 @@
 // Writes the two installable packages, versioned as the server:
 //  - dist/packages/client: `@edgelog/client`, src/client (and the protocol/ files it
 //    shares with the server) compiled by tsc to ES modules with .d.ts, plus one
-//    CommonJS bundle per entry for require(); no dependencies.
+//    CommonJS bundle of both entries for require() (one copy of the shared classes);
+//    no dependencies.
 //  - dist/packages/cli: `edgelog`, the CLI bundled with commander into one file that
 //    imports @edgelog/client, its only dependency.
 // `npm run pack` packs both into dist/packages/*.tgz.
@@ -60,19 +61,27 @@ async function dropTypeOnlyModules(dist, entries) {
 async function buildClient(version, out) {
   await run(process.execPath, [TSC, "-p", `${root}tsconfig.client.json`], { cwd: root });
   await dropTypeOnlyModules(`${out}/dist`, ["client/index.js", "client/kafkajs/index.js"]);
-  for (const [source, name] of [
-    ["src/client/index.ts", "index"],
-    ["src/client/kafkajs/index.ts", "kafkajs"],
-  ]) {
-    await build({
-      entryPoints: [`${root}${source}`],
-      outfile: `${out}/dist/cjs/${name}.cjs`,
-      bundle: true,
-      format: "cjs",
-      platform: "neutral",
-      target: "es2022",
-      logLevel: "warning",
-    });
+  // One CommonJS bundle holds both entries, each a thin require() of its half: two
+  // bundles would each carry their own copy of the shared classes, so an
+  // EdgelogClientError from one entry would fail `instanceof` against the other's.
+  await build({
+    stdin: {
+      contents: 'export * as index from "./index.ts";\nexport * as kafkajs from "./kafkajs/index.ts";\n',
+      resolveDir: `${root}src/client`,
+      loader: "ts",
+    },
+    outfile: `${out}/dist/cjs/client.cjs`,
+    bundle: true,
+    format: "cjs",
+    platform: "neutral",
+    target: "es2022",
+    logLevel: "warning",
+  });
+  for (const name of ["index", "kafkajs"]) {
+    await writeFile(
+      `${out}/dist/cjs/${name}.cjs`,
+      `"use strict";\nmodule.exports = require("./client.cjs").${name};\n`,
+    );
   }
   await commonJsDeclarations(`${out}/dist`);
   await copyFile(`${root}src/client/README.md`, `${out}/README.md`);

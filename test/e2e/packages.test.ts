@@ -51,6 +51,19 @@ it("installs offline: two packages, no dependency beyond them", async () => {
   expect(client.dependencies).toBeUndefined();
 });
 
+it("loads one copy of the SDK's classes when CommonJS code requires both entries", async () => {
+  const { stdout } = await run(process.execPath, ["one-copy.cjs", baseUrl(), uniqueTopic("absent")], {
+    cwd: project.dir,
+    timeout: 30_000,
+  });
+  expect(JSON.parse(stdout)).toEqual({
+    threw: true,
+    protocolError: true,
+    type: "UNKNOWN_TOPIC_OR_PARTITION",
+    causeIsClientError: true,
+  });
+});
+
 it("runs a producer and a group consumer from a plain .mjs on Node, no bundler", async () => {
   const { stdout } = await run(process.execPath, ["main.mjs", baseUrl(), uniqueTopic("node")], {
     cwd: project.dir,
