@@ -119,6 +119,11 @@ const changes: NumberTest = (text, start, end) => {
   return String(Number(token)) !== token;
 };
 
+/** How deeply a text whose numbers are kept as written may nest: parseKeepingNumbers
+ * walks it recursively, as deep as the stack allows (a few thousand levels), so a bound
+ * well inside that. */
+export const MAX_EXACT_NESTING = 1_000;
+
 /** Whether parseKeepingNumbers can run here. */
 export function keepsNumbers(): boolean {
   return typeof withRaw.rawJSON === "function" && sourceAccess();

@@ -4,7 +4,7 @@
 
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
-import { mayChangeNumbers, nestingDepth, parseKeepingNumbers } from "../protocol/json-numbers.js";
+import { MAX_EXACT_NESTING, mayChangeNumbers, nestingDepth, parseKeepingNumbers } from "../protocol/json-numbers.js";
 import type { Limits } from "../protocol/limits.js";
 import { type Encoding, headerEntries, type ProduceRecord } from "../protocol/record-codec.js";
 import { recordSizeBytes } from "../protocol/record-size.js";
@@ -28,9 +28,6 @@ export interface PreparedRecord {
 const utf8 = new Utf8Arena();
 const encode = (text: string) => utf8.encode(text);
 
-/** How deeply a body whose numbers are kept as written may nest (json-numbers.ts). */
-export const MAX_EXACT_NESTING = 1_000;
-
 /** The produce body as JSON.parse reads it, but each record's value keeps its numbers
  * as written (json-numbers.ts); the other fields keep the doubles their schemas check.
  * The exact parse runs only for bodies where a number might change. */
@@ -38,8 +35,6 @@ export function parseProduceBody(text: string): unknown {
   const body: unknown = JSON.parse(text);
   const records = (body as { records?: unknown } | null)?.records;
   if (!Array.isArray(records) || !mayChangeNumbers(text)) return body;
-  // The exact parse walks values recursively, as deep as the stack allows (a few
-  // thousand levels): a bound well inside it.
   if (nestingDepth(text) > MAX_EXACT_NESTING) {
     throw new EdgelogError(
       "INVALID_RECORD",

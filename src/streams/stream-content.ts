@@ -5,6 +5,13 @@
 
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
+import {
+  keepsNumbers,
+  MAX_EXACT_NESTING,
+  mayChangeNumbers,
+  nestingDepth,
+  parseKeepingNumbers,
+} from "../protocol/json-numbers.js";
 import type { Encoding } from "../protocol/record-codec.js";
 import { encodeBatch } from "../protocol/record-codec.js";
 import { isJsonStream } from "./stream-settings.js";
@@ -31,11 +38,22 @@ export function appendBatch(
 }
 
 function jsonMessages(body: Uint8Array, isCreate: boolean): Uint8Array | null {
+  let text: string;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(strictUtf8.decode(body));
+    text = strictUtf8.decode(body);
+    parsed = JSON.parse(text);
   } catch {
     throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
+  }
+  if (mayChangeNumbers(text) && keepsNumbers()) {
+    if (nestingDepth(text) > MAX_EXACT_NESTING) {
+      throw new EdgelogError(
+        "INVALID_REQUEST",
+        `a body with a number to keep as written nests more than ${MAX_EXACT_NESTING} levels deep`,
+      );
+    }
+    parsed = parseKeepingNumbers(text);
   }
   const messages = Array.isArray(parsed) ? parsed : [parsed];
   if (messages.length === 0) {
@@ -51,7 +69,7 @@ export function readEncoding(contentType: string): Encoding {
 
 /** The body of a read: the records' values, joined as their stream's mode says. */
 export function readBody(contentType: string, recordsJson: Uint8Array): Uint8Array {
-  const records = JSON.parse(utf8Decoder.decode(recordsJson)) as { value: unknown }[];
+  const records = parseRecords(utf8Decoder.decode(recordsJson));
   if (isJsonStream(contentType)) {
     return utf8.encode(JSON.stringify(records.flatMap((r) => r.value as unknown[])));
   }
@@ -63,4 +81,11 @@ export function readBody(contentType: string, recordsJson: Uint8Array): Uint8Arr
     at += part.length;
   }
   return body;
+}
+
+/** The fetched records, their values' numbers kept as written (they were stored so),
+ * for a JSON stream's body to give them back unchanged. */
+function parseRecords(text: string): { value: unknown }[] {
+  const exact = mayChangeNumbers(text) && keepsNumbers() && nestingDepth(text) <= MAX_EXACT_NESTING + 2;
+  return (exact ? parseKeepingNumbers(text) : JSON.parse(text)) as { value: unknown }[];
 }

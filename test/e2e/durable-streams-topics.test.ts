@@ -42,6 +42,16 @@ it("is a topic of one partition that a consumer group reads, append by append", 
   console.log(`stream ${path} = topic ${topic}: ${records.length} records read by a group, 1 produced back`);
 });
 
+it("gives a JSON stream's numbers back as they were written, past 2^53 and in every form", async () => {
+  const path = `/v1/stream/numbers/${randomUUID().slice(0, 8)}`;
+  expect((await call("PUT", path, "[]", json)).status).toBe(201);
+  expect((await call("POST", path, '{"id":12345678901234567890,"price":1.50}', json)).status).toBe(204);
+  expect((await call("POST", path, "[1e400,-0,9007199254740993]", json)).status).toBe(204);
+  const read = await call("GET", `${path}?offset=-1`);
+  expect(read.status).toBe(200);
+  expect(read.text).toBe('[{"id":12345678901234567890,"price":1.50},1e400,-0,9007199254740993]');
+});
+
 it("refuses a fork, and a stream over a topic made through the Kafka-style API", async () => {
   const id = randomUUID().slice(0, 8);
   const fork = await call("PUT", `/v1/stream/fork-${id}`, undefined, { "stream-forked-from": `/v1/stream/src-${id}` });
