@@ -2,11 +2,12 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 // Three projects: unit (Node), do (Durable Objects in workerd through
-// vitest-pool-workers) and e2e (a real `wrangler dev` driven over HTTP).
+// vitest-pool-workers) and e2e (a real `wrangler dev` driven over HTTP). Test timeouts
+// are bounds for a loaded 2-core machine, not performance checks (the benchmark is).
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 20_000 } },
       {
         plugins: [
           cloudflareTest({
@@ -29,7 +30,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "do", include: ["test/do/**/*.test.ts"] },
+        test: { name: "do", include: ["test/do/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
         test: {
