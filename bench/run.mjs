@@ -8,6 +8,7 @@
 //   npm run bench -- --quick            a small set, under a minute
 //   npm run bench -- --scenario produce-rf1-b100 --duration-ms 500 [--out f.json]
 //   npm run bench -- --list             scenario names
+//   npm run bench -- --help             this text
 //   --no-peers                          skip Redis and NATS
 //   --records N                         catch-up size (default 1,000,000; quick 20,000)
 //   --rounds N                          run the selection N times, interleaved, and report
@@ -18,6 +19,7 @@
 // per partition when more), one with -seq.
 
 import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,8 +36,9 @@ import { startRedis } from "./peers/redis.mjs";
 import { PRICES } from "./prices.mjs";
 import * as S from "./scenarios.mjs";
 
-const { values: opts } = parseArgs({
+const { values: opts } = parseOptions({
   options: {
+    help: { type: "boolean", default: false },
     quick: { type: "boolean", default: false },
     scenario: { type: "string", multiple: true },
     "duration-ms": { type: "string" },
@@ -46,6 +49,24 @@ const { values: opts } = parseArgs({
     rounds: { type: "string", default: "1" },
   },
 });
+
+if (opts.help) {
+  // The usage is this file's opening comment.
+  const source = readFileSync(fileURLToPath(import.meta.url), "utf8");
+  const usage = source.split("\n\n")[0].replace(/^\/\/ ?/gm, "");
+  console.log(usage);
+  process.exit(0);
+}
+
+/** parseArgs, with a one-line error for an unknown or malformed option. */
+function parseOptions(config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    console.error(`bench: ${error.message} (npm run bench -- --help)`);
+    process.exit(2);
+  }
+}
 
 const quick = opts.quick;
 const durationMs = Math.min(120_000, Number(opts["duration-ms"] ?? (quick ? 1_500 : 5_000)));
