@@ -98,7 +98,7 @@ describe("RecordBatch v2", () => {
         producerEpoch: 3,
         topicData: [{ topic: "orders", partitions: [{ partition: 2, firstSequence: 10, messages }] }],
       });
-      const request = readProduceRequest(body);
+      const request = readProduceRequest(body, 3);
       expect(body.remaining).toBe(0);
       expect(request).toMatchObject({ transactionalId: null, acks: -1 });
       const partition = request.topics[0]?.partitions[0];
@@ -131,7 +131,7 @@ describe("RecordBatch v2", () => {
       timeout: 1000,
       topicData: [{ topic: "t", partitions: [{ partition: 0, messages }] }],
     });
-    const records = readProduceRequest(body).topics[0]?.partitions[0]?.records as Buffer;
+    const records = readProduceRequest(body, 3).topics[0]?.partitions[0]?.records as Buffer;
     const corrupt = Buffer.from(records);
     corrupt[corrupt.length - 3] = (corrupt[corrupt.length - 3] as number) ^ 0x40;
     expect(readBatches(corrupt, 8)).toMatchObject({ ok: false, code: "CORRUPT_MESSAGE" });

@@ -40,3 +40,9 @@ export interface KafkaApi {
 
 /** Kafka's throttle_time_ms: the gateway never throttles by itself. */
 export const NO_THROTTLE_MS = 0;
+
+/** Kafka's "not requested" value for authorized operations: ACLs are not reported. */
+export const NO_AUTHORIZED_OPERATIONS = -2147483648;
+
+/** Kafka's zero UUID, "no topic id": Edgelog names topics, it does not number them. */
+export const NO_TOPIC_ID = Buffer.alloc(16);

@@ -6,6 +6,9 @@ import { MalformedFrame, Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { Assignment } from "../edgelog-api.js";
 
+/** Every Edgelog group is a consumer group: the protocol type classic groups name. */
+export const CONSUMER_PROTOCOL_TYPE = "consumer";
+
 export interface Subscription {
   topics: string[];
   /** v1+: partitions a cooperative member keeps across the rebalance; {} when eager. */

@@ -16,6 +16,7 @@ import { errorCodeOf } from "./call-error.js";
 const MAX_HTTP_FETCH_PARTITIONS = 256;
 const MAX_HTTP_FETCH_BYTES = 8 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+const FLEXIBLE_FROM = 12;
 
 export interface Wanted {
   topic: string;
@@ -36,8 +37,8 @@ export const fetchApi: KafkaApi = {
   key: 1,
   name: "Fetch",
   minVersion: 4,
-  maxVersion: 11,
-  flexibleFrom: 12,
+  maxVersion: 12,
+  flexibleFrom: FLEXIBLE_FROM,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
     const asked = readFetchRequest(request, context.version);
     const waitMs = asked.minBytes <= 0 ? 0 : Math.max(0, asked.maxWaitMs);
@@ -55,6 +56,7 @@ export interface FetchRequest {
 }
 
 export function readFetchRequest(request: Reader, version: number): FetchRequest {
+  const flexible = version >= FLEXIBLE_FROM;
   request.int32(); // replica_id: consumers only
   const maxWaitMs = request.int32();
   const minBytes = request.int32();
@@ -65,27 +67,32 @@ export function readFetchRequest(request: Reader, version: number): FetchRequest
     request.int32(); // session_epoch
   }
   const wanted: Wanted[] = [];
-  const topics = request.array(false, (topic) => {
-    const name = topic.string(false);
-    const partitions = topic.array(false, (partition) => {
+  const topics = request.array(flexible, (topic) => {
+    const name = topic.string(flexible);
+    const partitions = topic.array(flexible, (partition) => {
       const index = partition.int32();
       if (version >= 9) partition.int32(); // current_leader_epoch: leader epochs are not reported
       const offset = Number(partition.int64());
+      if (version >= 12) partition.int32(); // last_fetched_epoch: followers only
       if (version >= 5) partition.int64(); // log_start_offset: followers only
       partition.int32(); // partition_max_bytes: the HTTP fetch splits max_bytes evenly
+      partition.endStruct(flexible);
       wanted.push({ topic: name, partition: index, offset });
       return index;
     });
+    topic.endStruct(flexible);
     return { name, partitions };
   });
   if (version >= 7) {
     // forgotten_topics_data: meaningful only within a fetch session, which the gateway never opens
-    request.array(false, (forgotten) => {
-      forgotten.string(false);
-      forgotten.array(false, (index) => index.int32());
+    request.array(flexible, (forgotten) => {
+      forgotten.string(flexible);
+      forgotten.array(flexible, (index) => index.int32());
+      forgotten.endStruct(flexible);
     });
   }
-  if (version >= 11) request.string(false); // rack_id
+  if (version >= 11) request.string(flexible); // rack_id
+  request.endStruct(flexible);
   return { maxWaitMs, minBytes, maxBytes, topics, wanted };
 }
 
@@ -136,19 +143,21 @@ export function fetchBody(
   answers: Map<string, PartitionAnswer>,
   version: number,
 ): Writer {
+  const flexible = version >= FLEXIBLE_FROM;
   const writer = new Writer().int32(NO_THROTTLE_MS);
   if (version >= 7) writer.int16(KAFKA_ERROR.NONE).int32(0);
-  writer.array(topics, false, (topic, t) => {
-    topic.string(t.name, false);
-    topic.array(t.partitions, false, (partition, index) => {
+  writer.array(topics, flexible, (topic, t) => {
+    topic.string(t.name, flexible);
+    topic.array(t.partitions, flexible, (partition, index) => {
       const answer = answers.get(keyOf(t.name, index)) ?? emptyAnswer(index, KAFKA_ERROR.NONE);
       partition.int32(index).int16(answer.errorCode).int64(answer.highWatermark);
       partition.int64(answer.highWatermark); // last_stable_offset: no transactions, so the highWatermark
       if (version >= 5) partition.int64(answer.logStartOffset);
-      partition.nullableArray(null, false, () => {});
+      partition.nullableArray(null, flexible, () => {});
       if (version >= 11) partition.int32(-1);
-      partition.nullableBytes(answer.records, false);
+      partition.nullableBytes(answer.records, flexible).endStruct(flexible);
     });
+    topic.endStruct(flexible);
   });
-  return writer;
+  return writer.endStruct(flexible);
 }

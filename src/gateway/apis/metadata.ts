@@ -8,12 +8,12 @@ import type { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { TopicListing } from "../edgelog-api.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
-import { type GatewayIdentity, type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
+import { type GatewayIdentity, type KafkaApi, NO_AUTHORIZED_OPERATIONS, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { errorCodeOf } from "./call-error.js";
 
 export const CLUSTER_ID = "edgelog";
-/** Kafka's "not requested" value for authorized operations. */
-const NO_AUTHORIZED_OPERATIONS = -2147483648;
+
+const FLEXIBLE_FROM = 9;
 
 export type TopicAnswer = { name: string; errorCode: number; partitions: number };
 
@@ -21,8 +21,8 @@ export const metadataApi: KafkaApi = {
   key: 3,
   name: "Metadata",
   minVersion: 0,
-  maxVersion: 8,
-  flexibleFrom: 9,
+  maxVersion: 9,
+  flexibleFrom: FLEXIBLE_FROM,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
     const names = readMetadataRequest(request, context.version);
     const topics = names === null ? await allTopics(context) : await someTopics(names, context);
@@ -32,12 +32,18 @@ export const metadataApi: KafkaApi = {
 
 /** The topics asked for, or null for every topic. */
 export function readMetadataRequest(request: Reader, version: number): string[] | null {
-  const names = request.nullableArray(false, (topic) => topic.string(false));
+  const flexible = version >= FLEXIBLE_FROM;
+  const names = request.nullableArray(flexible, (topic) => {
+    const name = topic.string(flexible);
+    topic.endStruct(flexible);
+    return name;
+  });
   if (version >= 4) request.bool(); // allow_auto_topic_creation: Edgelog creates topics only on request
   if (version >= 8) {
     request.bool(); // include_cluster_authorized_operations
     request.bool(); // include_topic_authorized_operations
   }
+  request.endStruct(flexible);
   return names === null || (version === 0 && names.length === 0) ? null : names;
 }
 
@@ -64,27 +70,31 @@ async function someTopics(names: string[], context: RequestContext): Promise<Top
 }
 
 export function metadataBody(topics: TopicAnswer[], version: number, gateway: GatewayIdentity): Writer {
+  const flexible = version >= FLEXIBLE_FROM;
   const writer = new Writer();
   if (version >= 3) writer.int32(NO_THROTTLE_MS);
-  writer.array([gateway], false, (broker, node) => {
-    broker.int32(node.nodeId).string(node.host, false).int32(node.port);
-    if (version >= 1) broker.nullableString(null, false);
+  writer.array([gateway], flexible, (broker, node) => {
+    broker.int32(node.nodeId).string(node.host, flexible).int32(node.port);
+    if (version >= 1) broker.nullableString(null, flexible);
+    broker.endStruct(flexible);
   });
-  if (version >= 2) writer.nullableString(CLUSTER_ID, false);
+  if (version >= 2) writer.nullableString(CLUSTER_ID, flexible);
   if (version >= 1) writer.int32(gateway.nodeId);
-  writer.array(topics, false, (topic, answer) => {
-    topic.int16(answer.errorCode).string(answer.name, false);
+  writer.array(topics, flexible, (topic, answer) => {
+    topic.int16(answer.errorCode).string(answer.name, flexible);
     if (version >= 1) topic.bool(false);
     const indexes = Array.from({ length: answer.partitions }, (_, index) => index);
-    topic.array(indexes, false, (partition, index) => {
+    topic.array(indexes, flexible, (partition, index) => {
       partition.int16(KAFKA_ERROR.NONE).int32(index).int32(gateway.nodeId);
       if (version >= 7) partition.int32(-1);
-      partition.array([gateway.nodeId], false, (w, id) => w.int32(id));
-      partition.array([gateway.nodeId], false, (w, id) => w.int32(id));
-      if (version >= 5) partition.array([], false, () => {});
+      partition.array([gateway.nodeId], flexible, (w, id) => w.int32(id));
+      partition.array([gateway.nodeId], flexible, (w, id) => w.int32(id));
+      if (version >= 5) partition.array([], flexible, () => {});
+      partition.endStruct(flexible);
     });
     if (version >= 8) topic.int32(NO_AUTHORIZED_OPERATIONS);
+    topic.endStruct(flexible);
   });
   if (version >= 8) writer.int32(NO_AUTHORIZED_OPERATIONS);
-  return writer;
+  return writer.endStruct(flexible);
 }
