@@ -119,10 +119,9 @@ describe("RecordBatch v2", () => {
     });
   }
 
-  it("refuses an inflated batch over its bound, and codecs it does not have", async () => {
+  it("refuses an inflated batch over its bound", async () => {
     const bomb = (await import("node:zlib")).gzipSync(Buffer.alloc(1 << 20));
     expect(await decompress(1, bomb, 1024)).toMatchObject({ ok: false, code: "CORRUPT_MESSAGE" });
-    expect(await decompress(4, bomb, 1024)).toMatchObject({ ok: false, code: "UNSUPPORTED_COMPRESSION_TYPE" });
   });
 
   it("reports a flipped byte as CORRUPT_MESSAGE", async () => {
@@ -257,7 +256,7 @@ describe("requests and responses", () => {
       apiVersions: { apiKey: number; minVersion: number; maxVersion: number }[];
     };
     expect(decoded.apiVersions.map((v) => v.apiKey)).toEqual([...API_BY_KEY.keys()]);
-    expect(decoded.apiVersions.find((v) => v.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 8 });
+    expect(decoded.apiVersions.find((v) => v.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 9 });
   });
 });
 
