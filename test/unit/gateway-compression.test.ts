@@ -86,7 +86,10 @@ describe("decompression", () => {
   it("refuses a zstd frame whose window is over the bound before allocating it", async () => {
     // Magic, a descriptor without single segment, and a window descriptor of 2 GiB.
     const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa8, 0x01, 0x00, 0x00]);
-    expect(await decompress(ZSTD, header, BOUND_BYTES)).toMatchObject({ ok: false, message: expect.stringMatching(/window/) });
+    expect(await decompress(ZSTD, header, BOUND_BYTES)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/window/),
+    });
   });
 
   it("answers CORRUPT_MESSAGE for bytes that are no frame, and UNSUPPORTED for codec 5+", async () => {

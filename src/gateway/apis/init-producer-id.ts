@@ -34,10 +34,5 @@ export const initProducerIdApi: KafkaApi = {
 };
 
 function body(errorCode: number, producerId: number, producerEpoch: number, flexible: boolean): Writer {
-  return new Writer()
-    .int32(NO_THROTTLE_MS)
-    .int16(errorCode)
-    .int64(producerId)
-    .int16(producerEpoch)
-    .endStruct(flexible);
+  return new Writer().int32(NO_THROTTLE_MS).int16(errorCode).int64(producerId).int16(producerEpoch).endStruct(flexible);
 }

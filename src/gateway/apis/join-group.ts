@@ -53,7 +53,9 @@ function body(
   if (version >= 2) writer.int32(NO_THROTTLE_MS);
   writer.int16(errorCode).int32(generationId);
   if (version >= 7) {
-    writer.nullableString(protocol === null ? null : CONSUMER_PROTOCOL_TYPE, flexible).nullableString(protocol, flexible);
+    writer
+      .nullableString(protocol === null ? null : CONSUMER_PROTOCOL_TYPE, flexible)
+      .nullableString(protocol, flexible);
   } else writer.string(protocol ?? "", flexible);
   writer.string(NO_LEADER, flexible);
   if (version >= 9) writer.bool(false); // skip_assignment: only a static leader rejoining skips it

@@ -33,7 +33,8 @@ export const listGroupsApi: KafkaApi = {
     let errorCode: number = KAFKA_ERROR.NONE;
     try {
       const ids = await context.edgelog.listGroups();
-      groups = version >= STATES_FROM ? await withStates(ids, context) : ids.map((groupId) => ({ groupId, state: null }));
+      groups =
+        version >= STATES_FROM ? await withStates(ids, context) : ids.map((groupId) => ({ groupId, state: null }));
     } catch (error) {
       errorCode = errorCodeOf(error);
     }

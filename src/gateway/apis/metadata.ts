@@ -8,7 +8,13 @@ import type { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { TopicListing } from "../edgelog-api.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
-import { type GatewayIdentity, type KafkaApi, NO_AUTHORIZED_OPERATIONS, NO_THROTTLE_MS, type RequestContext } from "./api.js";
+import {
+  type GatewayIdentity,
+  type KafkaApi,
+  NO_AUTHORIZED_OPERATIONS,
+  NO_THROTTLE_MS,
+  type RequestContext,
+} from "./api.js";
 import { errorCodeOf } from "./call-error.js";
 
 export const CLUSTER_ID = "edgelog";

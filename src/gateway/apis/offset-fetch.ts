@@ -97,7 +97,9 @@ function writeTopics(writer: Writer, answer: GroupAnswer, version: number): void
       const found = answer.byKey.get(`${index}:${topic.name}`);
       p.int32(index).int64(found?.offset ?? -1);
       if (version >= 5) p.int32(-1);
-      p.nullableString(found?.metadata ?? "", flexible).int16(partitionErrorCode).endStruct(flexible);
+      p.nullableString(found?.metadata ?? "", flexible)
+        .int16(partitionErrorCode)
+        .endStruct(flexible);
     });
     w.endStruct(flexible);
   });

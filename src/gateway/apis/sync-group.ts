@@ -34,7 +34,10 @@ export const syncGroupApi: KafkaApi = {
     writer.int16(synced.errorCode);
     if (version >= 5) writer.nullableString(protocolType, flexible).nullableString(protocolName, flexible);
     return writer
-      .nullableBytes("assignment" in synced ? writeAssignment(synced.assignment, synced.topics) : Buffer.alloc(0), flexible)
+      .nullableBytes(
+        "assignment" in synced ? writeAssignment(synced.assignment, synced.topics) : Buffer.alloc(0),
+        flexible,
+      )
       .endStruct(flexible);
   },
 };

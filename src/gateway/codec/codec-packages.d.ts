@@ -9,6 +9,12 @@ declare module "snappyjs" {
 declare module "lz4js" {
   /** One LZ4 block into dst from dIndex; returns the index after its last byte, which
    * may pass dst's end (bytes past it are dropped). */
-  export function decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
+  export function decompressBlock(
+    src: Uint8Array,
+    dst: Uint8Array,
+    sIndex: number,
+    sLength: number,
+    dIndex: number,
+  ): number;
   export function compress(src: Uint8Array): Uint8Array;
 }

@@ -43,6 +43,10 @@ export async function decompress(codec: number, bytes: Buffer, maxBytes: number)
     return { ok: true, bytes: known.inflate(bytes, maxBytes) };
   } catch (error) {
     const message = (error as Error).message;
-    return { ok: false, code: "CORRUPT_MESSAGE", message: message.startsWith(known.name) ? message : `${known.name}: ${message}` };
+    return {
+      ok: false,
+      code: "CORRUPT_MESSAGE",
+      message: message.startsWith(known.name) ? message : `${known.name}: ${message}`,
+    };
   }
 }
