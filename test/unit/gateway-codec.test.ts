@@ -231,6 +231,30 @@ describe("requests and responses", () => {
     });
   });
 
+  it("Produce v0-v2: parsed, their message sets (magic 0 and 1) refused; answers kafkajs decodes", async () => {
+    for (const version of [0, 2]) {
+      const body = await requestBody(`produce/v${version}`, {
+        acks: 1,
+        timeout: 1000,
+        topicData: [{ topic: "orders", partitions: [{ partition: 0, messages: [{ key: "k", value: "v" }] }] }],
+      });
+      const request = readProduceRequest(body, version);
+      expect(body.remaining).toBe(0);
+      expect(request).toMatchObject({ transactionalId: null, acks: 1, topics: [{ name: "orders" }] });
+      expect(readBatches(request.topics[0]?.partitions[0]?.records as Buffer, 8)).toMatchObject({
+        ok: false,
+        code: "UNSUPPORTED_FOR_MESSAGE_FORMAT",
+      });
+      const answer = [
+        { name: "orders", partitions: [{ index: 0, errorCode: 43, baseOffset: -1, errorMessage: null }] },
+      ];
+      const decoded = await decodeResponse(`produce/v${version}`, produceBody(answer, version));
+      expect(decoded).toMatchObject({
+        topics: [{ topicName: "orders", partitions: [{ partition: 0, errorCode: 43 }] }],
+      });
+    }
+  });
+
   it("Produce v7 response decodes with kafkajs", async () => {
     const answer = [{ name: "orders", partitions: [{ index: 2, errorCode: 0, baseOffset: 41, errorMessage: null }] }];
     const decoded = await decodeResponse("produce/v7", produceBody(answer, 7));
@@ -256,7 +280,7 @@ describe("requests and responses", () => {
       apiVersions: { apiKey: number; minVersion: number; maxVersion: number }[];
     };
     expect(decoded.apiVersions.map((v) => v.apiKey)).toEqual([...API_BY_KEY.keys()]);
-    expect(decoded.apiVersions.find((v) => v.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 9 });
+    expect(decoded.apiVersions.find((v) => v.apiKey === 0)).toEqual({ apiKey: 0, minVersion: 0, maxVersion: 9 });
   });
 });
 

@@ -1,7 +1,10 @@
-// Produce (key 0), v3+ (RecordBatch v2 only). Each partition's batches are checked
+// Produce (key 0), v0-v9, RecordBatch v2 only. Each partition's batches are checked
 // (CRC-32C, magic, compression, headers) before anything of that partition is sent,
 // then appended through the per-partition HTTP route, which carries the idempotent
 // producer's id, epoch and sequence. Partitions fail or succeed on their own, as in Kafka.
+// v0-v2 are listed because librdkafka before 2.10 compresses (gzip, snappy, lz4) only
+// for a broker that lists Produce v0; their message sets (magic 0 and 1) are refused
+// with UNSUPPORTED_FOR_MESSAGE_FORMAT, and every client that writes v2 batches sends v3+.
 
 import { mapBounded } from "../../common/bounded-map.js";
 import { decompress } from "../codec/compression.js";
@@ -39,7 +42,7 @@ export interface PartitionAnswer {
 export const produceApi: KafkaApi = {
   key: 0,
   name: "Produce",
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 9,
   flexibleFrom: FLEXIBLE_FROM,
   async handle(request: Reader, context: RequestContext): Promise<Writer | null> {
@@ -73,7 +76,7 @@ export interface ProduceRequest {
 
 export function readProduceRequest(request: Reader, version: number): ProduceRequest {
   const flexible = version >= FLEXIBLE_FROM;
-  const transactionalId = request.nullableString(flexible);
+  const transactionalId = version >= 3 ? request.nullableString(flexible) : null;
   const acks = request.int16();
   request.int32(); // timeout_ms: each HTTP call has its own timeout
   const topics = request.array(flexible, (topic) => {
@@ -181,12 +184,13 @@ export function produceBody(topics: { name: string; partitions: PartitionAnswer[
     topic.string(answer.name, flexible);
     topic.array(answer.partitions, flexible, (partition, p) => {
       partition.int32(p.index).int16(p.errorCode).int64(p.baseOffset);
-      partition.int64(-1); // log_append_time_ms: records keep their CreateTime
+      if (version >= 2) partition.int64(-1); // log_append_time_ms: records keep their CreateTime
       if (version >= 5) partition.int64(-1);
       if (version >= 8) partition.array([], flexible, () => {}).nullableString(p.errorMessage, flexible);
       partition.endStruct(flexible);
     });
     topic.endStruct(flexible);
   });
-  return writer.int32(NO_THROTTLE_MS).endStruct(flexible);
+  if (version >= 1) writer.int32(NO_THROTTLE_MS);
+  return writer.endStruct(flexible);
 }
