@@ -22,6 +22,7 @@ import {
   writeBatch,
 } from "../../src/gateway/codec/record-batch.js";
 import { Writer } from "../../src/gateway/codec/writer.js";
+import { KnownTopicIds } from "../../src/gateway/topic-ids.js";
 
 const require = createRequire(import.meta.url);
 type Encoded = { buffer: Buffer };
@@ -163,7 +164,7 @@ describe("RecordBatch v2", () => {
     ]);
     const decoded = (await decodeResponse(
       "fetch/v11",
-      fetchBody([{ name: "orders", partitions: [1, 0] }], answers, 11),
+      fetchBody([{ name: "orders", id: null, partitions: [1, 0] }], answers, 11),
     )) as {
       responses: { topicName: string; partitions: Record<string, unknown>[] }[];
     };
@@ -194,7 +195,7 @@ describe("requests and responses", () => {
       topics: [{ topic: "orders", partitions: [{ partition: 0, fetchOffset: "12", maxBytes: 1_048_576 }] }],
       rackId: "",
     });
-    const request = readFetchRequest(body, 11);
+    const request = readFetchRequest(body, 11, new KnownTopicIds());
     expect(body.remaining).toBe(0);
     expect(request).toMatchObject({ maxWaitMs: 5000, minBytes: 1, maxBytes: 10_485_760 });
     expect(request.wanted).toEqual([{ topic: "orders", partition: 0, offset: 12 }]);
@@ -212,7 +213,7 @@ describe("requests and responses", () => {
       { name: "orders", errorCode: 0, partitions: 2 },
       { name: "missing", errorCode: 3, partitions: 0 },
     ];
-    const decoded = await decodeResponse("metadata/v6", metadataBody(topics, 6, gateway));
+    const decoded = await decodeResponse("metadata/v6", metadataBody(topics, 6, gateway, new KnownTopicIds()));
     expect(decoded).toMatchObject({
       brokers: [{ nodeId: 0, host: "gw.local", port: 9092 }],
       clusterId: "edgelog",

@@ -22,6 +22,7 @@ import { decompress } from "../../src/gateway/codec/compression.js";
 import { Reader } from "../../src/gateway/codec/reader.js";
 import { COMPRESSION_MASK, readBatches, readRecords, writeBatch } from "../../src/gateway/codec/record-batch.js";
 import type { Writer } from "../../src/gateway/codec/writer.js";
+import { KnownTopicIds } from "../../src/gateway/topic-ids.js";
 
 type Encoder = { buffer: Buffer };
 type Parser = (correlationId: number, apiKey: number, apiVersion: number, reader: PlatformaticReader) => unknown;
@@ -52,7 +53,7 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
       { name: "orders", errorCode: 0, partitions: 2 },
       { name: "missing", errorCode: 3, partitions: 0 },
     ];
-    const body = metadataBody(topics, 9, gateway);
+    const body = metadataBody(topics, 9, gateway, new KnownTopicIds());
     let decoded: Record<string, unknown>;
     try {
       decoded = parsed(metadataV9.parseResponse, 3, 9, body);
@@ -148,7 +149,7 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
         "",
       ),
     );
-    const asked = readFetchRequest(request, 12);
+    const asked = readFetchRequest(request, 12, new KnownTopicIds());
     expect(request.remaining).toBe(0);
     expect(asked).toMatchObject({ maxWaitMs: 5000, minBytes: 1, maxBytes: 10_485_760 });
     expect(asked.wanted).toEqual([{ topic: "orders", partition: 1, offset: 7 }]);

@@ -6,6 +6,7 @@ import type { Writer } from "../codec/writer.js";
 import type { EdgelogApi } from "../edgelog-api.js";
 import type { GatewayLimits } from "../limits.js";
 import type { ConnectionSession } from "../session.js";
+import type { KnownTopicIds } from "../topic-ids.js";
 
 export interface GatewayIdentity {
   nodeId: number;
@@ -23,6 +24,8 @@ export interface RequestContext {
   /** Every connection must log in with SASL PLAIN before anything but ApiVersions. */
   saslRequired: boolean;
   gateway: GatewayIdentity;
+  /** The topic ids this gateway has answered, to read back requests naming topics by id. */
+  topicIds: KnownTopicIds;
   limits: GatewayLimits;
   session: ConnectionSession;
 }

@@ -1,7 +1,7 @@
 // CreateTopics (key 19), v0-v7: POST /v1/topics per topic. Edgelog places replicas
 // itself, so manual assignments and validate_only are refused rather than ignored;
 // -1 partitions or replication factor means the server's default. From v5 the answer
-// describes each created topic (GET /v1/topics/{t}); topics have no id (zero UUID).
+// describes each created topic (GET /v1/topics/{t}), from v7 with its derived topic id.
 
 import { mapBounded } from "../../common/bounded-map.js";
 import type { Reader } from "../codec/reader.js";
@@ -47,7 +47,7 @@ export const createTopicsApi: KafkaApi = {
     );
     const writer = new Writer();
     if (version >= 2) writer.int32(NO_THROTTLE_MS);
-    writer.array(results, flexible, (w, result) => writeResult(w, result, version, flexible));
+    writer.array(results, flexible, (w, result) => writeResult(w, result, context));
     return writer.endStruct(flexible);
   },
 };
@@ -70,9 +70,10 @@ function readTopic(topic: Reader, flexible: boolean): TopicToCreate {
   return { name, numPartitions, replicationFactor, assignments, configs };
 }
 
-function writeResult(w: Writer, result: TopicResult, version: number, flexible: boolean): void {
+function writeResult(w: Writer, result: TopicResult, context: RequestContext): void {
+  const { version, flexible } = context;
   w.string(result.name, flexible);
-  if (version >= 7) w.raw(NO_TOPIC_ID);
+  if (version >= 7) w.raw(result.errorCode === KAFKA_ERROR.NONE ? context.topicIds.idOf(result.name) : NO_TOPIC_ID);
   w.int16(result.errorCode);
   if (version >= 1) w.nullableString(result.errorMessage, flexible);
   if (version >= DESCRIBED_FROM) {
