@@ -6,8 +6,10 @@
 import {
   apiVersionsV3,
   fetchV12,
+  fetchV13,
   listOffsetsV6,
   metadataV9,
+  metadataV12,
   Reader as PlatformaticReader,
   produceV9,
 } from "@platformatic/kafka";
@@ -22,7 +24,7 @@ import { decompress } from "../../src/gateway/codec/compression.js";
 import { Reader } from "../../src/gateway/codec/reader.js";
 import { COMPRESSION_MASK, readBatches, readRecords, writeBatch } from "../../src/gateway/codec/record-batch.js";
 import type { Writer } from "../../src/gateway/codec/writer.js";
-import { KnownTopicIds } from "../../src/gateway/topic-ids.js";
+import { KnownTopicIds, topicIdOf } from "../../src/gateway/topic-ids.js";
 
 type Encoder = { buffer: Buffer };
 type Parser = (correlationId: number, apiKey: number, apiVersion: number, reader: PlatformaticReader) => unknown;
@@ -177,6 +179,63 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
     expect(batch?.records.map((r) => [r.offsetDelta, r.value.length])).toEqual([
       [0, 1],
       [1, 300],
+    ]);
+  });
+
+  it("Metadata v12 and Fetch v13: topic ids derived from names, read back from the ones answered", () => {
+    const topicIds = new KnownTopicIds();
+    const request = requestBody(metadataV12.createRequest(["orders"], false, false));
+    expect(readMetadataRequest(request, 12)).toEqual(["orders"]);
+    expect(request.remaining).toBe(0);
+    const body = metadataBody([{ name: "orders", errorCode: 0, partitions: 1 }], 12, gateway, topicIds);
+    const decoded = parsed(metadataV12.parseResponse, 3, 12, body) as { topics: { name: string; topicId: string }[] };
+    const topicId = decoded.topics[0]?.topicId as string;
+    expect(topicId.replaceAll("-", "")).toBe(topicIdOf("orders").toString("hex"));
+    expect(decoded.topics[0]?.name).toBe("orders");
+    const partition = {
+      partition: 0,
+      currentLeaderEpoch: -1,
+      fetchOffset: 3n,
+      lastFetchedEpoch: -1,
+      partitionMaxBytes: 1024,
+    };
+    const unknownId = "00000000-0000-0000-0000-00000000002a";
+    const fetchRequest = requestBody(
+      fetchV13.createRequest(
+        500,
+        1,
+        1 << 20,
+        0,
+        0,
+        0,
+        [
+          { topicId, partitions: [partition] },
+          { topicId: unknownId, partitions: [partition] },
+        ] as never,
+        [],
+        "",
+      ),
+    );
+    const asked = readFetchRequest(fetchRequest, 13, topicIds);
+    expect(fetchRequest.remaining).toBe(0);
+    expect(asked.wanted).toEqual([{ topic: "orders", partition: 0, offset: 3 }]);
+    const fetched = [{ offset: 3, timestampMs: 1_700_000_000_000, key: null, value: Buffer.from("v"), headers: [] }];
+    const answers = new Map<string, PartitionAnswer>([
+      [
+        keyOf("orders", 0),
+        { partition: 0, errorCode: 0, highWatermark: 4, logStartOffset: 0, records: writeBatch(fetched) },
+      ],
+    ]);
+    let answered: { responses: { topicId: string; partitions: { errorCode: number }[] }[] };
+    try {
+      answered = parsed(fetchV13.parseResponse, 1, 13, fetchBody(asked.topics, answers, 13)) as typeof answered;
+    } catch (error) {
+      // Its parser throws on a partition error, carrying what it read.
+      answered = (error as { response: typeof answered }).response;
+    }
+    expect(answered.responses.map((r) => [r.topicId, r.partitions[0]?.errorCode])).toEqual([
+      [topicId, 0],
+      [unknownId, 100],
     ]);
   });
 
