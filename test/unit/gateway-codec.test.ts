@@ -311,4 +311,12 @@ describe("the consumer protocol inside JoinGroup and SyncGroup", () => {
     });
     expect(readSubscription(Buffer.from(v1.bytesView()))).toEqual({ topics: ["orders"], owned: { orders: [1, 3] } });
   });
+
+  it("reads @platformatic/kafka's v1 subscription, which ends after its user data", () => {
+    const v1 = new Writer().int16(1).array(["orders", "billing"], false, (w, t) => w.string(t, false));
+    v1.nullableBytes(null, false);
+    expect(readSubscription(Buffer.from(v1.bytesView()))).toEqual({ topics: ["orders", "billing"], owned: {} });
+    // A truncated user data field is still refused.
+    expect(readSubscription(Buffer.from([0, 1, 0, 0, 0, 0, 0, 0, 0, 9]))).toBeNull();
+  });
 });
