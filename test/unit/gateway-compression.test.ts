@@ -83,6 +83,24 @@ describe("decompression", () => {
     }
   });
 
+  it("refuses an lz4 block whose sequences inflate past its frame's block size, before inflating it", async () => {
+    // One literal, then a match of 15 + 255 * 300 bytes (76 KiB) in a frame of 64 KiB blocks.
+    const block = Buffer.concat([Buffer.from([0x1f, 0x61, 0x01, 0x00]), Buffer.alloc(300, 0xff), Buffer.from([0x00])]);
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(block.length);
+    const frame = Buffer.concat([
+      Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82]),
+      size,
+      block,
+      Buffer.alloc(4),
+    ]);
+    expect(await decompress(LZ4, frame, BOUND_BYTES)).toMatchObject({
+      ok: false,
+      code: "CORRUPT_MESSAGE",
+      message: expect.stringMatching(/block inflates past 65536 bytes/),
+    });
+  });
+
   it("refuses a zstd frame whose window is over the bound before allocating it", async () => {
     // Magic, a descriptor without single segment, and a window descriptor of 2 GiB.
     const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xa8, 0x01, 0x00, 0x00]);

@@ -1,7 +1,8 @@
 // Kafka's lz4: the LZ4 frame format (magic v2 batches; no legacy header checksum bug).
-// The frame is walked here and each block inflated by lz4js into a buffer of the
-// frame's declared block size, so no block can write past it, and the whole stops at
-// maxBytes. Checksums are not verified: the batch's CRC-32C already covers these bytes.
+// The frame is walked here, and each block, once its inflated size is read from its
+// sequences and found within the frame's declared block size, is inflated by lz4js;
+// the whole stops at maxBytes. Checksums are not verified: the batch's CRC-32C
+// already covers these bytes.
 
 import { decompressBlock } from "lz4js";
 import { MalformedFrame, Reader } from "./reader.js";
@@ -14,6 +15,7 @@ const CONTENT_SIZE_FLAG = 0x08;
 const CONTENT_CHECKSUM_FLAG = 0x04;
 const DICTIONARY_FLAG = 0x01;
 const UNCOMPRESSED_BLOCK = 0x80000000;
+const MIN_MATCH_BYTES = 4;
 /** The BD byte's block maximum size codes 4 to 7: 64 KiB, 256 KiB, 1 MiB, 4 MiB. */
 const BLOCK_BYTES: Readonly<Record<number, number>> = { 4: 1 << 16, 5: 1 << 18, 6: 1 << 20, 7: 1 << 22 };
 
@@ -48,9 +50,41 @@ export function unlz4(bytes: Buffer, maxBytes: number): Buffer {
   return Buffer.concat(blocks, inflatedBytes);
 }
 
+/** The block's inflated size is read from its sequences first (work in proportion to
+ * its compressed size), so a block over the bound is refused before lz4js copies a byte. */
 function inflate(block: Buffer, blockBytes: number): Buffer {
-  const out = Buffer.alloc(blockBytes);
-  const end = decompressBlock(block, out, 0, block.length, 0);
-  if (end > blockBytes) throw new MalformedFrame(`lz4: block inflates past ${blockBytes} bytes`);
-  return out.subarray(0, end);
+  const length = inflatedBytesOf(block);
+  if (length > blockBytes) throw new MalformedFrame(`lz4: block inflates past ${blockBytes} bytes`);
+  const out = Buffer.alloc(length);
+  if (decompressBlock(block, out, 0, block.length, 0) !== length) throw new MalformedFrame("lz4: inconsistent block");
+  return out;
+}
+
+/** LZ4 block format: sequences of a token, literals, a 2-byte offset and a match of at
+ * least 4 bytes, lengths of 15 extended by bytes while they are 255; the last sequence
+ * has literals only. readUInt8 throws past the end: a truncated block is corrupt. */
+function inflatedBytesOf(block: Buffer): number {
+  let at = 0;
+  let total = 0;
+  while (at < block.length) {
+    const token = block.readUInt8(at++);
+    let literals = token >> 4;
+    for (let more = literals === 15; more; ) {
+      const extra = block.readUInt8(at++);
+      literals += extra;
+      more = extra === 255;
+    }
+    at += literals;
+    total += literals;
+    if (at >= block.length) break;
+    at += 2;
+    let match = (token & 0x0f) + MIN_MATCH_BYTES;
+    for (let more = (token & 0x0f) === 15; more; ) {
+      const extra = block.readUInt8(at++);
+      match += extra;
+      more = extra === 255;
+    }
+    total += match;
+  }
+  return total;
 }
