@@ -45,7 +45,7 @@ export async function join(
   const known = request.memberId === "" ? undefined : groups.session.member(groupId, memberId);
   const timeouts = {
     sessionTimeoutMs: clamp(request.sessionTimeoutMs, minSessionTimeoutMs, maxSessionTimeoutMs),
-    rebalanceTimeoutMs: clamp(request.rebalanceTimeoutMs, minSessionTimeoutMs, maxRebalanceTimeoutMs),
+    rebalanceTimeoutMs: rebalanceTimeoutWithin(request.rebalanceTimeoutMs),
   };
   // A member this connection knows rejoins at its epoch, owning what it kept (nothing
   // for an eager client); any other (re)joins at epoch 0, which drops whatever it held.
@@ -118,13 +118,20 @@ export async function leave(groups: Groups, groupId: string, memberId: string): 
   return "errorCode" in answer ? answer.errorCode : KAFKA_ERROR.NONE;
 }
 
-/** The member's current KIP-848 epoch for a commit carrying `generationId`. */
+/** A client's rebalance timeout brought inside the server's bounds rather than refused. */
+export function rebalanceTimeoutWithin(rebalanceTimeoutMs: number): number {
+  return clamp(rebalanceTimeoutMs, minSessionTimeoutMs, maxRebalanceTimeoutMs);
+}
+
+/** The member's current KIP-848 epoch for a commit carrying `generationId`: a KIP-848
+ * member's own epoch, which Edgelog fences; a classic member's, once its generation matches. */
 export function commitEpoch(
   groups: Groups,
   groupId: string,
   memberId: string,
   generationId: number,
 ): GroupOutcome<{ memberEpoch: number }> {
+  if (groups.session.consumer(groupId, memberId)) return { errorCode: 0, memberEpoch: generationId };
   const member = current(groups, groupId, memberId, generationId);
   return "errorCode" in member ? member : { errorCode: 0, memberEpoch: member.memberEpoch };
 }

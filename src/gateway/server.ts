@@ -7,6 +7,7 @@ import type { GatewayIdentity } from "./apis/api.js";
 import { Connection } from "./connection.js";
 import { EdgelogApi } from "./edgelog-api.js";
 import type { GatewayLimits } from "./limits.js";
+import { KnownTopicIds } from "./topic-ids.js";
 
 export interface GatewayOptions {
   listenHost: string;
@@ -36,8 +37,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const edgelog = new EdgelogApi(options.url, options.token, options.limits.requestTimeoutMs);
   const connections = new Set<Connection>();
   const gateway: GatewayIdentity = { nodeId: NODE_ID, host: options.listenHost, port: options.listenPort };
+  const topicIds = new KnownTopicIds();
   const accept = (socket: Socket) => {
-    const context = { edgelog, gateway, limits: options.limits, url: options.url, saslRequired: options.sasl === true };
+    const context = {
+      edgelog,
+      gateway,
+      topicIds,
+      limits: options.limits,
+      url: options.url,
+      saslRequired: options.sasl === true,
+    };
     const connection = new Connection(socket, context, options.log);
     connections.add(connection);
     socket.on("close", () => connections.delete(connection));

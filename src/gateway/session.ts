@@ -1,5 +1,6 @@
-// What one client connection remembers between its requests: its SASL login, and the
-// classic group members it joined through it (what each was handed at SyncGroup).
+// What one client connection remembers between its requests: its SASL login, the
+// classic group members it joined through it (what each was handed at SyncGroup), and
+// the KIP-848 members that heartbeat through it (the topics whose ids they may send).
 // Soft state: if the connection drops, the client's next Heartbeat on another one
 // finds nothing here and is told to rejoin, and the coordinator (in Edgelog) stays the
 // only source of truth for assignments.
@@ -17,11 +18,18 @@ export interface ClassicMember {
   handed: Assignment | null;
 }
 
+/** A KIP-848 member (ConsumerGroupHeartbeat): its epoch is its own, sent on every call. */
+export interface ConsumerMember {
+  /** Its subscription and the topics it was last assigned: the names its topic ids stand for. */
+  topics: string[];
+}
+
 /** A connection normally carries one consumer's group; this bounds a misbehaving one. */
 export const MAX_MEMBERS_PER_CONNECTION = 64;
 
 export class ConnectionSession {
   private readonly members = new Map<string, ClassicMember>();
+  private readonly consumers = new Map<string, ConsumerMember>();
   /** Edgelog as the token of a SASL PLAIN login on this connection; null before one. */
   authenticated: EdgelogApi | null = null;
 
@@ -32,13 +40,33 @@ export class ConnectionSession {
   /** False when the connection already holds its bound of members. */
   remember(groupId: string, memberId: string, member: ClassicMember): boolean {
     const key = keyOf(groupId, memberId);
-    if (!this.members.has(key) && this.members.size >= MAX_MEMBERS_PER_CONNECTION) return false;
+    if (!this.members.has(key) && this.full()) return false;
     this.members.set(key, member);
     return true;
   }
 
   forget(groupId: string, memberId: string): void {
     this.members.delete(keyOf(groupId, memberId));
+  }
+
+  consumer(groupId: string, memberId: string): ConsumerMember | undefined {
+    return this.consumers.get(keyOf(groupId, memberId));
+  }
+
+  /** False when the connection already holds its bound of members. */
+  rememberConsumer(groupId: string, memberId: string, member: ConsumerMember): boolean {
+    const key = keyOf(groupId, memberId);
+    if (!this.consumers.has(key) && this.full()) return false;
+    this.consumers.set(key, member);
+    return true;
+  }
+
+  forgetConsumer(groupId: string, memberId: string): void {
+    this.consumers.delete(keyOf(groupId, memberId));
+  }
+
+  private full(): boolean {
+    return this.members.size + this.consumers.size >= MAX_MEMBERS_PER_CONNECTION;
   }
 }
 

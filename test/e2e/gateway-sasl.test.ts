@@ -1,6 +1,9 @@
 // SASL PLAIN through the gateway against a cluster with auth on: the password is an
 // Edgelog token, so a scoped token's scopes hold over the Kafka protocol as on HTTP.
+// kcat logs in with SaslAuthenticate v1, @platformatic/kafka with the flexible v2.
 
+import { inspect } from "node:util";
+import { Producer, stringSerializers } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../../scripts/wrangler-dev.mjs";
 import { kcat, startTestGateway, type TestGateway } from "./gateway.js";
@@ -68,5 +71,34 @@ describe("SASL PLAIN with Edgelog tokens", () => {
     const anonymous = await kcat(["-b", gateway.broker, "-L", "-m", "3"], "", 15_000);
     expect(anonymous.code).not.toBe(0);
     expect(gateway.logs.some((line) => line.includes("before SASL authentication"))).toBe(true);
+  });
+
+  it("@platformatic/kafka logs in with SaslAuthenticate v2 and produces under its token's scopes", async () => {
+    const created = await call("POST", "/v1/topics", { name: "payments", partitions: 1 }, root, cluster.url);
+    expect(created.status).toBe(201);
+    const minted = await call("POST", "/v1/tokens", { name: "plt", scopes: ["produce:payments"] }, root, cluster.url);
+    const producerOf = (password: string) =>
+      new Producer({
+        clientId: "plt-sasl",
+        bootstrapBrokers: [gateway.broker],
+        serializers: stringSerializers,
+        sasl: { mechanism: "PLAIN", username: "plt", password },
+        retries: 0,
+      });
+    const producer = producerOf(minted.body.token as string);
+    try {
+      await producer.send({ messages: [{ topic: "payments", key: "k", value: "paid" }] });
+    } finally {
+      await producer.close();
+    }
+    const stored = await call("GET", "/v1/topics/payments/partitions/0/records?offset=0", undefined, root, cluster.url);
+    expect(stored.body.records).toHaveLength(1);
+    const refused = producerOf("not-a-token");
+    try {
+      const failure = await refused.send({ messages: [{ topic: "payments", value: "x" }] }).catch((error) => error);
+      expect(inspect(failure, { depth: 10 })).toMatch(/SASL authentication failed/);
+    } finally {
+      await refused.close();
+    }
   });
 });

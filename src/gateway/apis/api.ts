@@ -6,6 +6,7 @@ import type { Writer } from "../codec/writer.js";
 import type { EdgelogApi } from "../edgelog-api.js";
 import type { GatewayLimits } from "../limits.js";
 import type { ConnectionSession } from "../session.js";
+import type { KnownTopicIds } from "../topic-ids.js";
 
 export interface GatewayIdentity {
   nodeId: number;
@@ -23,6 +24,8 @@ export interface RequestContext {
   /** Every connection must log in with SASL PLAIN before anything but ApiVersions. */
   saslRequired: boolean;
   gateway: GatewayIdentity;
+  /** The topic ids this gateway has answered, to read back requests naming topics by id. */
+  topicIds: KnownTopicIds;
   limits: GatewayLimits;
   session: ConnectionSession;
 }
@@ -40,3 +43,9 @@ export interface KafkaApi {
 
 /** Kafka's throttle_time_ms: the gateway never throttles by itself. */
 export const NO_THROTTLE_MS = 0;
+
+/** Kafka's "not requested" value for authorized operations: ACLs are not reported. */
+export const NO_AUTHORIZED_OPERATIONS = -2147483648;
+
+/** Kafka's zero UUID, "no topic id": Edgelog names topics, it does not number them. */
+export const NO_TOPIC_ID = Buffer.alloc(16);

@@ -6,6 +6,9 @@ import { MalformedFrame, Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { Assignment } from "../edgelog-api.js";
 
+/** Every Edgelog group is a consumer group: the protocol type classic groups name. */
+export const CONSUMER_PROTOCOL_TYPE = "consumer";
+
 export interface Subscription {
   topics: string[];
   /** v1+: partitions a cooperative member keeps across the rebalance; {} when eager. */
@@ -19,8 +22,9 @@ export function readSubscription(metadata: Buffer): Subscription | null {
     const version = reader.int16();
     const topics = reader.array(false, (r) => r.string(false));
     const owned: Assignment = {};
+    if (reader.remaining > 0) reader.nullableBytes(false); // user_data: the client's assignor's, unused here
+    // @platformatic/kafka writes version 1 without owned_partitions: what it lacks, it does not keep.
     if (version >= 1 && reader.remaining > 0) {
-      reader.nullableBytes(false); // user_data: the client's assignor's, unused here
       for (const entry of reader.array(false, (r) => ({
         topic: r.string(false),
         partitions: r.array(false, (p) => p.int32()),

@@ -7,12 +7,10 @@ import { Writer } from "../codec/writer.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
 import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { errorCodeOf, errorMessageOf } from "./call-error.js";
-import { type DescribedConfig, kafkaConfigsOf } from "./topic-configs.js";
+import { type DescribedConfig, kafkaConfigsOf, TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
 
 const TOPIC_RESOURCE = 2;
 const BROKER_RESOURCE = 4;
-/** ConfigSource TOPIC_CONFIG (v1+). */
-const TOPIC_CONFIG_SOURCE = 1;
 
 interface Resource {
   type: number;

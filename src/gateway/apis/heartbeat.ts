@@ -1,4 +1,4 @@
-// Heartbeat (key 12), v0-v3: REBALANCE_IN_PROGRESS when the coordinator's assignment
+// Heartbeat (key 12), v0-v4: REBALANCE_IN_PROGRESS when the coordinator's assignment
 // for the member is no longer what it was handed.
 
 import { heartbeat } from "../classic-groups.js";
@@ -10,16 +10,18 @@ export const heartbeatApi: KafkaApi = {
   key: 12,
   name: "Heartbeat",
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   flexibleFrom: 4,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
-    const groupId = request.string(false);
+    const { version, flexible } = context;
+    const groupId = request.string(flexible);
     const generationId = request.int32();
-    const memberId = request.string(false);
-    if (context.version >= 3) request.nullableString(false); // group_instance_id
+    const memberId = request.string(flexible);
+    if (version >= 3) request.nullableString(flexible); // group_instance_id
+    request.endStruct(flexible);
     const errorCode = await heartbeat(context, groupId, memberId, generationId);
     const writer = new Writer();
-    if (context.version >= 1) writer.int32(NO_THROTTLE_MS);
-    return writer.int16(errorCode);
+    if (version >= 1) writer.int32(NO_THROTTLE_MS);
+    return writer.int16(errorCode).endStruct(flexible);
   },
 };

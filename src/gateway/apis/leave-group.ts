@@ -1,4 +1,4 @@
-// LeaveGroup (key 13), v0-v3: the member leaves at once (memberEpoch -1), so its
+// LeaveGroup (key 13), v0-v5: the member leaves at once (memberEpoch -1), so its
 // partitions move without waiting for its session to expire.
 
 import { leave } from "../classic-groups.js";
@@ -12,19 +12,22 @@ export const leaveGroupApi: KafkaApi = {
   key: 13,
   name: "LeaveGroup",
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
   flexibleFrom: 4,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
-    const { version } = context;
-    const groupId = request.string(false);
+    const { version, flexible } = context;
+    const groupId = request.string(flexible);
     const memberIds =
       version >= 3
-        ? request.array(false, (m) => {
-            const id = m.string(false);
-            m.nullableString(false); // group_instance_id
+        ? request.array(flexible, (m) => {
+            const id = m.string(flexible);
+            m.nullableString(flexible); // group_instance_id
+            if (version >= 5) m.nullableString(flexible); // reason: for the broker's log
+            m.endStruct(flexible);
             return id;
           })
-        : [request.string(false)];
+        : [request.string(flexible)];
+    request.endStruct(flexible);
     if (memberIds.length > MAX_MEMBERS_PER_CONNECTION) return body(version, KAFKA_ERROR.INVALID_REQUEST, []);
     const results: [string, number][] = [];
     for (const memberId of memberIds) results.push([memberId, await leave(context, groupId, memberId)]);
@@ -33,11 +36,14 @@ export const leaveGroupApi: KafkaApi = {
 };
 
 function body(version: number, errorCode: number, results: [string, number][]): Writer {
+  const flexible = version >= leaveGroupApi.flexibleFrom;
   const writer = new Writer();
   if (version >= 1) writer.int32(NO_THROTTLE_MS);
   writer.int16(errorCode);
   if (version >= 3) {
-    writer.array(results, false, (w, [id, code]) => w.string(id, false).nullableString(null, false).int16(code));
+    writer.array(results, flexible, (w, [id, code]) =>
+      w.string(id, flexible).nullableString(null, flexible).int16(code).endStruct(flexible),
+    );
   }
-  return writer;
+  return writer.endStruct(flexible);
 }

@@ -23,12 +23,14 @@ export interface Answer {
   offset: number;
 }
 
+const FLEXIBLE_FROM = 6;
+
 export const listOffsetsApi: KafkaApi = {
   key: 2,
   name: "ListOffsets",
   minVersion: 1,
-  maxVersion: 5,
-  flexibleFrom: 6,
+  maxVersion: 6,
+  flexibleFrom: FLEXIBLE_FROM,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
     const { version } = context;
     const topics = readListOffsetsRequest(request, version);
@@ -45,16 +47,23 @@ export const listOffsetsApi: KafkaApi = {
 };
 
 export function readListOffsetsRequest(request: Reader, version: number): { name: string; partitions: Asked[] }[] {
+  const flexible = version >= FLEXIBLE_FROM;
   request.int32(); // replica_id
   if (version >= 2) request.int8(); // isolation_level: every record is committed
-  return request.array(false, (topic) => ({
-    name: topic.string(false),
-    partitions: topic.array(false, (partition): Asked => {
+  const topics = request.array(flexible, (topic) => {
+    const name = topic.string(flexible);
+    const partitions = topic.array(flexible, (partition): Asked => {
       const index = partition.int32();
       if (version >= 4) partition.int32(); // current_leader_epoch
-      return { index, timestamp: partition.int64() };
-    }),
-  }));
+      const timestamp = partition.int64();
+      partition.endStruct(flexible);
+      return { index, timestamp };
+    });
+    topic.endStruct(flexible);
+    return { name, partitions };
+  });
+  request.endStruct(flexible);
+  return topics;
 }
 
 async function listOffset(topic: string, asked: Asked, context: RequestContext): Promise<Answer> {
@@ -72,13 +81,17 @@ async function listOffset(topic: string, asked: Asked, context: RequestContext):
 }
 
 export function listOffsetsBody(topics: { name: string; partitions: Answer[] }[], version: number): Writer {
+  const flexible = version >= FLEXIBLE_FROM;
   const writer = new Writer();
   if (version >= 2) writer.int32(NO_THROTTLE_MS);
-  return writer.array(topics, false, (topic, t) => {
-    topic.string(t.name, false);
-    topic.array(t.partitions, false, (partition, p) => {
+  writer.array(topics, flexible, (topic, t) => {
+    topic.string(t.name, flexible);
+    topic.array(t.partitions, flexible, (partition, p) => {
       partition.int32(p.index).int16(p.errorCode).int64(p.timestamp).int64(p.offset);
       if (version >= 4) partition.int32(-1);
+      partition.endStruct(flexible);
     });
+    topic.endStruct(flexible);
   });
+  return writer.endStruct(flexible);
 }

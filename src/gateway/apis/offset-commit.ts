@@ -1,4 +1,4 @@
-// OffsetCommit (key 8), v2-v5: POST /v1/groups/{group}/offsets at the member's current
+// OffsetCommit (key 8), v2-v8: POST /v1/groups/{group}/offsets at the member's current
 // KIP-848 epoch, fenced first by the generation it joined at. All or nothing, so one
 // error answers every partition.
 
@@ -17,29 +17,39 @@ export const offsetCommitApi: KafkaApi = {
   key: 8,
   name: "OffsetCommit",
   minVersion: 2,
-  maxVersion: 5,
+  maxVersion: 8,
   flexibleFrom: 8,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
-    const { version } = context;
-    const groupId = request.string(false);
+    const { version, flexible } = context;
+    const groupId = request.string(flexible);
     const generationId = request.int32();
-    const memberId = request.string(false);
+    const memberId = request.string(flexible);
+    if (version >= 7) request.nullableString(flexible); // group_instance_id: static membership is not built
     if (version <= 4) request.int64(); // retention_time_ms: offsets live as long as the group
-    const topics = request.array(
-      false,
-      (t): Committed => ({
-        name: t.string(false),
-        partitions: t.array(false, (p) => ({ index: p.int32(), offset: p.int64(), metadata: p.nullableString(false) })),
-      }),
-    );
+    const topics = request.array(flexible, (t): Committed => {
+      const name = t.string(flexible);
+      const partitions = t.array(flexible, (p) => {
+        const index = p.int32();
+        const offset = p.int64();
+        if (version >= 6) p.int32(); // committed_leader_epoch: leader epochs are not reported
+        const metadata = p.nullableString(flexible);
+        p.endStruct(flexible);
+        return { index, offset, metadata };
+      });
+      t.endStruct(flexible);
+      return { name, partitions };
+    });
+    request.endStruct(flexible);
     const errorCode = await commit(context, groupId, memberId, generationId, topics);
     const writer = new Writer();
     if (version >= 3) writer.int32(NO_THROTTLE_MS);
-    return writer.array(topics, false, (w, topic) => {
-      w.string(topic.name, false).array(topic.partitions, false, (p, partition) =>
-        p.int32(partition.index).int16(errorCode),
+    writer.array(topics, flexible, (w, topic) => {
+      w.string(topic.name, flexible).array(topic.partitions, flexible, (p, partition) =>
+        p.int32(partition.index).int16(errorCode).endStruct(flexible),
       );
+      w.endStruct(flexible);
     });
+    return writer.endStruct(flexible);
   },
 };
 

@@ -1,7 +1,10 @@
-// Produce (key 0), v3+ (RecordBatch v2 only). Each partition's batches are checked
+// Produce (key 0), v0-v9, RecordBatch v2 only. Each partition's batches are checked
 // (CRC-32C, magic, compression, headers) before anything of that partition is sent,
 // then appended through the per-partition HTTP route, which carries the idempotent
 // producer's id, epoch and sequence. Partitions fail or succeed on their own, as in Kafka.
+// v0-v2 are listed because librdkafka before 2.10 compresses (gzip, snappy, lz4) only
+// for a broker that lists Produce v0; their message sets (magic 0 and 1) are refused
+// with UNSUPPORTED_FOR_MESSAGE_FORMAT, and every client that writes v2 batches sends v3+.
 
 import { mapBounded } from "../../common/bounded-map.js";
 import { decompress } from "../codec/compression.js";
@@ -22,6 +25,7 @@ import { errorCodeOf, errorMessageOf } from "./call-error.js";
 
 /** One Produce partition may carry several batches; bounded so one request stays small. */
 const MAX_BATCHES_PER_PARTITION = 64;
+const FLEXIBLE_FROM = 9;
 
 export interface PartitionData {
   index: number;
@@ -38,11 +42,11 @@ export interface PartitionAnswer {
 export const produceApi: KafkaApi = {
   key: 0,
   name: "Produce",
-  minVersion: 3,
-  maxVersion: 8,
-  flexibleFrom: 9,
+  minVersion: 0,
+  maxVersion: 9,
+  flexibleFrom: FLEXIBLE_FROM,
   async handle(request: Reader, context: RequestContext): Promise<Writer | null> {
-    const { transactionalId, acks, topics } = readProduceRequest(request);
+    const { transactionalId, acks, topics } = readProduceRequest(request, context.version);
     const refusal: { name: KafkaErrorName; message: string } | null =
       transactionalId !== null
         ? { name: "INVALID_REQUEST", message: "transactions are not supported" }
@@ -70,20 +74,22 @@ export interface ProduceRequest {
   topics: { name: string; partitions: PartitionData[] }[];
 }
 
-export function readProduceRequest(request: Reader): ProduceRequest {
-  const transactionalId = request.nullableString(false);
+export function readProduceRequest(request: Reader, version: number): ProduceRequest {
+  const flexible = version >= FLEXIBLE_FROM;
+  const transactionalId = version >= 3 ? request.nullableString(flexible) : null;
   const acks = request.int16();
   request.int32(); // timeout_ms: each HTTP call has its own timeout
-  const topics = request.array(false, (topic) => ({
-    name: topic.string(false),
-    partitions: topic.array(
-      false,
-      (partition): PartitionData => ({
-        index: partition.int32(),
-        records: partition.nullableBytes(false),
-      }),
-    ),
-  }));
+  const topics = request.array(flexible, (topic) => {
+    const name = topic.string(flexible);
+    const partitions = topic.array(flexible, (partition): PartitionData => {
+      const data = { index: partition.int32(), records: partition.nullableBytes(flexible) };
+      partition.endStruct(flexible);
+      return data;
+    });
+    topic.endStruct(flexible);
+    return { name, partitions };
+  });
+  request.endStruct(flexible);
   return { transactionalId, acks, topics };
 }
 
@@ -172,15 +178,19 @@ function failed(index: number, name: KafkaErrorName, message: string): Partition
 }
 
 export function produceBody(topics: { name: string; partitions: PartitionAnswer[] }[], version: number): Writer {
+  const flexible = version >= FLEXIBLE_FROM;
   const writer = new Writer();
-  writer.array(topics, false, (topic, answer) => {
-    topic.string(answer.name, false);
-    topic.array(answer.partitions, false, (partition, p) => {
+  writer.array(topics, flexible, (topic, answer) => {
+    topic.string(answer.name, flexible);
+    topic.array(answer.partitions, flexible, (partition, p) => {
       partition.int32(p.index).int16(p.errorCode).int64(p.baseOffset);
-      partition.int64(-1); // log_append_time_ms: records keep their CreateTime
+      if (version >= 2) partition.int64(-1); // log_append_time_ms: records keep their CreateTime
       if (version >= 5) partition.int64(-1);
-      if (version >= 8) partition.array([], false, () => {}).nullableString(p.errorMessage, false);
+      if (version >= 8) partition.array([], flexible, () => {}).nullableString(p.errorMessage, flexible);
+      partition.endStruct(flexible);
     });
+    topic.endStruct(flexible);
   });
-  return writer.int32(NO_THROTTLE_MS);
+  if (version >= 1) writer.int32(NO_THROTTLE_MS);
+  return writer.endStruct(flexible);
 }

@@ -2,6 +2,7 @@
 
 import type { KafkaApi } from "./api.js";
 import { apiVersionsApi } from "./api-versions.js";
+import { consumerGroupHeartbeatApi } from "./consumer-group-heartbeat.js";
 import { createPartitionsApi } from "./create-partitions.js";
 import { createTopicsApi } from "./create-topics.js";
 import { deleteTopicsApi } from "./delete-topics.js";
@@ -44,6 +45,7 @@ const SERVED: readonly KafkaApi[] = [
   listGroupsApi,
   saslHandshakeApi,
   saslAuthenticateApi,
+  consumerGroupHeartbeatApi,
 ].sort((a, b) => a.key - b.key);
 
 export const API_BY_KEY: ReadonlyMap<number, KafkaApi> = new Map(SERVED.map((api) => [api.key, api]));

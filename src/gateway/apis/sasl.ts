@@ -1,4 +1,4 @@
-// SaslHandshake (key 17) and SaslAuthenticate (key 36, v0-v1) with PLAIN only: the
+// SaslHandshake (key 17) and SaslAuthenticate (key 36, v0-v2) with PLAIN only: the
 // password is an Edgelog token, and every later request of the connection calls
 // Edgelog with it, so its scopes apply as on HTTP. After a v0 handshake a client sends
 // raw SASL bytes outside Kafka framing: those are not served (the frame is refused).
@@ -34,20 +34,22 @@ export const saslAuthenticateApi: KafkaApi = {
   key: SASL_AUTHENTICATE_KEY,
   name: "SaslAuthenticate",
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   flexibleFrom: 2,
   async handle(request: Reader, context: RequestContext): Promise<Writer> {
-    const parts = request.bytes(false).toString("utf8").split("\u0000");
+    const { flexible } = context;
+    const parts = request.bytes(flexible).toString("utf8").split("\u0000");
+    request.endStruct(flexible);
     const token = parts.length === 3 ? parts[2] : undefined;
     const outcome = token
       ? await login(token, context)
       : { errorCode: KAFKA_ERROR.SASL_AUTHENTICATION_FAILED, message: "not SASL PLAIN" };
     const writer = new Writer()
       .int16(outcome.errorCode)
-      .nullableString(outcome.message, false)
-      .nullableBytes(Buffer.alloc(0), false);
+      .nullableString(outcome.message, flexible)
+      .nullableBytes(Buffer.alloc(0), flexible);
     if (context.version >= 1) writer.int64(NO_LIFETIME_MS);
-    return writer;
+    return writer.endStruct(flexible);
   },
 };
 

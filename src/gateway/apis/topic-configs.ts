@@ -28,6 +28,9 @@ export function edgelogSettingsOf(configs: { name: string; value: string | null 
   return { ok: true, settings };
 }
 
+/** Kafka's DYNAMIC_TOPIC_CONFIG source: every config is the topic's own. */
+export const TOPIC_CONFIG_SOURCE = 1;
+
 export interface DescribedConfig {
   name: string;
   value: string;

@@ -53,6 +53,11 @@ export class Reader {
     return this.buffer.readUInt32BE(this.take(4));
   }
 
+  /** Little-endian, as LZ4 and zstd frames write their fields. */
+  uint32LE(): number {
+    return this.buffer.readUInt32LE(this.take(4));
+  }
+
   int64(): bigint {
     return this.buffer.readBigInt64BE(this.take(8));
   }
