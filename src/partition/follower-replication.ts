@@ -58,7 +58,7 @@ export class FollowerReplication {
     }
     this.host.writeSync(() => {
       log.appendReplicated(request.batches);
-      log.advanceHighWatermark(request.highWatermark, true);
+      log.advanceHighWatermark(request.highWatermark);
     });
     this.host.highWatermarkAdvanced();
     return { ok: true, matched: true, logEndOffset: log.state.logEndOffset, pendingLogStartOffset };
@@ -168,7 +168,7 @@ export class FollowerReplication {
     if (fresh.length > 0 && fresh[0]!.baseOffset !== log.state.logEndOffset) return;
     this.host.writeSync(() => {
       log.appendReplicated(fresh);
-      log.advanceHighWatermark(highWatermark, true);
+      log.advanceHighWatermark(highWatermark);
     });
     this.host.highWatermarkAdvanced();
   }

@@ -344,8 +344,7 @@ export class LeaderReplication {
     const { log } = this.host;
     const { state } = this.host.assignment();
     const candidate = this.isrMinimum(log.state.logEndOffset, (l) => l.knownLogEndOffset, log.state.highWatermark);
-    const replicated = state.replicas.length > 1;
-    if (!log.advanceHighWatermark(candidate, replicated)) return;
+    if (!log.advanceHighWatermark(candidate)) return;
     this.host.highWatermarkAdvanced();
     for (const waiter of this.commitWaiters) {
       if (waiter.lastOffset < log.state.highWatermark) this.settle(waiter, { ok: true });

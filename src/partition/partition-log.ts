@@ -47,6 +47,8 @@ export class PartitionLog {
   /** The highest logStartOffset a leader's retention chose that this replica was told
    * of (never below the logStartOffset): no leader serves below it once it holds it. */
   private pending: number;
+  /** The highWatermark last written to log_state. */
+  private checkpointed: number;
 
   constructor(private readonly sql: SqlStorage) {
     createLogSchema(sql);
@@ -68,6 +70,7 @@ export class PartitionLog {
     // safe); a single-replica partition raises it to the logEndOffset at once.
     const highWatermark = Math.min(Math.max(stored?.hw ?? 0, start), logEndOffset);
     this.offsets = { logStartOffset: start, highWatermark, logEndOffset };
+    this.checkpointed = highWatermark;
     this.pending = Math.max(stored?.pending ?? 0, start);
     this.storedBytes = tail.bytes ?? 0;
     this.checkOffsets();
@@ -115,15 +118,21 @@ export class PartitionLog {
     return rowsWritten;
   }
 
-  /** Moves the highWatermark up (never down, never past the logEndOffset); `persist`
-   * keeps a checkpoint for replicated partitions. */
-  advanceHighWatermark(to: number, persist: boolean): boolean {
+  /** Moves the highWatermark up (never down, never past the logEndOffset), in memory:
+   * checkpoints are lazy (high-watermark-checkpoint.ts). */
+  advanceHighWatermark(to: number): boolean {
     const target = Math.min(to, this.offsets.logEndOffset);
     if (target <= this.offsets.highWatermark) return false;
     this.offsets = { ...this.offsets, highWatermark: target };
     this.checkOffsets();
     this.recent.release(target);
-    if (persist) this.saveState();
+    return true;
+  }
+
+  /** Writes the highWatermark to log_state if it moved since it was last written. */
+  checkpointHighWatermark(): boolean {
+    if (this.offsets.highWatermark <= this.checkpointed) return false;
+    this.saveState();
     return true;
   }
 
@@ -343,6 +352,7 @@ export class PartitionLog {
   }
 
   private saveState(): void {
+    this.checkpointed = this.offsets.highWatermark;
     this.sql.exec(
       `INSERT INTO log_state (id, log_start_offset, high_watermark, pending_log_start_offset) VALUES (1, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET log_start_offset = excluded.log_start_offset,

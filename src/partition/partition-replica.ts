@@ -15,6 +15,7 @@ import { stampBatch } from "../protocol/record-codec.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
 import { FollowerReplication } from "./follower-replication.js";
+import { HighWatermarkCheckpoint } from "./high-watermark-checkpoint.js";
 import { dumpRecords } from "./log-dump.js";
 import { PartitionLog } from "./partition-log.js";
 import { checkOffset, resolveOffset, unknownPartition } from "./replica-answers.js";
@@ -63,6 +64,7 @@ export class PartitionReplica extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
   readonly retention: Retention;
+  private readonly checkpoint: HighWatermarkCheckpoint;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -70,6 +72,9 @@ export class PartitionReplica extends DurableObject<Env> {
     this.sql = this.rows.wrap(ctx.storage.sql);
     this.retention = new Retention(this.limits, this.time);
     this.faults = new Faults(this.sql);
+    this.checkpoint = new HighWatermarkCheckpoint(this.time, this.limits.highWatermarkCheckpointIntervalMs, () =>
+      this.checkpointHighWatermark(),
+    );
     this.roles = new ReplicaRoles({
       env,
       limits: this.limits,
@@ -78,7 +83,7 @@ export class PartitionReplica extends DurableObject<Env> {
       log: () => this.log,
       destroyed: () => this.destroyed,
       writeSync: (write) => this.writeSync(write),
-      highWatermarkAdvanced: () => this.waiters.notify(this.log.state.highWatermark),
+      highWatermarkAdvanced: () => this.highWatermarkAdvanced(),
       outgoing: () => this.faults.outgoing(),
       scheduleCatchUp: (dueAtMs) => this.tasks.schedule("catch-up", dueAtMs),
       scheduleRetention: () => this.scheduleRetention(),
@@ -89,7 +94,7 @@ export class PartitionReplica extends DurableObject<Env> {
       log: () => this.log,
       assignment: () => (this.destroyed ? null : this.roles.current),
       writeSync: (write) => this.writeSync(write),
-      highWatermarkAdvanced: () => this.waiters.notify(this.log.state.highWatermark),
+      highWatermarkAdvanced: () => this.highWatermarkAdvanced(),
       followLeader: (leaderEpoch, leader) => this.roles.followLeader(leaderEpoch, leader),
       refreshAssignment: () => this.roles.refreshAssignment(),
       replicaStub: (r) => this.roles.replicaStub(r),
@@ -104,6 +109,7 @@ export class PartitionReplica extends DurableObject<Env> {
     // A leadership begun on the old log after a crash (by an answer already on its way
     // back) must not outlive it: it would push from a log that no longer is this one.
     this.roles.end({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
+    this.checkpoint.cancel();
     this.log = new PartitionLog(this.sql);
     this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica, this.time);
@@ -151,6 +157,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.destroyed = true;
     this.roles.end({ code: "UNKNOWN_TOPIC_OR_PARTITION", message: "the topic was deleted" }, true);
     this.waiters.releaseAll();
+    this.checkpoint.cancel();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     return { ok: true };
@@ -378,6 +385,19 @@ export class PartitionReplica extends DurableObject<Env> {
   }
 
   // ---- helpers -----------------------------------------------------------------------
+
+  /** Wakes the fetches the new highWatermark covers; a replicated partition writes it
+   * lazily (a single replica recovers it as its logEndOffset). */
+  private highWatermarkAdvanced(): void {
+    this.waiters.notify(this.log.state.highWatermark);
+    if ((this.roles.current?.state.replicas.length ?? 1) > 1) this.checkpoint.moved();
+  }
+
+  /** A crashed replica writes nothing: what it held in memory is lost. */
+  private checkpointHighWatermark(): void {
+    if (this.destroyed || this.faults.crashed) return;
+    this.writeSync(() => this.log.checkpointHighWatermark());
+  }
 
   private status(): ReplicaStatus {
     invariant(this.roles.current, "status of an unassigned replica");

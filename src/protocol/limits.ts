@@ -60,6 +60,9 @@ export const DEFAULT_LIMITS = {
   catchUpIntervalMs: 1_000,
   /** Bytes of stored batches a leader sends a follower in one call. */
   maxReplicationBytes: 4 * MiB,
+  /** How often a replica of a replicated partition writes its highWatermark (Kafka's
+   * replica.high.watermark.checkpoint.interval.ms); a restart may recover a lower one. */
+  highWatermarkCheckpointIntervalMs: 5_000,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof DEFAULT_LIMITS]: number };
