@@ -14,7 +14,7 @@
 
 import type { TimerClock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
-import { withTimeout } from "../common/timeout.js";
+import { sleep, withTimeout } from "../common/timeout.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
 import type { PartitionLog } from "./partition-log.js";
@@ -206,6 +206,9 @@ export class LeaderReplication {
     let failed = false;
     try {
       for (let round = 0; round < MAX_ROUNDS_PER_SYNC && this.needsSync(link); round++) {
+        // One turn of the event loop first: the produces already queued append, and their
+        // batches go in this one call (one RPC, one transaction on the follower).
+        await sleep(0);
         await this.host.outgoing();
         await this.replicateOnce(link);
         if (this.stopped) return;
