@@ -252,7 +252,7 @@ export class LeaderReplication {
     const fromOffset = Math.max(link.knownLogEndOffset ?? log.state.logEndOffset, log.state.logStartOffset);
     const batches = log.batchesFrom(fromOffset, limits.maxReplicationBytes, MAX_BATCHES_PER_CALL);
     const sentEnd = batches.at(-1) ? batches.at(-1)!.lastOffset + 1 : fromOffset;
-    const { highWatermark, logStartOffset } = log.state;
+    const { highWatermark, logStartOffset, logEndOffset: leaderEnd } = log.state;
     const pendingLogStartOffset = log.pendingLogStartOffset;
     const answer = await withTimeout(
       async () =>
@@ -297,7 +297,9 @@ export class LeaderReplication {
     invariant(answer.logEndOffset === sentEnd, `follower at ${answer.logEndOffset} after a push ending at ${sentEnd}`);
     link.knownLogEndOffset = answer.logEndOffset;
     link.sentHighWatermark = highWatermark;
-    if (answer.logEndOffset >= log.state.logEndOffset) link.lastCaughtUpMs = this.host.clock.now();
+    // Caught up as Kafka counts it: to the leader's logEndOffset when the push left, so
+    // that appends during the call do not make a follower that keeps up look lagging.
+    if (answer.logEndOffset >= leaderEnd) link.lastCaughtUpMs = this.host.clock.now();
   }
 
   /** A push failed: the follower leaves the ISR (it will catch up by pulling); while
