@@ -347,10 +347,13 @@ export class LeaderReplication {
   private recomputeHighWatermark(): void {
     if (this.stopped) return;
     const { log } = this.host;
-    const { state } = this.host.assignment();
+    const { config } = this.host.assignment();
     const candidate = this.isrMinimum(log.state.logEndOffset, (l) => l.knownLogEndOffset, log.state.highWatermark);
     if (!log.advanceHighWatermark(candidate)) return;
     this.host.highWatermarkAdvanced();
+    // Follower fetch serves the followers' highWatermark: tell the ones whose push loop
+    // ended before this move, not only the one whose answer made it.
+    if (config.followerFetch) this.syncAll();
     for (const waiter of this.commitWaiters) {
       if (waiter.lastOffset < log.state.highWatermark) this.settle(waiter, { ok: true });
     }
