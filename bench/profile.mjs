@@ -5,6 +5,8 @@
 //   node bench/profile.mjs [--target edgelog|floor] [--batch 100] [--rf 1] [--acks 1]
 //                          [--partitions 1] [--concurrency 8] [--seconds 8] [--out profile.cpuprofile]
 //   node bench/profile.mjs --read 200000      (Edgelog catch-up read; the fill is not profiled)
+//   node bench/profile.mjs --rf 3 --by-source  (also: the replicas' own CPU per batch,
+//                                               router excluded; lib/profile-by-source.mjs)
 //
 // The router and the Durable Objects run in one isolate under wrangler dev, so one
 // profile covers both. Time outside JavaScript (SQLite, RPC plumbing, I/O in workerd)
@@ -22,6 +24,7 @@ import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
 import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
 import { agent } from "./lib/http.mjs";
+import { bundleMap, splitBySource } from "./lib/profile-by-source.mjs";
 import { Progress } from "./lib/progress.mjs";
 import { edgelogCatchUp, edgelogProduce, floorCatchUp, floorProduce } from "./scenarios.mjs";
 
@@ -38,6 +41,8 @@ const { values: o } = parseArgs({
     top: { type: "string", default: "30" },
     /** Profile a catch-up read of this many records instead of a produce load. */
     read: { type: "string" },
+    /** Split the samples into the partition replicas' and the rest (Edgelog only). */
+    "by-source": { type: "boolean", default: false },
   },
 });
 
@@ -87,6 +92,7 @@ try {
   if (o.out) await writeFile(o.out, JSON.stringify(profile));
   console.log(JSON.stringify({ ...s, ...result, counters: undefined }));
   report(profile, Number(o.top));
+  if (o["by-source"] && !floor) reportBySource(profile, /** @type {any} */ (result));
 } finally {
   await server.stop();
   await agent.close();
@@ -119,6 +125,25 @@ async function connect(url) {
     },
     close: () => ws.close(),
   };
+}
+
+/** The partition replicas' own CPU per batch and per 1,000 records, beside the rest of
+ * the isolate's. The profiler samples wall time, which a loaded machine stretches, so
+ * the attributed shares are also scaled to the CPU /proc measured.
+ * @param {any} profile @param {{ counters: { recordsIn: number }, serverCpuMsPer1k: number }} result */
+function reportBySource(profile, result) {
+  const ms = splitBySource(profile, bundleMap(join(scratch, "bundle")));
+  const records = result.counters.recordsIn;
+  const busy = ms.leader + ms.follower + ms.other + ms.unattributed;
+  const cpuPerSampledMs = (result.serverCpuMsPer1k * records) / 1000 / busy;
+  const batches = records / Number(o.batch);
+  console.log(
+    `\nby source (${records} records in ${Math.round(batches)} batches of ${o.batch}; 1 sampled ms = ${cpuPerSampledMs.toFixed(2)} CPU ms)`,
+  );
+  for (const [kind, v] of Object.entries(ms)) {
+    const cpu = kind === "idle" ? "" : `${((v * cpuPerSampledMs) / batches).toFixed(3).padStart(7)} CPU ms per batch`;
+    console.log(`${kind.padEnd(13)} ${v.toFixed(0).padStart(7)} sampled ms  ${cpu}`);
+  }
 }
 
 /** Self and inclusive sampled time by function (name, file, line).

@@ -66,6 +66,8 @@ interface CommitWaiter {
 /** Replication calls one sync loop makes before yielding to the next kick. */
 const MAX_ROUNDS_PER_SYNC = 64;
 const MAX_BATCHES_PER_CALL = 1_000;
+/** Event-loop turns a push waits at most for more batches to join it. */
+const MAX_GATHER_TURNS = 4;
 const RETRY_MS = 500;
 
 export class LeaderReplication {
@@ -206,9 +208,7 @@ export class LeaderReplication {
     let failed = false;
     try {
       for (let round = 0; round < MAX_ROUNDS_PER_SYNC && this.needsSync(link); round++) {
-        // One turn of the event loop first: the produces already queued append, and their
-        // batches go in this one call (one RPC, one transaction on the follower).
-        await sleep(0);
+        await this.gather();
         await this.host.outgoing();
         await this.replicateOnce(link);
         if (this.stopped) return;
@@ -227,6 +227,17 @@ export class LeaderReplication {
     // After a failure only the retry timer tries again, so a dead follower is not
     // hammered; otherwise records that arrived during the last call go out now.
     if (!failed && this.needsSync(link) && !this.stopped) void this.sync(link);
+  }
+
+  /** Lets the produces already queued append first, so that their batches go in the
+   * next call (one RPC, one transaction on the follower): one turn of the event loop,
+   * and more while each turn brought new batches, at most MAX_GATHER_TURNS. */
+  private async gather(): Promise<void> {
+    for (let turn = 0; turn < MAX_GATHER_TURNS; turn++) {
+      const logEndOffset = this.host.log.state.logEndOffset;
+      await sleep(0);
+      if (this.stopped || this.host.log.state.logEndOffset === logEndOffset) return;
+    }
   }
 
   private needsSync(link: FollowerLink): boolean {
