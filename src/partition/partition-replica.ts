@@ -72,9 +72,10 @@ export class PartitionReplica extends DurableObject<Env> {
     this.sql = this.rows.wrap(ctx.storage.sql);
     this.retention = new Retention(this.limits, this.time);
     this.faults = new Faults(this.sql);
-    this.checkpoint = new HighWatermarkCheckpoint(this.time, this.limits.highWatermarkCheckpointIntervalMs, () =>
-      this.checkpointHighWatermark(),
-    );
+    this.checkpoint = new HighWatermarkCheckpoint(this.time, this.limits.highWatermarkCheckpointIntervalMs, () => {
+      // A crashed replica writes nothing: what it held in memory is lost.
+      if (!this.destroyed && !this.faults.crashed) this.writeSync(() => this.log.checkpointHighWatermark());
+    });
     this.roles = new ReplicaRoles({
       env,
       limits: this.limits,
@@ -391,12 +392,6 @@ export class PartitionReplica extends DurableObject<Env> {
   private highWatermarkAdvanced(): void {
     this.waiters.notify(this.log.state.highWatermark);
     if ((this.roles.current?.state.replicas.length ?? 1) > 1) this.checkpoint.moved();
-  }
-
-  /** A crashed replica writes nothing: what it held in memory is lost. */
-  private checkpointHighWatermark(): void {
-    if (this.destroyed || this.faults.crashed) return;
-    this.writeSync(() => this.log.checkpointHighWatermark());
   }
 
   private status(): ReplicaStatus {
