@@ -28,7 +28,6 @@ import type {
   ProduceRequest,
   ProduceResponse,
   ReplicaAssignment,
-  ReplicaConfig,
   ReplicaFetchRequest,
   ReplicaFetchResponse,
   ReplicaLogDump,
@@ -39,6 +38,7 @@ import type {
   TruncateRequest,
 } from "./replica-types.js";
 import { Retention } from "./retention.js";
+import { RetentionRuns } from "./retention-runs.js";
 
 type Task = "retention" | "catch-up";
 
@@ -57,13 +57,13 @@ export class PartitionReplica extends DurableObject<Env> {
     setTimeout: (callback, delayMs) => this.clock.setTimeout(callback, delayMs),
   };
   private readonly roles: ReplicaRoles;
-  private retentionDueAt: number | null = null;
   private destroyed = false;
   private readonly rows = new RowCounter();
   /** The only handle on this object's SQLite: every read and write is counted. */
   private readonly sql: SqlStorage;
   private readonly counters = { recordsIn: 0, bytesIn: 0, recordsOut: 0, bytesOut: 0, requests: 0 };
   readonly retention: Retention;
+  private readonly retentionRuns: RetentionRuns;
   private readonly checkpoint: HighWatermarkCheckpoint;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -87,7 +87,14 @@ export class PartitionReplica extends DurableObject<Env> {
       highWatermarkAdvanced: () => this.highWatermarkAdvanced(),
       outgoing: () => this.faults.outgoing(),
       scheduleCatchUp: (dueAtMs) => this.tasks.schedule("catch-up", dueAtMs),
-      scheduleRetention: () => this.scheduleRetention(),
+      scheduleRetention: () => this.retentionRuns.schedule(),
+    });
+    this.retentionRuns = new RetentionRuns(this.retention, {
+      log: () => this.log,
+      tasks: () => this.tasks,
+      roles: this.roles,
+      writeSync: (write) => this.writeSync(write),
+      nowMs: () => this.time.now(),
     });
     this.follower = new FollowerReplication({
       limits: this.limits,
@@ -114,7 +121,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.log = new PartitionLog(this.sql);
     this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica, this.time);
-    this.retentionDueAt = this.tasks.dueAt("retention");
+    this.retentionRuns.restore();
     this.roles.restore();
   }
 
@@ -142,8 +149,7 @@ export class PartitionReplica extends DurableObject<Env> {
     if (verdict.kind === "fenced") return failure("FENCED_LEADER_EPOCH", verdict.message);
     if (verdict.kind === "stale") return { ok: true, ...this.status() };
     this.roles.adopt(next);
-    this.retentionDueAt = null;
-    await this.scheduleRetention();
+    await this.retentionRuns.reschedule();
     return { ok: true, ...this.status() };
   }
 
@@ -197,9 +203,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.counters.recordsIn += batch.timestamps.length;
     this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
-    if (this.retentionDueAt === null || this.log.sizeBytes > this.retention.maxLogBytes(config)) {
-      await this.scheduleRetention();
-    }
+    await this.retentionRuns.appended(config);
     if (request.acks === "all") {
       const committed = await leading.leadership.awaitCommit(appended.lastOffset);
       if (!committed.ok) return committed;
@@ -347,11 +351,10 @@ export class PartitionReplica extends DurableObject<Env> {
       return;
     }
     for (const task of this.tasks.takeDue(this.time.now())) {
-      if (task === "retention") this.runRetention(this.roles.current.config);
+      if (task === "retention") this.retentionRuns.run(this.roles.current.config);
       if (task === "catch-up") await this.follower.catchUp();
     }
-    this.retentionDueAt = null;
-    await this.scheduleRetention();
+    await this.retentionRuns.reschedule();
     await this.tasks.arm();
   }
 
@@ -359,30 +362,6 @@ export class PartitionReplica extends DurableObject<Env> {
   private async admit(caller: "router" | "peer"): Promise<void> {
     this.counters.requests++;
     await this.faults.gate(caller);
-  }
-
-  // ---- retention ---------------------------------------------------------------------
-
-  /** Only the leader runs retention: it chooses the new logStartOffset and commits it
-   * through replication once the ISR holds it (leader-replication.ts); followers
-   * delete what it committed, so every replica's storage shrinks alike. */
-  private runRetention(config: ReplicaConfig): void {
-    const leadership = this.roles.leadership;
-    if (!leadership) return;
-    const chosen = this.retention.chooseLogStartOffset(this.log, config);
-    if (this.writeSync(() => this.log.holdLogStartOffset(chosen))) leadership.kick();
-  }
-
-  /** Schedules the leader's next retention run. While a pending logStartOffset waits
-   * for the ISR there is none: committing it schedules the next. */
-  private async scheduleRetention(): Promise<void> {
-    const config = this.roles.current?.config;
-    if (!config || !this.roles.leadership) return;
-    if (this.log.pendingLogStartOffset > this.log.state.logStartOffset) return;
-    const due = this.retention.nextRunAtMs(this.log, config, this.time.now());
-    if (due === null) return;
-    await this.tasks.schedule("retention", due);
-    this.retentionDueAt = this.tasks.dueAt("retention");
   }
 
   // ---- helpers -----------------------------------------------------------------------

@@ -377,9 +377,8 @@ describe("retention (alarm)", () => {
     // not at the minute itself, when the record is not yet older than retentionMs.
     const stampedAtMs = clock.now();
     expect(await stub.produce(record("a"))).toMatchObject({ ok: true, baseOffset: 0 });
-    const dueAtMs = await runInDurableObject(
-      stub,
-      (instance) => (instance as unknown as { retentionDueAt: number | null }).retentionDueAt,
+    const dueAtMs = await runInDurableObject(stub, (instance) =>
+      (instance as unknown as { tasks: { dueAt(task: string): number | null } }).tasks.dueAt("retention"),
     );
     expect(dueAtMs).toBe(stampedAtMs + 60_001);
     await advance(stub, clock, 30_000);
