@@ -17,6 +17,7 @@ import { invariant } from "../common/invariant.js";
 import { sleep, withTimeout } from "../common/timeout.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
+import { CommitWaiters } from "./commit-waiters.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { PartitionReplica } from "./partition-replica.js";
 import type { ReplicaAssignment, ReplicaFetchRequest, ReplicaFetchResponse } from "./replica-types.js";
@@ -57,12 +58,6 @@ interface FollowerLink {
   cancelRetry: (() => void) | null;
 }
 
-interface CommitWaiter {
-  lastOffset: number;
-  resolve: (result: Result<object>) => void;
-  cancelTimer: () => void;
-}
-
 /** Replication calls one sync loop makes before yielding to the next kick. */
 const MAX_ROUNDS_PER_SYNC = 64;
 const MAX_BATCHES_PER_CALL = 1_000;
@@ -72,7 +67,7 @@ const RETRY_MS = 500;
 
 export class LeaderReplication {
   private readonly links = new Map<number, FollowerLink>();
-  private readonly commitWaiters = new Set<CommitWaiter>();
+  private readonly commitWaiters: CommitWaiters;
   /** Replicas an expansion may have added at the controller without this leader
    * knowing yet (request in flight, or its answer lost): Kafka's "maximal ISR". The
    * highWatermark waits for them too, so a follower the controller might elect never
@@ -86,6 +81,7 @@ export class LeaderReplication {
 
   constructor(private readonly host: LeaderHost) {
     const now = host.clock.now();
+    this.commitWaiters = new CommitWaiters(host.clock, host.limits.ackTimeoutMs);
     this.servingFloor = Math.min(host.log.pendingLogStartOffset, host.log.state.logEndOffset);
     const { state, replica } = host.assignment();
     for (const r of state.replicas) {
@@ -114,21 +110,13 @@ export class LeaderReplication {
   stop(error: ErrorData): void {
     this.stopped = true;
     for (const link of this.links.values()) link.cancelRetry?.();
-    for (const waiter of this.commitWaiters) this.settle(waiter, { ok: false, error });
+    this.commitWaiters.failAll(error);
   }
 
   /** Resolves once the highWatermark passes `lastOffset`, or with the reason it won't. */
   awaitCommit(lastOffset: number): Promise<Result<object>> {
     if (this.host.log.state.highWatermark > lastOffset) return Promise.resolve({ ok: true });
-    return new Promise((resolve) => {
-      const waiter: CommitWaiter = { lastOffset, resolve, cancelTimer: () => {} };
-      this.commitWaiters.add(waiter);
-      const timedOut = failure("REQUEST_TIMED_OUT", `the ISR did not replicate offset ${lastOffset} in time`);
-      waiter.cancelTimer = this.host.clock.setTimeout(
-        () => this.settle(waiter, timedOut),
-        this.host.limits.ackTimeoutMs,
-      );
-    });
+    return this.commitWaiters.wait(lastOffset);
   }
 
   /** Whether this leadership may serve reads: its logStartOffset reached the start a
@@ -156,11 +144,11 @@ export class LeaderReplication {
   isrChanged(): void {
     const { state, config } = this.host.assignment();
     if (state.isr.length < config.minInsyncReplicas) {
-      const error = failure(
+      const { error } = failure(
         "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
         `the ISR shrank to ${state.isr.length}, below minInsyncReplicas ${config.minInsyncReplicas}`,
       );
-      for (const waiter of this.commitWaiters) this.settle(waiter, error);
+      this.commitWaiters.failAll(error);
     }
     this.kick();
   }
@@ -365,9 +353,7 @@ export class LeaderReplication {
     // Follower fetch serves the followers' highWatermark: tell the ones whose push loop
     // ended before this move, not only the one whose answer made it.
     if (config.followerFetch) this.syncAll();
-    for (const waiter of this.commitWaiters) {
-      if (waiter.lastOffset < log.state.highWatermark) this.settle(waiter, { ok: true });
-    }
+    this.commitWaiters.covered(log.state.highWatermark);
   }
 
   /** logStartOffset = min pending logStartOffset held over the ISR, never above the
@@ -394,11 +380,5 @@ export class LeaderReplication {
       least = Math.min(least, (link ? known(link) : null) ?? unknown);
     }
     return least;
-  }
-
-  private settle(waiter: CommitWaiter, result: Result<object>): void {
-    if (!this.commitWaiters.delete(waiter)) return;
-    waiter.cancelTimer();
-    waiter.resolve(result);
   }
 }
