@@ -84,7 +84,8 @@ export function readBody(contentType: string, recordsJson: Uint8Array): Uint8Arr
 }
 
 /** The fetched records, their values' numbers kept as written (they were stored so),
- * for a JSON stream's body to give them back unchanged. */
+ * for a JSON stream's body to give them back unchanged. The records' array and objects
+ * add two levels to the nesting each value was admitted with. */
 function parseRecords(text: string): { value: unknown }[] {
   const exact = mayChangeNumbers(text) && keepsNumbers() && nestingDepth(text) <= MAX_EXACT_NESTING + 2;
   return (exact ? parseKeepingNumbers(text) : JSON.parse(text)) as { value: unknown }[];
