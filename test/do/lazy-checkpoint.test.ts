@@ -3,7 +3,7 @@
 // or a group's committed offset in between waits or comes back empty (never
 // OFFSET_OUT_OF_RANGE) until the highWatermark catches up.
 
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { FetchRequest } from "../../src/partition/replica-types.js";
@@ -15,6 +15,15 @@ const VALUES = ["a", "b", "c"];
 function fetchAt(offset: number, maxWaitMs: number): FetchRequest {
   const bounds = { maxRecords: 100, maxBytes: 1 << 20, encoding: "json" as const };
   return { offset, maxWaitMs, waitKey: null, allowFollower: true, ...bounds };
+}
+
+/** The highWatermark in the replica's log_state row: its last checkpoint. */
+function storedHighWatermark(stub: Parameters<typeof manualClock>[0]): Promise<number> {
+  return runInDurableObject(
+    stub,
+    (_, state) =>
+      state.storage.sql.exec<{ hw: number }>("SELECT high_watermark AS hw FROM log_state").toArray()[0]?.hw ?? 0,
+  );
 }
 
 const decoded = (records: Uint8Array) =>
@@ -67,7 +76,13 @@ describe("lazy highWatermark checkpoints", () => {
     // The second push told the followers highWatermark 3; the leader's is 4.
     await eventually(async () => (await t.log(1)).highWatermark === 3);
     await advance(t.replica(0), clocks[0]!, 4_999);
-    await advance(t.replica(1), clocks[1]!, 5_000);
+    // The follower's checkpoint is due 5 s after its highWatermark moved; the push that
+    // moved it may still be finishing when the clock first moves, so move it again
+    // until the checkpoint is stored.
+    await eventually(async () => {
+      await advance(t.replica(1), clocks[1]!, 5_000);
+      return (await storedHighWatermark(t.replica(1))) >= 3;
+    });
     await abortAllDurableObjects();
     await t.replica(0).injectFault("crash");
     expect(await t.log(0)).toMatchObject({ highWatermark: 0, logEndOffset: 4 });
