@@ -46,11 +46,11 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 /** The JSON body, read up to maxBytes: over it the request is refused with
  * RECORD_LIST_TOO_LARGE before it is all read. `parse` reads the text as JSON.parse
  * does, throwing a SyntaxError on text that is not JSON. */
-export async function jsonBody(
+export async function jsonBody<T = unknown>(
   c: AppContext,
   maxBytes: number,
-  parse: (text: string) => unknown = JSON.parse,
-): Promise<unknown> {
+  parse: (text: string) => T = JSON.parse,
+): Promise<T> {
   const type = c.req.header("content-type");
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
     throw new EdgelogError("INVALID_REQUEST", "content-type must be application/json");

@@ -28,13 +28,22 @@ export interface PreparedRecord {
 const utf8 = new Utf8Arena();
 const encode = (text: string) => utf8.encode(text);
 
+export interface ParsedProduceBody {
+  body: unknown;
+  /** Whether the text has a backslash. Without one, no string in it needs JSON's
+   * escaping: the text is well-formed UTF-8 (so no lone surrogate), and a quote or a
+   * control character inside a JSON string is only written escaped. */
+  escapes: boolean;
+}
+
 /** The produce body as JSON.parse reads it, but each record's value keeps its numbers
  * as written (json-numbers.ts); the other fields keep the doubles their schemas check.
  * The exact parse runs only for bodies where a number might change. */
-export function parseProduceBody(text: string): unknown {
+export function parseProduceBody(text: string): ParsedProduceBody {
   const body: unknown = JSON.parse(text);
+  const escapes = text.includes("\\");
   const records = (body as { records?: unknown } | null)?.records;
-  if (!Array.isArray(records) || !mayChangeNumbers(text)) return body;
+  if (!Array.isArray(records) || !mayChangeNumbers(text)) return { body, escapes };
   if (nestingDepth(text) > MAX_EXACT_NESTING) {
     throw new EdgelogError(
       "INVALID_RECORD",
@@ -47,15 +56,17 @@ export function parseProduceBody(text: string): unknown {
       (record as { value: unknown }).value = exact[i]!.value;
     }
   });
-  return body;
+  return { body, escapes };
 }
 
+/** `escapes`: whether the body's text had a backslash (ParsedProduceBody). */
 export function prepareRecords(
   records: readonly IncomingRecord[],
   encoding: Encoding,
   limits: Limits,
+  escapes: boolean,
 ): PreparedRecord[] {
-  const json = encoding === "json" ? jsonFields(records) : null;
+  const json = encoding === "json" ? jsonFields(records, escapes) : null;
   return records.map((incoming, index) => {
     const where = `records[${index}]`;
     if (!("value" in incoming))
@@ -82,14 +93,14 @@ export function prepareRecords(
 
 /** Every record's key and value (key 0, value 0, key 1, …) as UTF-8; null for a null
  * key or value (a missing value is refused later, in order). */
-function jsonFields(records: readonly IncomingRecord[]): (Uint8Array | null)[] {
+function jsonFields(records: readonly IncomingRecord[], escapes: boolean): (Uint8Array | null)[] {
   // The texts as pieces of one string, so that a quoted value is not a string of its
   // own to flatten, and so that ASCII text is encoded in one call.
   const pieces: string[] = [];
   const lengths: number[] = [];
   for (const { key, value } of records) {
     lengths.push(key === null || key === undefined ? -1 : addPiece(pieces, key));
-    lengths.push(value === null || value === undefined ? -1 : addJsonText(pieces, value));
+    lengths.push(value === null || value === undefined ? -1 : addJsonText(pieces, value, escapes));
   }
   const all = utf8.encodeAscii(pieces.join(""));
   if (!all) return fieldsOneByOne(records);
@@ -102,8 +113,9 @@ function jsonFields(records: readonly IncomingRecord[]): (Uint8Array | null)[] {
 }
 
 /** Pushes jsonText(value) as pieces; its length. */
-function addJsonText(pieces: string[], value: unknown): number {
-  if (!isPlainString(value)) return addPiece(pieces, JSON.stringify(value));
+function addJsonText(pieces: string[], value: unknown, escapes: boolean): number {
+  const plain = typeof value === "string" && (!escapes || PLAIN_STRING.test(value));
+  if (!plain) return addPiece(pieces, JSON.stringify(value));
   pieces.push('"', value, '"');
   return value.length + 2;
 }

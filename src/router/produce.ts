@@ -44,7 +44,7 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
   const limits = c.get("limits");
   const topic = topicParam(c);
   const acks = acksOf(c);
-  const raw = await jsonBody(c, limits.maxRequestBytes, parseProduceBody);
+  const { body: raw, escapes } = await jsonBody(c, limits.maxRequestBytes, parseProduceBody);
   charge(c, "produceBytes", c.get("bodyBytes"));
   const count = (raw as { records?: unknown })?.records;
   if (Array.isArray(count) && count.length > limits.maxRecordsPerRequest) {
@@ -57,7 +57,7 @@ async function produce(c: AppContext, pathPartition: number | null): Promise<Res
     plainProduceBody(raw, pathPartition !== null) ??
     parseWith(pathPartition === null ? produceBodySchema : partitionProduceBodySchema, raw, "produce request");
   const producer = producerOf(body);
-  const prepared = prepareRecords(body.records, body.encoding, limits);
+  const prepared = prepareRecords(body.records, body.encoding, limits, escapes);
   if (producer) {
     const caller = producerOwner(c.get("principal"));
     refuse(await issuedProducers.verify(producer, caller, (id) => catalogStub(c.env).producerRecord(id)));

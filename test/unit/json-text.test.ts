@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveLimits } from "../../src/protocol/limits.js";
-import { jsonText, prepareRecords } from "../../src/router/produce-records.js";
+import { jsonText, parseProduceBody, prepareRecords } from "../../src/router/produce-records.js";
 import { seededRandom } from "../random.js";
 
 const utf8 = new TextEncoder();
@@ -40,23 +40,31 @@ describe("jsonText", () => {
 
 describe("prepareRecords", () => {
   // CPU-bound (about 0.7 s alone): the machine's other work may slow it many times over.
+  // The values with a quote, a control character or a lone surrogate make bodies with a
+  // backslash; the others (emoji included) bodies without one, whose strings skip the check.
   it("stores each key as UTF-8 and each value as the UTF-8 of its JSON.stringify, ASCII or not", {
     timeout: 30_000,
   }, () => {
     const random = seededRandom(5);
     const limits = resolveLimits(undefined);
-    const values = [null, 1, "plain", 'q"uote', { a: "ü" }, ["x", 2], "€", "x".repeat(5_000)];
+    const values = [null, 1, "plain", 'q"uote', "\u0001", "\ud800", { a: "ü" }, ["x", 2], "€", "😀", "x".repeat(5_000)];
+    const bodies = { escaped: 0, plain: 0 };
     for (let i = 0; i < 500; i++) {
-      const records = Array.from({ length: 1 + random.int(5) }, () => {
+      const sent = Array.from({ length: 1 + random.int(5) }, () => {
         const key = random.int(3) === 0 ? null : WELL_FORMED.slice(0, 1 + random.int(WELL_FORMED.length)).join("");
         return { key, value: random.pick(values) };
       });
-      const prepared = prepareRecords(records, "json", limits);
+      const { body, escapes } = parseProduceBody(JSON.stringify({ records: sent }));
+      bodies[escapes ? "escaped" : "plain"]++;
+      const records = (body as { records: typeof sent }).records;
+      const prepared = prepareRecords(records, "json", limits, escapes);
       prepared.forEach(({ record }, j) => {
         const { key, value } = records[j]!;
         expect(record.key).toEqual(key === null ? null : utf8.encode(key));
         expect(record.value).toEqual(value === null ? null : utf8.encode(JSON.stringify(value)));
       });
     }
+    expect(bodies.escaped).toBeGreaterThan(50);
+    expect(bodies.plain).toBeGreaterThan(50);
   });
 });

@@ -174,7 +174,7 @@ describe("keys and headers through produce, storage and rendering", () => {
       const ok = wellFormed(key) && Object.entries(headers).every(([n, v]) => wellFormed(n) && wellFormed(v));
       let prepared: ReturnType<typeof prepareRecords>;
       try {
-        prepared = prepareRecords([{ key, value: 1, headers }], "json", limits);
+        prepared = prepareRecords([{ key, value: 1, headers }], "json", limits, true);
       } catch (error) {
         expect(ok, `${JSON.stringify(key)} ${JSON.stringify(headers)} refused`).toBe(false);
         expect(error).toMatchObject({ data: { code: "INVALID_RECORD" } });
