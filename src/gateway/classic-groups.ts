@@ -42,7 +42,7 @@ export async function join(
 ): Promise<GroupOutcome<{ memberId: string; generationId: number }>> {
   const { groupId, subscription } = request;
   const memberId = request.memberId === "" ? `kafka-${randomUUID()}` : request.memberId;
-  const known = request.memberId === "" ? undefined : groups.session.member(groupId, memberId);
+  const known = request.memberId === "" ? undefined : groups.session.classic.get(groupId, memberId);
   const timeouts = {
     sessionTimeoutMs: clamp(request.sessionTimeoutMs, minSessionTimeoutMs, maxSessionTimeoutMs),
     rebalanceTimeoutMs: rebalanceTimeoutWithin(request.rebalanceTimeoutMs),
@@ -59,7 +59,7 @@ export async function join(
     }),
   );
   if ("errorCode" in answer) {
-    if (known) groups.session.forget(groupId, memberId);
+    if (known) groups.session.classic.forget(groupId, memberId);
     return answer;
   }
   const generationId = known ? known.generationId + 1 : answer.memberEpoch;
@@ -69,7 +69,8 @@ export async function join(
     topics: subscription.topics,
     handed: null,
   };
-  if (!groups.session.remember(groupId, memberId, member)) return { errorCode: KAFKA_ERROR.GROUP_MAX_SIZE_REACHED };
+  if (!groups.session.classic.remember(groupId, memberId, member))
+    return { errorCode: KAFKA_ERROR.GROUP_MAX_SIZE_REACHED };
   return { errorCode: 0, memberId, generationId };
 }
 
@@ -113,7 +114,7 @@ export async function heartbeat(
 }
 
 export async function leave(groups: Groups, groupId: string, memberId: string): Promise<number> {
-  groups.session.forget(groupId, memberId);
+  groups.session.classic.forget(groupId, memberId);
   const answer = await call(() => groups.edgelog.groupHeartbeat(groupId, { memberId, memberEpoch: -1 }));
   return "errorCode" in answer ? answer.errorCode : KAFKA_ERROR.NONE;
 }
@@ -131,7 +132,7 @@ export function commitEpoch(
   memberId: string,
   generationId: number,
 ): GroupOutcome<{ memberEpoch: number }> {
-  if (groups.session.consumer(groupId, memberId)) return { errorCode: 0, memberEpoch: generationId };
+  if (groups.session.consumers.get(groupId, memberId)) return { errorCode: 0, memberEpoch: generationId };
   const member = current(groups, groupId, memberId, generationId);
   return "errorCode" in member ? member : { errorCode: 0, memberEpoch: member.memberEpoch };
 }
@@ -142,7 +143,7 @@ function current(
   memberId: string,
   generationId: number,
 ): ClassicMember | { errorCode: number } {
-  const member = groups.session.member(groupId, memberId);
+  const member = groups.session.classic.get(groupId, memberId);
   // Joined through another connection (or gateway): this one cannot vouch for what it
   // holds, so the client rejoins, keeping its member id (which releases what it held).
   if (!member) return { errorCode: KAFKA_ERROR.REBALANCE_IN_PROGRESS };
@@ -157,7 +158,7 @@ function forgetOn(
   failed: { errorCode: number },
 ): { errorCode: number } {
   if (failed.errorCode === KAFKA_ERROR.UNKNOWN_MEMBER_ID || failed.errorCode === KAFKA_ERROR.ILLEGAL_GENERATION) {
-    groups.session.forget(groupId, memberId);
+    groups.session.classic.forget(groupId, memberId);
   }
   return failed;
 }

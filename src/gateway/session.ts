@@ -28,17 +28,34 @@ export interface ConsumerMember {
 export const MAX_MEMBERS_PER_CONNECTION = 64;
 
 export class ConnectionSession {
-  private readonly members = new Map<string, ClassicMember>();
-  private readonly consumers = new Map<string, ConsumerMember>();
+  /** Members of the classic protocol (JoinGroup, SyncGroup, Heartbeat). */
+  readonly classic = new MemberTable<ClassicMember>(() => this.full());
+  /** KIP-848 members (ConsumerGroupHeartbeat). */
+  readonly consumers = new MemberTable<ConsumerMember>(() => this.full());
   /** Edgelog as the token of a SASL PLAIN login on this connection; null before one. */
   authenticated: EdgelogApi | null = null;
 
-  member(groupId: string, memberId: string): ClassicMember | undefined {
+  private full(): boolean {
+    return this.classic.size + this.consumers.size >= MAX_MEMBERS_PER_CONNECTION;
+  }
+}
+
+/** Members by group and member id, within a bound the connection shares between tables. */
+class MemberTable<T> {
+  private readonly members = new Map<string, T>();
+
+  constructor(private readonly full: () => boolean) {}
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  get(groupId: string, memberId: string): T | undefined {
     return this.members.get(keyOf(groupId, memberId));
   }
 
   /** False when the connection already holds its bound of members. */
-  remember(groupId: string, memberId: string, member: ClassicMember): boolean {
+  remember(groupId: string, memberId: string, member: T): boolean {
     const key = keyOf(groupId, memberId);
     if (!this.members.has(key) && this.full()) return false;
     this.members.set(key, member);
@@ -47,26 +64,6 @@ export class ConnectionSession {
 
   forget(groupId: string, memberId: string): void {
     this.members.delete(keyOf(groupId, memberId));
-  }
-
-  consumer(groupId: string, memberId: string): ConsumerMember | undefined {
-    return this.consumers.get(keyOf(groupId, memberId));
-  }
-
-  /** False when the connection already holds its bound of members. */
-  rememberConsumer(groupId: string, memberId: string, member: ConsumerMember): boolean {
-    const key = keyOf(groupId, memberId);
-    if (!this.consumers.has(key) && this.full()) return false;
-    this.consumers.set(key, member);
-    return true;
-  }
-
-  forgetConsumer(groupId: string, memberId: string): void {
-    this.consumers.delete(keyOf(groupId, memberId));
-  }
-
-  private full(): boolean {
-    return this.members.size + this.consumers.size >= MAX_MEMBERS_PER_CONNECTION;
   }
 }
 

@@ -77,7 +77,7 @@ async function heartbeat(asked: Asked, context: RequestContext): Promise<Answer>
   const { session } = context;
   if (asked.regex !== null) return failed(KAFKA_ERROR.INVALID_REQUEST, "regular-expression subscriptions");
   const leaving = asked.memberEpoch === LEAVE_EPOCH || asked.memberEpoch === STATIC_LEAVE_EPOCH;
-  const known = session.consumer(groupId, memberId)?.topics ?? [];
+  const known = session.consumers.get(groupId, memberId)?.topics ?? [];
   const body: GroupHeartbeat = {
     ...(memberId === "" ? {} : { memberId }),
     memberEpoch: leaving ? LEAVE_EPOCH : asked.memberEpoch,
@@ -89,10 +89,10 @@ async function heartbeat(asked: Asked, context: RequestContext): Promise<Answer>
   };
   try {
     const answer = await context.edgelog.groupHeartbeat(groupId, body);
-    if (leaving) session.forgetConsumer(groupId, answer.memberId);
+    if (leaving) session.consumers.forget(groupId, answer.memberId);
     else {
       const topics = [...new Set([...(asked.topics ?? known), ...Object.keys(answer.assignment)])];
-      if (!session.rememberConsumer(groupId, answer.memberId, { topics })) {
+      if (!session.consumers.remember(groupId, answer.memberId, { topics })) {
         return failed(KAFKA_ERROR.GROUP_MAX_SIZE_REACHED, "too many group members on this connection");
       }
     }
@@ -107,7 +107,7 @@ async function heartbeat(asked: Asked, context: RequestContext): Promise<Answer>
   } catch (error) {
     const errorCode = errorCodeOf(error);
     if (errorCode === KAFKA_ERROR.UNKNOWN_MEMBER_ID || errorCode === KAFKA_ERROR.FENCED_MEMBER_EPOCH) {
-      session.forgetConsumer(groupId, memberId);
+      session.consumers.forget(groupId, memberId);
     }
     return failed(errorCode, errorMessageOf(error));
   }
