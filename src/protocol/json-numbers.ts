@@ -5,6 +5,7 @@
 // is kept as its source text, which JSON.stringify then writes unchanged.
 
 import { invariant } from "../common/invariant.js";
+import { EdgelogError, type ErrorCode } from "./errors.js";
 
 interface RawJsonSupport {
   rawJSON(text: string): unknown;
@@ -123,6 +124,16 @@ const changes: NumberTest = (text, start, end) => {
  * walks it recursively, as deep as the stack allows (a few thousand levels), so a bound
  * well inside that. */
 export const MAX_EXACT_NESTING = 1_000;
+
+/** Refuses with `code` a text whose numbers are to be kept as written but which nests
+ * deeper than MAX_EXACT_NESTING. */
+export function checkExactNesting(text: string, code: ErrorCode): void {
+  if (nestingDepth(text) <= MAX_EXACT_NESTING) return;
+  throw new EdgelogError(
+    code,
+    `a body with a number to keep as written nests more than ${MAX_EXACT_NESTING} levels deep`,
+  );
+}
 
 /** Whether parseKeepingNumbers can run here. */
 export function keepsNumbers(): boolean {

@@ -4,7 +4,7 @@
 
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
-import { MAX_EXACT_NESTING, mayChangeNumbers, nestingDepth, parseKeepingNumbers } from "../protocol/json-numbers.js";
+import { checkExactNesting, mayChangeNumbers, parseKeepingNumbers } from "../protocol/json-numbers.js";
 import type { Limits } from "../protocol/limits.js";
 import { type Encoding, headerEntries, type ProduceRecord } from "../protocol/record-codec.js";
 import { recordSizeBytes } from "../protocol/record-size.js";
@@ -44,12 +44,7 @@ export function parseProduceBody(text: string): ParsedProduceBody {
   const escapes = text.includes("\\");
   const records = (body as { records?: unknown } | null)?.records;
   if (!Array.isArray(records) || !mayChangeNumbers(text)) return { body, escapes };
-  if (nestingDepth(text) > MAX_EXACT_NESTING) {
-    throw new EdgelogError(
-      "INVALID_RECORD",
-      `a body with a number to keep as written nests more than ${MAX_EXACT_NESTING} levels deep`,
-    );
-  }
+  checkExactNesting(text, "INVALID_RECORD");
   const exact = (parseKeepingNumbers(text) as { records: { value?: unknown }[] }).records;
   records.forEach((record: unknown, i) => {
     if (typeof record === "object" && record !== null && "value" in record) {

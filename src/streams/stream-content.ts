@@ -6,6 +6,7 @@
 import { decodeBase64 } from "../protocol/base64.js";
 import { EdgelogError } from "../protocol/errors.js";
 import {
+  checkExactNesting,
   keepsNumbers,
   MAX_EXACT_NESTING,
   mayChangeNumbers,
@@ -47,12 +48,7 @@ function jsonMessages(body: Uint8Array, isCreate: boolean): Uint8Array | null {
     throw new EdgelogError("INVALID_REQUEST", "the body is not valid JSON");
   }
   if (mayChangeNumbers(text) && keepsNumbers()) {
-    if (nestingDepth(text) > MAX_EXACT_NESTING) {
-      throw new EdgelogError(
-        "INVALID_REQUEST",
-        `a body with a number to keep as written nests more than ${MAX_EXACT_NESTING} levels deep`,
-      );
-    }
+    checkExactNesting(text, "INVALID_REQUEST");
     parsed = parseKeepingNumbers(text);
   }
   const messages = Array.isArray(parsed) ? parsed : [parsed];

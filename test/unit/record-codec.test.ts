@@ -8,7 +8,13 @@ import {
   partitionFetchBody,
   recordEvents,
 } from "../../src/protocol/fetched-records.js";
-import { changedNumber, mayChangeNumbers, nestingDepth } from "../../src/protocol/json-numbers.js";
+import {
+  changedNumber,
+  checkExactNesting,
+  MAX_EXACT_NESTING,
+  mayChangeNumbers,
+  nestingDepth,
+} from "../../src/protocol/json-numbers.js";
 import { resolveLimits } from "../../src/protocol/limits.js";
 import {
   decodeBatch,
@@ -250,6 +256,16 @@ describe("numbers of JSON values", () => {
       [`${"[".repeat(1_000)}${"]".repeat(1_000)}`, 1_000],
     ];
     for (const [text, depth] of cases) expect(nestingDepth(text), text).toBe(depth);
+  });
+
+  it("refuses, with the caller's code, a text nesting past the exact parse's bound", () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}1.0${"]".repeat(depth)}`;
+    expect(() => checkExactNesting(nested(MAX_EXACT_NESTING), "INVALID_RECORD")).not.toThrow();
+    for (const code of ["INVALID_RECORD", "INVALID_REQUEST"] as const) {
+      expect(() => checkExactNesting(nested(MAX_EXACT_NESTING + 1), code)).toThrow(
+        expect.objectContaining({ data: expect.objectContaining({ code }) }),
+      );
+    }
   });
 });
 
