@@ -283,12 +283,15 @@ export async function edgelogCatchUp(ctx, baseUrl, s) {
   const { topic, total } = await filledTopic(ctx, baseUrl, s);
   const before = await scrapeTopic(baseUrl, topic);
   const run = await sequentialRead(ctx, total, async (offset) => {
-    const { text } = await send(
-      "GET",
+    const response = await request(
       `${baseUrl}/v1/topics/${topic}/partitions/0/records?offset=${offset}&maxRecords=10000&maxBytes=${MAX_FETCH_BYTES}`,
+      { dispatcher: agent },
     );
-    const match = /"nextOffset":(\d+)/.exec(text.slice(-300));
-    if (!match) throw new Error(`no nextOffset in ${text.slice(-300)}`);
+    // Bytes, as the floor's reader takes them; only the tail, where nextOffset is, decoded.
+    const body = new Uint8Array(await response.body.arrayBuffer());
+    const tail = new TextDecoder().decode(body.subarray(-300));
+    const match = /"nextOffset":(\d+)/.exec(tail);
+    if (response.statusCode !== 200 || !match) throw new Error(`${response.statusCode}, no nextOffset in ${tail}`);
     return Number(match[1]);
   });
   const d = delta(before, await scrapeTopic(baseUrl, topic));
