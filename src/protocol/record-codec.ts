@@ -18,6 +18,9 @@ import { Utf8Writer } from "./utf8-writer.js";
  * (produced with encoding=base64). */
 export type RecordFormat = "json" | "binary";
 export type Encoding = "json" | "base64";
+/** How a replica answers a fetch: a JSON array text in an encoding, or (`batch`) the
+ * stored records as they are, for a binary fetch frame (fetch-frame.ts). */
+export type ReadForm = Encoding | "batch";
 
 export interface StoredRecord {
   timestamp: number;

@@ -45,7 +45,7 @@ export const addPartitionsSchema = z.object({ count }).strict();
 export const encodingSchema = z.enum(["json", "base64"]);
 
 /** The largest timestamp a JavaScript Date holds, in ms since the epoch. */
-const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
+export const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
 
 export const produceRecordSchema = z
   .object({
