@@ -132,6 +132,29 @@ export const initProducerSchema = z
 
 export const acksSchema = z.enum(["all", "-1", "1", "0"]).default("all");
 
+const countParam = z
+  .string()
+  .regex(/^\d{1,16}$/, "must be a non-negative integer")
+  .transform(Number)
+  .pipe(count.max(Number.MAX_SAFE_INTEGER));
+
+/** A binary batch's produce query: its body is the records alone, so an idempotent
+ * producer's fields come here, all together or not at all. */
+export const batchProduceQuerySchema = z
+  .object({
+    acks: acksSchema,
+    producerId: countParam.pipe(count.min(1)).optional(),
+    producerEpoch: countParam.optional(),
+    baseSequence: countParam.optional(),
+  })
+  .strict()
+  .refine(
+    (q) =>
+      [q.producerId, q.producerEpoch, q.baseSequence].every((v) => v === undefined) ||
+      [q.producerId, q.producerEpoch, q.baseSequence].every((v) => v !== undefined),
+    "producerId, producerEpoch and baseSequence go together",
+  );
+
 const offsetParam = z
   .string({ required_error: "offset is required: a non-negative integer, earliest or latest" })
   .regex(/^(\d{1,16}|earliest|latest)$/, "offset must be a non-negative integer, earliest or latest")
