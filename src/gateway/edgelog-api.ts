@@ -1,9 +1,13 @@
 // The gateway's calls to Edgelog's HTTP API, over the SDK's transport (fetch with a
-// timeout, errors as EdgelogClientError with the server's code). Keys and values cross
-// as base64 (docs/PROTOCOL.md, Encodings), header values as UTF-8 strings.
+// timeout, errors as EdgelogClientError with the server's code). Records cross as binary
+// batches both ways (docs/PROTOCOL.md, "Binary batches"): keys, values and headers are
+// bytes end to end, never base64 or JSON.
 
 import { EdgelogClientError } from "../client/errors.js";
 import { segment, Transport } from "../client/transport.js";
+import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
+import { type FramePartition, readFetchFrame } from "../protocol/fetch-frame.js";
+import { encodeBatch, type ProduceRecord } from "../protocol/record-codec.js";
 import type { FetchedRecord, KafkaRecord } from "./codec/record-batch.js";
 
 export interface TopicListing {
@@ -63,18 +67,6 @@ export type PartitionFetch =
   | { topic: string; partition: number; records: FetchedRecord[]; highWatermark: number; logStartOffset: number }
   | { topic: string; partition: number; error: { code: string; message: string } };
 
-interface WireRecord {
-  offset: number;
-  timestamp: number;
-  key: string | null;
-  value: string | null;
-  headers: Record<string, string>;
-}
-
-type WireFetch =
-  | { topic: string; partition: number; records: WireRecord[]; highWatermark: number; logStartOffset: number }
-  | { topic: string; partition: number; error: { code: string; message: string } };
-
 /** The HTTP API's own bounds on one wait and one partition's records (maxWaitMs,
  * maxRecords, docs/PROTOCOL.md); Kafka bounds a fetch by bytes only. */
 export const MAX_HTTP_WAIT_MS = 30_000;
@@ -131,13 +123,15 @@ export class EdgelogApi {
     options: ProduceOptions,
   ): Promise<number | null> {
     const acks = options.acks === -1 ? "all" : String(options.acks);
-    const body = {
-      encoding: "base64",
-      records: records.map(wireRecordOf),
-      ...(options.producer ?? {}),
-    };
-    const path = `/v1/topics/${segment(topic)}/partitions/${partition}/records?acks=${acks}`;
-    const answer = await this.transport.request<{ results?: { offset: number }[] }>("POST", path, body);
+    const producer = options.producer;
+    const idempotent = producer
+      ? `&producerId=${producer.producerId}&producerEpoch=${producer.producerEpoch}&baseSequence=${producer.baseSequence}`
+      : "";
+    const path = `/v1/topics/${segment(topic)}/partitions/${partition}/records?acks=${acks}${idempotent}`;
+    const batch = encodeBatch(records.map(produceRecordOf), "binary");
+    const answer = await this.transport.request<{ results?: { offset: number }[] }>("POST", path, batch, {
+      contentType: BATCH_MEDIA_TYPE,
+    });
     return answer.results?.[0]?.offset ?? null;
   }
 
@@ -147,15 +141,14 @@ export class EdgelogApi {
     maxBytes: number,
   ): Promise<PartitionFetch[]> {
     const waitMs = Math.min(maxWaitMs, MAX_HTTP_WAIT_MS);
-    const body = await this.transport.request<{ partitions: WireFetch[] }>(
+    const frame = await this.transport.requestBytes(
       "POST",
       "/v1/fetch",
-      { partitions, maxWaitMs: waitMs, maxBytes, maxRecords: MAX_HTTP_FETCH_RECORDS, encoding: "base64" },
+      { partitions, maxWaitMs: waitMs, maxBytes, maxRecords: MAX_HTTP_FETCH_RECORDS },
+      BATCH_MEDIA_TYPE,
       { extraTimeMs: waitMs },
     );
-    return body.partitions.map((entry) =>
-      "error" in entry ? entry : { ...entry, records: entry.records.map(fetchedRecordOf) },
-    );
+    return readFetchFrame(frame).map(partitionFetchOf);
   }
 
   /** ListOffsets: `at` is "earliest", "latest" or a timestamp in ms. */
@@ -194,29 +187,35 @@ export class EdgelogApi {
   }
 }
 
-function wireRecordOf(record: KafkaRecord): Record<string, unknown> {
-  const headers: Record<string, string> = {};
-  for (const header of record.headers) headers[header.key] = header.value?.toString("utf8") ?? "";
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+function produceRecordOf(record: KafkaRecord): ProduceRecord {
   return {
-    key: record.key === null ? null : record.key.toString("base64"),
-    value: record.value === null ? null : record.value.toString("base64"),
-    ...(record.headers.length > 0 ? { headers } : {}),
-    ...(record.timestampMs >= 0 ? { timestamp: record.timestampMs } : {}),
+    key: record.key,
+    value: record.value,
+    // Null header values never get here: the Produce API refuses them (apis/produce.ts).
+    headers: record.headers.map((h) => [utf8.encode(h.key), h.value ?? new Uint8Array(0)]),
+    timestamp: record.timestampMs >= 0 ? record.timestampMs : null,
   };
 }
 
-function fetchedRecordOf(record: WireRecord): FetchedRecord {
-  return {
-    offset: record.offset,
-    timestampMs: record.timestamp,
-    key: bytesOf(record.key),
-    value: bytesOf(record.value),
-    headers: Object.entries(record.headers).map(([key, value]) => ({ key, value: Buffer.from(value, "utf8") })),
-  };
+function partitionFetchOf(entry: FramePartition): PartitionFetch {
+  const { topic, partition } = entry;
+  if (!entry.ok) return { topic, partition, error: entry.error };
+  const records = entry.records.map(
+    (r): FetchedRecord => ({
+      offset: r.offset,
+      timestampMs: r.timestamp,
+      key: bufferOf(r.key),
+      value: bufferOf(r.value),
+      headers: r.headers.map(([key, value]) => ({ key: utf8Decoder.decode(key), value: bufferOf(value) })),
+    }),
+  );
+  return { topic, partition, records, highWatermark: entry.highWatermark, logStartOffset: entry.logStartOffset };
 }
 
-/** Node's base64 (the gateway runs in Node): the server's own is canonical, and
- * Buffer's decoder is many times faster than atob on the fetch path. */
-function bytesOf(text: string | null): Buffer | null {
-  return text === null ? null : Buffer.from(text, "base64");
+/** The same bytes as a Buffer, not copied. */
+function bufferOf(bytes: Uint8Array | null): Buffer | null {
+  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
