@@ -188,7 +188,6 @@ export class EdgelogApi {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 function produceRecordOf(record: KafkaRecord): ProduceRecord {
   return {
@@ -204,18 +203,13 @@ function partitionFetchOf(entry: FramePartition): PartitionFetch {
   const { topic, partition } = entry;
   if (!entry.ok) return { topic, partition, error: entry.error };
   const records = entry.records.map(
-    (r): FetchedRecord => ({
-      offset: r.offset,
-      timestampMs: r.timestamp,
-      key: bufferOf(r.key),
-      value: bufferOf(r.value),
-      headers: r.headers.map(([key, value]) => ({ key: utf8Decoder.decode(key), value: bufferOf(value) })),
+    ({ offset, timestamp, key, value, headers }): FetchedRecord => ({
+      offset,
+      timestampMs: timestamp,
+      key,
+      value,
+      headers,
     }),
   );
   return { topic, partition, records, highWatermark: entry.highWatermark, logStartOffset: entry.logStartOffset };
-}
-
-/** The same bytes as a Buffer, not copied. */
-function bufferOf(bytes: Uint8Array | null): Buffer | null {
-  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

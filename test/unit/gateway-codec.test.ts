@@ -77,6 +77,13 @@ describe("primitives", () => {
     expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
     expect(crc32c(bytes)).toBe(kafkajsCrc(bytes));
+    // Every tail length after the eight-byte steps, from views at odd offsets too.
+    for (let start = 0; start < 3; start++) {
+      for (let length = 0; length <= 40; length++) {
+        const view = bytes.subarray(start, start + length);
+        expect(crc32c(view), `${length} bytes from ${start}`).toBe(kafkajsCrc(Buffer.from(view)));
+      }
+    }
   });
 
   it("refuses a frame that ends early or announces an impossible array", () => {
@@ -149,7 +156,7 @@ describe("RecordBatch v2", () => {
         timestampMs: 1_699_999_999_000,
         key: null,
         value: Buffer.alloc(3000, 1),
-        headers: [{ key: "h", value: Buffer.from("x") }],
+        headers: [[Buffer.from("h"), Buffer.from("x")]],
       },
     ];
     const answers = new Map<string, PartitionAnswer>([

@@ -28,8 +28,14 @@ export interface ProducedBatch {
   baseTimestampMs: bigint;
 }
 
-export interface FetchedRecord extends KafkaRecord {
+/** A record of a fetch answer: its fields are views into the fetch frame, header names
+ * and values as bytes. */
+export interface FetchedRecord {
   offset: number;
+  timestampMs: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: readonly (readonly [Uint8Array, Uint8Array])[];
 }
 
 /** batchLength counts the bytes after its own field, which ends at byte 12. */
@@ -130,51 +136,106 @@ function varBytes(reader: Reader): Buffer | null {
   return length < 0 ? null : reader.raw(length);
 }
 
-/** One uncompressed batch holding fetched records, whose offsets must be increasing. */
+/** The fixed fields of a batch, from baseOffset to recordCount. */
+const BATCH_HEAD_BYTES = 61;
+const CRC_AT = 17;
+
+/** One uncompressed batch holding fetched records, whose offsets must be increasing,
+ * written into one buffer of its exact size (sizes first, then the bytes). */
 export function writeBatch(records: readonly FetchedRecord[]): Buffer {
   const first = records[0];
   if (!first) return Buffer.alloc(0);
   const last = records[records.length - 1] as FetchedRecord;
   let maxTimestampMs = first.timestampMs;
-  for (const record of records) maxTimestampMs = Math.max(maxTimestampMs, record.timestampMs);
-  const body = new Writer()
-    .int16(0)
-    .int32(last.offset - first.offset)
-    .int64(first.timestampMs)
-    .int64(maxTimestampMs)
-    .int64(-1n)
-    .int16(-1)
-    .int32(-1)
-    .int32(records.length);
-  for (const record of records) writeRecord(body, record, first);
-  const bodyBytes = body.bytesView();
-  return new Writer()
-    .int64(first.offset)
-    .int32(CRC_COVERS_FROM - LENGTH_FIELD_END + bodyBytes.length)
-    .int32(-1)
-    .int8(MAGIC)
-    .uint32(crc32c(bodyBytes))
-    .raw(bodyBytes)
-    .bytesView();
-}
-
-function writeRecord(batch: Writer, record: FetchedRecord, first: FetchedRecord): void {
-  const inner = new Writer()
-    .int8(0)
-    .varlong(record.timestampMs - first.timestampMs)
-    .varint(record.offset - first.offset);
-  writeVarBytes(inner, record.key);
-  writeVarBytes(inner, record.value);
-  inner.varint(record.headers.length);
-  for (const header of record.headers) {
-    writeVarBytes(inner, Buffer.from(header.key, "utf8"));
-    writeVarBytes(inner, header.value);
+  const bodies: number[] = [];
+  let size = BATCH_HEAD_BYTES;
+  for (const record of records) {
+    maxTimestampMs = Math.max(maxTimestampMs, record.timestampMs);
+    const body = recordBodyBytes(record, first);
+    bodies.push(body);
+    size += varintBytes(body) + body;
   }
-  const bytes = inner.bytesView();
-  batch.varint(bytes.length).raw(bytes);
+  const out = new BatchOut(Buffer.allocUnsafe(size));
+  const { buffer } = out;
+  buffer.writeBigInt64BE(BigInt(first.offset), 0);
+  buffer.writeInt32BE(size - LENGTH_FIELD_END, 8);
+  buffer.writeInt32BE(-1, 12);
+  buffer.writeInt8(MAGIC, 16);
+  buffer.writeInt16BE(0, 21);
+  buffer.writeInt32BE(last.offset - first.offset, 23);
+  buffer.writeBigInt64BE(BigInt(first.timestampMs), 27);
+  buffer.writeBigInt64BE(BigInt(maxTimestampMs), 35);
+  buffer.writeBigInt64BE(-1n, 43);
+  buffer.writeInt16BE(-1, 51);
+  buffer.writeInt32BE(-1, 53);
+  buffer.writeInt32BE(records.length, 57);
+  out.at = BATCH_HEAD_BYTES;
+  records.forEach((record, i) => {
+    out.varint(bodies[i]!);
+    out.buffer[out.at++] = 0;
+    out.varint(record.timestampMs - first.timestampMs);
+    out.varint(record.offset - first.offset);
+    out.field(record.key);
+    out.field(record.value);
+    out.varint(record.headers.length);
+    for (const [name, value] of record.headers) {
+      out.field(name);
+      out.field(value);
+    }
+  });
+  if (out.at !== size) throw new Error(`writeBatch wrote ${out.at} bytes, expected ${size}`);
+  buffer.writeUInt32BE(crc32c(buffer.subarray(CRC_COVERS_FROM)), CRC_AT);
+  return buffer;
 }
 
-function writeVarBytes(writer: Writer, bytes: Buffer | null): void {
-  if (bytes === null) writer.varint(-1);
-  else writer.varint(bytes.length).raw(bytes);
+/** A record's bytes after its length: attributes, deltas, key, value, headers. */
+function recordBodyBytes(record: FetchedRecord, first: FetchedRecord): number {
+  let size = 1 + varintBytes(record.timestampMs - first.timestampMs) + varintBytes(record.offset - first.offset);
+  size += fieldBytes(record.key) + fieldBytes(record.value) + varintBytes(record.headers.length);
+  for (const [name, value] of record.headers) size += fieldBytes(name) + fieldBytes(value);
+  return size;
+}
+
+function fieldBytes(bytes: Uint8Array | null): number {
+  return bytes === null ? 1 : varintBytes(bytes.length) + bytes.length;
+}
+
+/** Zigzag, as Kafka's varint and varlong: in doubles, exact for any timestamp delta. */
+function zigzag(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1;
+}
+
+function varintBytes(value: number): number {
+  let rest = zigzag(value);
+  let bytes = 1;
+  while (rest >= 0x80) {
+    rest = Math.floor(rest / 0x80);
+    bytes++;
+  }
+  return bytes;
+}
+
+/** A position in a batch being written. */
+class BatchOut {
+  at = 0;
+  constructor(readonly buffer: Buffer) {}
+
+  varint(value: number): void {
+    let rest = zigzag(value);
+    while (rest >= 0x80) {
+      this.buffer[this.at++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buffer[this.at++] = rest;
+  }
+
+  field(bytes: Uint8Array | null): void {
+    if (bytes === null) {
+      this.varint(-1);
+      return;
+    }
+    this.varint(bytes.length);
+    this.buffer.set(bytes, this.at);
+    this.at += bytes.length;
+  }
 }
