@@ -3,7 +3,6 @@
 
 import { crc32c } from "./crc32c.js";
 import { MalformedFrame, Reader } from "./reader.js";
-import { Writer } from "./writer.js";
 
 export interface KafkaHeader {
   key: string;
