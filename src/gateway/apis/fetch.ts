@@ -123,7 +123,7 @@ async function fetchAll(
   const asked = wanted.slice(0, MAX_HTTP_FETCH_PARTITIONS);
   let fetched: PartitionFetch[];
   try {
-    fetched = await context.edgelog.fetch(asked, maxWaitMs, bytes);
+    fetched = await context.session.readAhead.fetch(context.edgelog, asked, maxWaitMs, bytes);
   } catch (error) {
     const errorCode = errorCodeOf(error);
     for (const w of asked) answers.set(keyOf(w.topic, w.partition), emptyAnswer(w.partition, errorCode));
