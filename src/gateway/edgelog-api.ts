@@ -8,7 +8,7 @@ import { segment, Transport } from "../client/transport.js";
 import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
 import { type FramePartition, readFetchFrame } from "../protocol/fetch-frame.js";
 import { encodeBatch, type ProduceRecord } from "../protocol/record-codec.js";
-import type { FetchedRecord, KafkaRecord } from "./codec/record-batch.js";
+import { type KafkaRecord, writeBatch } from "./codec/record-batch.js";
 
 export interface TopicListing {
   name: string;
@@ -64,7 +64,16 @@ export interface ProduceOptions {
 }
 
 export type PartitionFetch =
-  | { topic: string; partition: number; records: FetchedRecord[]; highWatermark: number; logStartOffset: number }
+  | {
+      topic: string;
+      partition: number;
+      /** The records as one RecordBatch v2 (empty when there are none). */
+      batch: Buffer;
+      recordCount: number;
+      nextOffset: number;
+      highWatermark: number;
+      logStartOffset: number;
+    }
   | { topic: string; partition: number; error: { code: string; message: string } };
 
 /** The HTTP API's own bounds on one wait and one partition's records (maxWaitMs,
@@ -199,17 +208,11 @@ function produceRecordOf(record: KafkaRecord): ProduceRecord {
   };
 }
 
+/** A partition's answer with its records made a RecordBatch here, so that a read-ahead
+ * (read-ahead.ts) has that done before the client asks. */
 function partitionFetchOf(entry: FramePartition): PartitionFetch {
   const { topic, partition } = entry;
   if (!entry.ok) return { topic, partition, error: entry.error };
-  const records = entry.records.map(
-    ({ offset, timestamp, key, value, headers }): FetchedRecord => ({
-      offset,
-      timestampMs: timestamp,
-      key,
-      value,
-      headers,
-    }),
-  );
-  return { topic, partition, records, highWatermark: entry.highWatermark, logStartOffset: entry.logStartOffset };
+  const { recordCount, nextOffset, highWatermark, logStartOffset } = entry;
+  return { topic, partition, batch: writeBatch(entry), recordCount, nextOffset, highWatermark, logStartOffset };
 }

@@ -50,15 +50,15 @@ export class ReadAhead {
 }
 
 function hasRecords(answer: PartitionFetch): boolean {
-  return "records" in answer && answer.records.length > 0;
+  return "recordCount" in answer && answer.recordCount > 0;
 }
 
 /** Each position moved past the records answered for it. */
 function following(wanted: Position[], answers: PartitionFetch[]): Position[] {
   const ends = new Map<string, number>();
   for (const answer of answers) {
-    const last = "records" in answer ? answer.records[answer.records.length - 1] : undefined;
-    if (last) ends.set(`${answer.partition}:${answer.topic}`, last.offset + 1);
+    if (hasRecords(answer) && "nextOffset" in answer)
+      ends.set(`${answer.partition}:${answer.topic}`, answer.nextOffset);
   }
   return wanted.map((w) => ({ ...w, offset: ends.get(`${w.partition}:${w.topic}`) ?? w.offset }));
 }

@@ -74,18 +74,21 @@ export interface FrameRecord extends StoredRecord {
   offset: number;
 }
 
+/** A partition's records in a fetch frame, still in the stored layout. */
+export interface FrameRecords {
+  fetchOffset: number;
+  recordCount: number;
+  /** The records, back to back (record-codec.ts's per-record layout). */
+  bytes: Uint8Array;
+}
+
 export type FramePartition = { topic: string; partition: number } & (
-  | {
-      ok: true;
-      records: FrameRecord[];
-      nextOffset: number;
-      highWatermark: number;
-      logStartOffset: number;
-    }
+  | ({ ok: true; nextOffset: number; highWatermark: number; logStartOffset: number } & FrameRecords)
   | { ok: false; error: { code: string; message: string } }
 );
 
-/** A fetch frame as a client reads it; throws MalformedFrame when it is not one. */
+/** A fetch frame as a client reads it, each partition's records left as they came
+ * (frameRecords decodes them); throws MalformedFrame when it is not a fetch frame. */
 export function readFetchFrame(frame: Uint8Array): FramePartition[] {
   const cursor = new FrameCursor(frame);
   const version = cursor.u8();
@@ -114,11 +117,18 @@ function readPartition(cursor: FrameCursor): FramePartition {
   const highWatermark = cursor.f64();
   const logStartOffset = cursor.f64();
   const recordCount = cursor.u32();
-  const records = new FrameCursor(cursor.take(cursor.u32()));
-  const list: FrameRecord[] = [];
-  for (let i = 0; i < recordCount; i++) list.push(readRecord(records, fetchOffset + i));
-  if (records.remaining > 0) throw new MalformedFrame(`${records.remaining} bytes after ${recordCount} records`);
-  return { topic, partition, ok: true, records: list, nextOffset, highWatermark, logStartOffset };
+  const bytes = cursor.take(cursor.u32());
+  return { topic, partition, ok: true, fetchOffset, recordCount, bytes, nextOffset, highWatermark, logStartOffset };
+}
+
+/** A partition's records as objects whose fields are views into the frame; throws
+ * MalformedFrame when they do not add up. */
+export function frameRecords({ fetchOffset, recordCount, bytes }: FrameRecords): FrameRecord[] {
+  const cursor = new FrameCursor(bytes);
+  const records: FrameRecord[] = [];
+  for (let i = 0; i < recordCount; i++) records.push(readRecord(cursor, fetchOffset + i));
+  if (cursor.remaining > 0) throw new MalformedFrame(`${cursor.remaining} bytes after ${recordCount} records`);
+  return records;
 }
 
 function readRecord(cursor: FrameCursor, offset: number): FrameRecord {

@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BATCH_MEDIA_TYPE } from "../../src/protocol/batch-frame.js";
-import { readFetchFrame } from "../../src/protocol/fetch-frame.js";
+import { frameRecords, readFetchFrame } from "../../src/protocol/fetch-frame.js";
 import { encodeBatch, type ProduceRecord } from "../../src/protocol/record-codec.js";
 import { app } from "../../src/router/app.js";
 
@@ -81,8 +81,8 @@ describe("binary produce", () => {
     const [only] = readFetchFrame(new Uint8Array(await binary.arrayBuffer()));
     expect(only).toMatchObject({ topic, partition: 0, ok: true, nextOffset: 2, highWatermark: 2, logStartOffset: 0 });
     if (!only?.ok) throw new Error("no records");
-    expect(only.records.map((r) => [r.offset, r.key, r.value])).toEqual([[1, null, null]]);
-    expect(only.records[0]!.timestamp).toBeGreaterThan(1_000);
+    expect(frameRecords(only).map((r) => [r.offset, r.key, r.value])).toEqual([[1, null, null]]);
+    expect(frameRecords(only)[0]!.timestamp).toBeGreaterThan(1_000);
 
     const many = await call(
       "POST",
@@ -97,11 +97,11 @@ describe("binary produce", () => {
     );
     const [records, missing] = readFetchFrame(new Uint8Array(await many.arrayBuffer()));
     if (!records?.ok) throw new Error("no records");
-    expect(records.records.map((r) => [r.offset, text(r.key), r.value && [...r.value]])).toEqual([
+    expect(frameRecords(records).map((r) => [r.offset, text(r.key), r.value && [...r.value]])).toEqual([
       [0, "k0", [...BYTES]],
       [1, null, null],
     ]);
-    expect(records.records[0]!.headers.map(([n, v]) => [text(n), text(v)])).toEqual([["h", "v"]]);
+    expect(frameRecords(records)[0]!.headers.map(([n, v]) => [text(n), text(v)])).toEqual([["h", "v"]]);
     expect(missing).toMatchObject({ topic: "batch-none", ok: false, error: { code: "UNKNOWN_TOPIC_OR_PARTITION" } });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderRecords } from "../../src/partition/log-read.js";
 import { checkProduceFrame, type FrameLimits } from "../../src/protocol/batch-frame.js";
-import { fetchFrame, readFetchFrame } from "../../src/protocol/fetch-frame.js";
+import { fetchFrame, frameRecords, readFetchFrame } from "../../src/protocol/fetch-frame.js";
 import { MalformedFrame } from "../../src/protocol/frame-cursor.js";
 import { encodeBatch, type ProduceRecord, stampBatch } from "../../src/protocol/record-codec.js";
 
@@ -120,11 +120,11 @@ describe("the fetch frame", () => {
     const [first, second] = readFetchFrame(frame);
     if (!first?.ok) throw new Error("the first partition has no records");
     expect(first).toMatchObject({ topic: "t", partition: 3, nextOffset: 13, highWatermark: 13, logStartOffset: 10 });
-    expect(first.records.map((r) => [r.offset, r.timestamp, text(r.key), text(r.value)])).toEqual([
+    expect(frameRecords(first).map((r) => [r.offset, r.timestamp, text(r.key), text(r.value)])).toEqual([
       [11, 5, null, null],
       [12, 6, "k", "c"],
     ]);
-    expect(first.records[1]!.headers.map(([n, v]) => [text(n), text(v)])).toEqual([["h", "v"]]);
+    expect(frameRecords(first)[1]!.headers.map(([n, v]) => [text(n), text(v)])).toEqual([["h", "v"]]);
     expect(second).toMatchObject({ topic: "ü", partition: 0, ok: false, error });
   });
 

@@ -14,15 +14,10 @@ import { API_BY_KEY } from "../../src/gateway/apis/registry.js";
 import { decompress } from "../../src/gateway/codec/compression.js";
 import { crc32c } from "../../src/gateway/codec/crc32c.js";
 import { Reader } from "../../src/gateway/codec/reader.js";
-import {
-  COMPRESSION_MASK,
-  type FetchedRecord,
-  readBatches,
-  readRecords,
-  writeBatch,
-} from "../../src/gateway/codec/record-batch.js";
+import { COMPRESSION_MASK, readBatches, readRecords, writeBatch } from "../../src/gateway/codec/record-batch.js";
 import { Writer } from "../../src/gateway/codec/writer.js";
 import { KnownTopicIds } from "../../src/gateway/topic-ids.js";
+import { frameRecordsOf, type TestRecord } from "../frame-records.js";
 
 const require = createRequire(import.meta.url);
 type Encoded = { buffer: Buffer };
@@ -149,7 +144,7 @@ describe("RecordBatch v2", () => {
   });
 
   it("writes batches that kafkajs' Fetch v11 decoder reads back, offsets and all", async () => {
-    const fetched: FetchedRecord[] = [
+    const fetched: TestRecord[] = [
       { offset: 7, timestampMs: 1_700_000_000_000, key: Buffer.from("k"), value: Buffer.from("v"), headers: [] },
       {
         offset: 8,
@@ -162,7 +157,13 @@ describe("RecordBatch v2", () => {
     const answers = new Map<string, PartitionAnswer>([
       [
         keyOf("orders", 1),
-        { partition: 1, errorCode: 0, highWatermark: 9, logStartOffset: 2, records: writeBatch(fetched) },
+        {
+          partition: 1,
+          errorCode: 0,
+          highWatermark: 9,
+          logStartOffset: 2,
+          records: writeBatch(frameRecordsOf(fetched)),
+        },
       ],
       [
         keyOf("orders", 0),

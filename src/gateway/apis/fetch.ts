@@ -8,7 +8,6 @@
 
 import type { ErrorCode } from "../../protocol/errors.js";
 import type { Reader } from "../codec/reader.js";
-import { writeBatch } from "../codec/record-batch.js";
 import { Writer } from "../codec/writer.js";
 import type { PartitionFetch } from "../edgelog-api.js";
 import { KAFKA_ERROR, kafkaErrorOf } from "../kafka-errors.js";
@@ -140,7 +139,7 @@ function answerOf(entry: PartitionFetch): PartitionAnswer {
     errorCode: KAFKA_ERROR.NONE,
     highWatermark: entry.highWatermark,
     logStartOffset: entry.logStartOffset,
-    records: writeBatch(entry.records),
+    records: entry.batch,
   };
 }
 
