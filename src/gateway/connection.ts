@@ -18,7 +18,7 @@ export type ConnectionContext = Omit<RequestContext, "version" | "flexible" | "s
 export class Connection {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private readonly inFlight: Promise<Buffer | null>[] = [];
+  private readonly inFlight: Promise<Buffer[] | null>[] = [];
   private writing = false;
   private closed = false;
   private readonly session = new ConnectionSession();
@@ -75,7 +75,7 @@ export class Connection {
     return this.pending[0] as Buffer;
   }
 
-  private async handle(frame: Buffer): Promise<Buffer | null> {
+  private async handle(frame: Buffer): Promise<Buffer[] | null> {
     try {
       return await dispatch(frame, { ...this.context, session: this.session });
     } catch (error) {
@@ -96,14 +96,23 @@ export class Connection {
     this.writing = true;
     try {
       while (this.inFlight.length > 0 && !this.closed) {
-        const response = await (this.inFlight[0] as Promise<Buffer | null>);
-        if (response !== null && !this.closed && !this.socket.write(response)) await this.drained();
+        const response = await (this.inFlight[0] as Promise<Buffer[] | null>);
+        if (response !== null && !this.closed && !this.send(response)) await this.drained();
         this.inFlight.shift();
         this.drainFrames();
       }
     } finally {
       this.writing = false;
     }
+  }
+
+  /** Hands a response's chunks to the kernel together; false when it must drain first. */
+  private send(chunks: Buffer[]): boolean {
+    this.socket.cork();
+    let room = true;
+    for (const chunk of chunks) room = this.socket.write(chunk);
+    this.socket.uncork();
+    return room;
   }
 
   private drained(): Promise<void> {

@@ -81,6 +81,17 @@ describe("primitives", () => {
     }
   });
 
+  it("keeps a large raw part as a chunk of its own, not copied, in order", () => {
+    const large = Buffer.alloc(64 * 1024, 7);
+    const writer = new Writer().int32(1).nullableBytes(large, false).int16(2);
+    const chunks = writer.chunks();
+    expect(chunks.some((chunk) => chunk.buffer === large.buffer)).toBe(true);
+    expect(writer.size).toBe(4 + 4 + large.length + 2);
+    const expected = Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 1, 0, 0]), large, Buffer.from([0, 2])]);
+    expect(Buffer.concat(chunks)).toEqual(expected);
+    expect(writer.bytesView()).toEqual(expected);
+  });
+
   it("refuses a frame that ends early or announces an impossible array", () => {
     expect(() => new Reader(Buffer.from([0, 1])).int32()).toThrow(/needs 4 bytes/);
     expect(() => new Reader(Buffer.from([0, 0, 0x7f, 0xff])).array(false, (r) => r.int8())).toThrow(/array of/);
