@@ -7,12 +7,13 @@
 import { type Failure, failure } from "./errors.js";
 import { FrameCursor, MalformedFrame } from "./frame-cursor.js";
 import type { Limits } from "./limits.js";
-import { MAX_TIMESTAMP_MS } from "./schemas.js";
 
 export const BATCH_MEDIA_TYPE = "application/vnd.edgelog.batch";
 export const BATCH_FRAME_VERSION = 1;
 /** Format 1: keys and values are bytes (0, JSON text, is the JSON route's alone). */
 export const BATCH_FRAME_FORMAT = 1;
+/** The largest timestamp a JavaScript Date holds, in ms since the epoch. */
+export const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
 /** A record's timestamp field when the leader's clock is to stamp it. */
 export const LEADER_CLOCK = -1;
 /** timestamp, keyLength, valueLength, headerCount: the least a record takes. */

@@ -2,6 +2,7 @@
 // refused. Rules that need more than one field live in topic.ts.
 
 import { z } from "zod";
+import { MAX_TIMESTAMP_MS } from "./batch-frame.js";
 import { JURISDICTIONS, LOCATION_HINTS } from "./topic.js";
 
 const count = z.number().int().nonnegative();
@@ -43,9 +44,6 @@ export const alterTopicSchema = z
 export const addPartitionsSchema = z.object({ count }).strict();
 
 export const encodingSchema = z.enum(["json", "base64"]);
-
-/** The largest timestamp a JavaScript Date holds, in ms since the epoch. */
-export const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
 
 export const produceRecordSchema = z
   .object({
