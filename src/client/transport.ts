@@ -11,6 +11,8 @@ export interface TransportOptions {
   token?: string | undefined;
   fetch: FetchFunction;
   requestTimeoutMs: number;
+  /** Sent with every call (the gateway's accept-encoding). */
+  headers?: Record<string, string>;
 }
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
@@ -122,7 +124,8 @@ export class Transport {
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
-    return this.options.token ? { ...extra, authorization: `Bearer ${this.options.token}` } : { ...extra };
+    const headers = { ...this.options.headers, ...extra };
+    return this.options.token ? { ...headers, authorization: `Bearer ${this.options.token}` } : headers;
   }
 }
 

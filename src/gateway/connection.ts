@@ -54,13 +54,14 @@ export class Connection {
         this.socket.pause();
         return;
       }
-      const buffered = this.joined();
-      const size = buffered.readInt32BE(0);
+      const size = this.nextFrameSize();
       if (size < MIN_FRAME_BYTES || size > maxFrameBytes) {
         this.close(`frame of ${size} bytes (allowed ${MIN_FRAME_BYTES}..${maxFrameBytes})`);
         return;
       }
-      if (buffered.length < SIZE_BYTES + size) return;
+      // Joined only once whole: a large frame arrives in many chunks.
+      if (this.pendingBytes < SIZE_BYTES + size) return;
+      const buffered = this.joined();
       const frame = buffered.subarray(SIZE_BYTES, SIZE_BYTES + size);
       this.pending = buffered.length > SIZE_BYTES + size ? [buffered.subarray(SIZE_BYTES + size)] : [];
       this.pendingBytes = buffered.length - SIZE_BYTES - size;
@@ -68,6 +69,12 @@ export class Connection {
       void this.flush();
     }
     if (!this.closed) this.socket.resume();
+  }
+
+  /** The size field of the next frame, whose first four bytes are in. */
+  private nextFrameSize(): number {
+    const first = this.pending[0] as Buffer;
+    return first.length >= SIZE_BYTES ? first.readInt32BE(0) : this.joined().readInt32BE(0);
   }
 
   private joined(): Buffer {

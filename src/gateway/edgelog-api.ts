@@ -85,7 +85,16 @@ export class EdgelogApi {
   private readonly transport: Transport;
 
   constructor(url: string, token: string | undefined, requestTimeoutMs: number) {
-    this.transport = new Transport({ url, token, requestTimeoutMs, fetch: (input, init) => fetch(input, init) });
+    this.transport = new Transport({
+      url,
+      token,
+      requestTimeoutMs,
+      fetch: (input, init) => fetch(input, init),
+      // Node's fetch asks for gzip, and workerd then compresses every JSON answer for the
+      // gateway to inflate: a zlib stream each, on both sides, for each produce's few KB
+      // of offsets (binary fetch answers are not compressed either way).
+      headers: { "accept-encoding": "identity" },
+    });
   }
 
   /** True when Edgelog accepts the token, whatever its scopes (GET /v1/whoami). */

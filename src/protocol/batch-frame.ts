@@ -7,15 +7,11 @@
 import { type Failure, failure } from "./errors.js";
 import { FrameCursor, MalformedFrame } from "./frame-cursor.js";
 import type { Limits } from "./limits.js";
+import { BATCH_VERSION, FORMAT_CODE, LEADER_TIMESTAMP } from "./record-codec.js";
 
 export const BATCH_MEDIA_TYPE = "application/vnd.edgelog.batch";
-export const BATCH_FRAME_VERSION = 1;
-/** Format 1: keys and values are bytes (0, JSON text, is the JSON route's alone). */
-export const BATCH_FRAME_FORMAT = 1;
 /** The largest timestamp a JavaScript Date holds, in ms since the epoch. */
 export const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
-/** A record's timestamp field when the leader's clock is to stamp it. */
-export const LEADER_CLOCK = -1;
 /** timestamp, keyLength, valueLength, headerCount: the least a record takes. */
 const MIN_RECORD_BYTES = 8 + 4 + 4 + 2;
 
@@ -29,9 +25,11 @@ export function checkProduceFrame(frame: Uint8Array, limits: FrameLimits): Frame
   const cursor = new FrameCursor(frame);
   try {
     const version = cursor.u8();
-    if (version !== BATCH_FRAME_VERSION) return malformed(`version ${version}, expected ${BATCH_FRAME_VERSION}`);
+    if (version !== BATCH_VERSION) return malformed(`version ${version}, expected ${BATCH_VERSION}`);
     const format = cursor.u8();
-    if (format !== BATCH_FRAME_FORMAT) return malformed(`format ${format}, expected ${BATCH_FRAME_FORMAT} (binary)`);
+    // Format 0 (JSON text) is the JSON route's alone: a binary batch's keys and values are bytes.
+    const binary = FORMAT_CODE.binary;
+    if (format !== binary) return malformed(`format ${format}, expected ${binary} (binary)`);
     const count = cursor.u32();
     if (count === 0) return malformed("no records");
     if (count > limits.maxRecordsPerRequest) {
@@ -57,8 +55,13 @@ export function checkProduceFrame(frame: Uint8Array, limits: FrameLimits): Frame
 
 function checkRecord(cursor: FrameCursor, where: string, limits: FrameLimits): Failure | null {
   const timestamp = cursor.f64();
-  if (timestamp !== LEADER_CLOCK && !(Number.isInteger(timestamp) && timestamp >= 0 && timestamp <= MAX_TIMESTAMP_MS)) {
-    return malformed(`${where}: timestamp ${timestamp} is neither ${LEADER_CLOCK} nor a time in ms since the epoch`);
+  if (
+    timestamp !== LEADER_TIMESTAMP &&
+    !(Number.isInteger(timestamp) && timestamp >= 0 && timestamp <= MAX_TIMESTAMP_MS)
+  ) {
+    return malformed(
+      `${where}: timestamp ${timestamp} is neither ${LEADER_TIMESTAMP} nor a time in ms since the epoch`,
+    );
   }
   let sizeBytes = field(cursor) + field(cursor);
   const headerCount = cursor.u16();
