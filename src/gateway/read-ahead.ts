@@ -1,12 +1,17 @@
-// Read-ahead of a connection's next Fetch: once an answer with records goes back, the
-// same partitions are fetched again from where it ended (without a wait), so that
-// Edgelog reads the next records while the client consumes these. A catch-up read
-// then overlaps its HTTP calls with the client's own work. Bounded: at most one
-// read-ahead in flight per connection, of the same maxBytes as the answer before it.
-// A Fetch for other positions, or one that wants to wait when the read-ahead found
-// nothing, is fetched as it asks; a read-ahead that failed is dropped.
+// Read-ahead of a connection's next Fetches: once an answer with records goes back, the
+// same partitions are fetched again from where it ended (without a wait), and again
+// from where that one ends, so that Edgelog reads the next records while the gateway
+// turns these into RecordBatches and the client consumes them. A catch-up read then
+// keeps Edgelog busy instead of waiting on the gateway and the client in turn.
+// Bounded: a chain of at most MAX_READ_AHEAD answers per connection, held or in flight,
+// each of the maxBytes of the Fetch that started it. A Fetch for other positions drops
+// the chain and is fetched as it asks, and so is one that wants to wait when the
+// read-ahead found nothing; a read-ahead that failed is dropped.
 
 import type { EdgelogApi, PartitionFetch } from "./edgelog-api.js";
+
+/** Answers read ahead per connection, held or in flight (8 MiB at most each). */
+export const MAX_READ_AHEAD = 2;
 
 export interface Position {
   topic: string;
@@ -16,36 +21,73 @@ export interface Position {
 
 interface Pending {
   edgelog: EdgelogApi;
+  positions: Position[];
+  maxBytes: number;
   key: string;
   answer: Promise<PartitionFetch[] | null>;
+  /** The answer once it came (null: it failed). */
+  settled?: PartitionFetch[] | null;
+  /** Whether the entry after it was started. */
+  extended: boolean;
+  generation: number;
 }
 
 export class ReadAhead {
-  private pending: Pending | null = null;
-  private inFlight = false;
+  /** In order: each entry reads from where the one before it ends. */
+  private chain: Pending[] = [];
+  /** Moves on whenever the chain is dropped, so a read-ahead still in flight of a
+   * dropped chain does not extend the new one. */
+  private generation = 0;
 
   /** `wanted` fetched through `edgelog`, from the read-ahead when it read exactly these
-   * positions; then the read-ahead of what follows. */
+   * positions; the chain is then extended from what follows. */
   async fetch(edgelog: EdgelogApi, wanted: Position[], maxWaitMs: number, maxBytes: number): Promise<PartitionFetch[]> {
-    const key = keyOf(wanted, maxBytes);
-    const pending = this.pending;
-    this.pending = null;
-    const ahead = pending && pending.edgelog === edgelog && pending.key === key ? await pending.answer : null;
-    const answers =
-      ahead && (maxWaitMs === 0 || ahead.some(hasRecords)) ? ahead : await edgelog.fetch(wanted, maxWaitMs, maxBytes);
-    if (answers.some(hasRecords) && !this.inFlight) this.start(edgelog, following(wanted, answers), maxBytes);
+    const head = this.chain[0];
+    if (head && head.edgelog === edgelog && head.key === keyOf(wanted, maxBytes)) {
+      this.chain.shift();
+      const ahead = await head.answer;
+      if (ahead && (maxWaitMs === 0 || ahead.some(hasRecords))) {
+        // Room again in the chain: its last entry may read on.
+        this.extendFrom(this.chain[this.chain.length - 1] ?? head);
+        return ahead;
+      }
+    }
+    // Fetched as asked: a chain of the read-ahead before, if any, reads what no one asks.
+    this.chain = [];
+    this.generation++;
+    const answers = await edgelog.fetch(wanted, maxWaitMs, maxBytes);
+    if (this.chain.length === 0) {
+      this.extendFrom({ ...this.entry(edgelog, wanted, maxBytes), settled: answers });
+    }
     return answers;
   }
 
-  private start(edgelog: EdgelogApi, next: Position[], maxBytes: number): void {
-    this.inFlight = true;
-    const answer = edgelog
-      .fetch(next, 0, maxBytes)
-      .catch(() => null)
-      .finally(() => {
-        this.inFlight = false;
-      });
-    this.pending = { edgelog, key: keyOf(next, maxBytes), answer };
+  private entry(edgelog: EdgelogApi, positions: Position[], maxBytes: number): Pending {
+    const key = keyOf(positions, maxBytes);
+    const generation = this.generation;
+    return { edgelog, positions, maxBytes, key, answer: Promise.resolve(null), extended: false, generation };
+  }
+
+  /** Starts the read-ahead after `entry` once its answer has records, while the chain
+   * it belongs to is current and has room. */
+  private extendFrom(entry: Pending): void {
+    const { settled, edgelog, maxBytes } = entry;
+    if (entry.extended || entry.generation !== this.generation || this.chain.length >= MAX_READ_AHEAD) return;
+    if (!settled?.some(hasRecords)) return;
+    entry.extended = true;
+    const next = this.entry(edgelog, following(entry.positions, settled), maxBytes);
+    next.answer = edgelog.fetch(next.positions, 0, maxBytes).then(
+      (answers) => {
+        next.settled = answers;
+        this.extendFrom(next);
+        return answers;
+      },
+      () => {
+        next.settled = null;
+        return null;
+      },
+    );
+    this.chain.push(next);
   }
 }
 
