@@ -9,6 +9,7 @@ import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
 import { type FramePartition, readFetchFrame } from "../protocol/fetch-frame.js";
 import { encodeBatch, type ProduceRecord } from "../protocol/record-codec.js";
 import { type KafkaRecord, writeBatch } from "./codec/record-batch.js";
+import { nodeFetch } from "./node-fetch.js";
 
 export interface TopicListing {
   name: string;
@@ -89,10 +90,10 @@ export class EdgelogApi {
       url,
       token,
       requestTimeoutMs,
-      fetch: (input, init) => fetch(input, init),
-      // Node's fetch asks for gzip, and workerd then compresses every JSON answer for the
-      // gateway to inflate: a zlib stream each, on both sides, for each produce's few KB
-      // of offsets (binary fetch answers are not compressed either way).
+      fetch: nodeFetch,
+      // Uncompressed answers: asked for gzip, workerd compresses every JSON answer for
+      // the gateway to inflate, a zlib stream each on both sides for each produce's few
+      // KB of offsets (binary fetch answers are not compressed either way).
       headers: { "accept-encoding": "identity" },
     });
   }
