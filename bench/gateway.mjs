@@ -14,15 +14,22 @@ const require = createRequire(import.meta.url);
 const BIN = new URL("../dist/edgelog.mjs", import.meta.url).pathname;
 const START_TIMEOUT_MS = 20_000;
 const READ_TIMEOUT_MS = 300_000;
+/** Node flags for the gateway process, e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/gateway-profile" to see where its time goes. */
+const NODE_ARGS = (process.env.BENCH_GATEWAY_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 /** @typedef {import("./scenarios.mjs").Ctx} Ctx */
 
 /** @param {string} baseUrl @returns {Promise<{ broker: string, stop: () => Promise<void> }>} */
 async function startGateway(baseUrl) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, "gateway", "--listen", `127.0.0.1:${port}`, "--url", baseUrl], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...NODE_ARGS, BIN, "gateway", "--listen", `127.0.0.1:${port}`, "--url", baseUrl],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("the gateway did not start in time")), START_TIMEOUT_MS);

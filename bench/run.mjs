@@ -14,9 +14,10 @@
 //   --rounds N                          run the selection N times, interleaved, and report
 //                                       each scenario's median round (noise on a shared box)
 //
-// Produce names: produce-rf{1|3}-b{1|100}[-p{4|16}][-acksall][-seq]; the default is
-// one partition, acks=1, 16 producers for batches of 1, 8 for batches of 100 (or one
-// per partition when more), one with -seq.
+// Produce names: produce-rf{1|3}-b{1|100}[-p{4|16}][-acksall][-seq][-batch]; the default
+// is one partition, acks=1, 16 producers for batches of 1, 8 for batches of 100 (or one
+// per partition when more), one with -seq; -batch sends the same records as binary
+// batches (application/vnd.edgelog.batch) instead of JSON.
 
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -83,14 +84,14 @@ const pgids = {};
 
 /** @param {string} name @returns {Scenario | null} */
 function produceScenario(name) {
-  const m = /^produce-rf(\d)-b(\d+)(?:-p(\d+))?(-acksall)?(-seq)?$/.exec(name);
+  const m = /^produce-rf(\d)-b(\d+)(?:-p(\d+))?(-acksall)?(-seq)?(-batch)?$/.exec(name);
   if (!m) return null;
   const rf = Number(m[1]);
   const batch = Number(m[2]);
   const partitions = Number(m[3] ?? 1);
   const seq = Boolean(m[5]);
   const concurrency = seq ? 1 : Math.max(batch === 1 ? 16 : 8, partitions);
-  const s = { name, batch, partitions, rf, acks: m[4] ? "all" : "1", concurrency };
+  const s = { name, batch, partitions, rf, acks: m[4] ? "all" : "1", concurrency, binary: Boolean(m[6]) };
   const floor = seq ? "floor-b1-seq" : batch === 1 ? "floor-b1" : "floor-b100";
   return {
     name,
@@ -212,7 +213,12 @@ for (const rf of [1, 3])
   for (const acks of ["", "-acksall"])
     for (const batch of [1, 100])
       for (const p of ["", "-p4", "-p16"]) PRODUCE_FULL.push(`produce-rf${rf}-b${batch}${p}${acks}`);
-PRODUCE_FULL.push("produce-rf1-b1-seq", "produce-rf3-b1-acksall-seq");
+PRODUCE_FULL.push(
+  "produce-rf1-b1-seq",
+  "produce-rf3-b1-acksall-seq",
+  "produce-rf1-b100-batch",
+  "produce-rf1-b100-p16-batch",
+);
 const PRODUCE_QUICK = ["produce-rf1-b100", "produce-rf1-b1-seq", "produce-rf3-b100-acksall"];
 
 /** @param {string} name @returns {Scenario | null} */

@@ -113,6 +113,34 @@ export function produceBody(batch) {
   return JSON.stringify({ records: Array.from({ length: batch }, (_, i) => ({ key: `k${i}`, value: VALUE })) });
 }
 
+/**
+ * The same records as produceBody, as a binary batch (docs/PROTOCOL.md, "Binary batches"):
+ * each key's UTF-8 and each value's JSON text as bytes, so the log stores the same bytes.
+ * @param {number} batch
+ */
+export function produceBatchFrame(batch) {
+  const value = Buffer.from(JSON.stringify(VALUE));
+  const keys = Array.from({ length: batch }, (_, i) => Buffer.from(`k${i}`));
+  const size = 6 + keys.reduce((n, key) => n + 8 + 4 + key.length + 4 + value.length + 2, 0);
+  const frame = Buffer.alloc(size);
+  frame.writeUInt8(1, 0); // version
+  frame.writeUInt8(1, 1); // format: binary
+  frame.writeUInt32LE(batch, 2);
+  let at = 6;
+  for (const key of keys) {
+    frame.writeDoubleLE(-1, at); // the leader's clock
+    frame.writeInt32LE(key.length, at + 8);
+    key.copy(frame, at + 12);
+    at += 12 + key.length;
+    frame.writeInt32LE(value.length, at);
+    value.copy(frame, at + 4);
+    at += 4 + value.length;
+    frame.writeUInt16LE(0, at); // no headers
+    at += 2;
+  }
+  return frame;
+}
+
 /** @param {string} baseUrl @param {string} name @param {number} partitions @param {number} rf */
 export async function createTopic(baseUrl, name, partitions, rf) {
   await postJson(`${baseUrl}/v1/topics`, {
@@ -126,12 +154,13 @@ export async function createTopic(baseUrl, name, partitions, rf) {
 /**
  * Edgelog produce: `concurrency` producers, worker w writes to partition w % P.
  * @param {Ctx} ctx @param {string} baseUrl
- * @param {{ name: string, batch: number, partitions: number, rf: number, acks: string, concurrency: number }} s
+ * @param {{ name: string, batch: number, partitions: number, rf: number, acks: string, concurrency: number, binary?: boolean }} s
  */
 export async function edgelogProduce(ctx, baseUrl, s) {
   const topic = `bench-${s.name}-${ctx.runId}`;
   await createTopic(baseUrl, topic, s.partitions, s.rf);
-  const body = produceBody(s.batch);
+  const body = s.binary ? produceBatchFrame(s.batch) : produceBody(s.batch);
+  const type = s.binary ? "application/vnd.edgelog.batch" : "application/json";
   const urls = Array.from(
     { length: s.partitions },
     (_, p) => `${baseUrl}/v1/topics/${topic}/partitions/${p}/records?acks=${s.acks}`,
@@ -139,7 +168,7 @@ export async function edgelogProduce(ctx, baseUrl, s) {
   const before = await scrapeTopic(baseUrl, topic);
   const loadBefore = load1();
   const run = await closedLoop(ctx, s.concurrency, async (w) => {
-    await send("POST", /** @type {string} */ (urls[w % urls.length]), body);
+    await send("POST", /** @type {string} */ (urls[w % urls.length]), body, type);
     return s.batch;
   });
   const loadAfter = load1();

@@ -12,12 +12,12 @@ export const agent = new Agent({ connections: 128, pipelining: 1, keepAliveTimeo
  * @param {string | Buffer} [body]
  * @returns {Promise<{ text: string, ms: number, status: number }>}
  */
-export async function send(method, url, body) {
+export async function send(method, url, body, contentType = "application/json") {
   const started = performance.now();
   const response = await request(url, {
     method,
     dispatcher: agent,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: body === undefined ? {} : { "content-type": contentType },
     body,
   });
   const text = await response.body.text();

@@ -1,9 +1,10 @@
-// Messages as the SDK shows them, and their wire form: JSON
-// values travel as JSON, bytes as base64 (encoding "base64"), decoded again on fetch.
+// Messages as the SDK shows them, and their wire form: JSON values travel as JSON,
+// bytes as base64 (encoding "base64") or, with the producer's binaryBatches, as a binary
+// batch (encoding "batch", docs/PROTOCOL.md), decoded again on fetch.
 
 import type { FetchedRecord, WireHeaders } from "../protocol/answers.js";
 import { decodeBase64, encodeBase64 } from "../protocol/base64.js";
-import type { Encoding } from "../protocol/record-codec.js";
+import type { Encoding, ProduceRecord } from "../protocol/record-codec.js";
 import { recordSizeBytes } from "../protocol/record-size.js";
 
 export type Headers = WireHeaders;
@@ -47,6 +48,11 @@ export interface WireRecord {
 
 export type { FetchedRecord } from "../protocol/answers.js";
 
+/** How a producer batch travels: a JSON body in an encoding, or a binary batch. */
+export type ProduceEncoding = Encoding | "batch";
+/** A record of a batch: its wire form in a JSON body, its bytes in a binary batch. */
+export type BatchRecord = WireRecord | ProduceRecord;
+
 const utf8 = new TextEncoder();
 
 /** base64 when the message carries bytes: the whole batch then travels as base64. */
@@ -75,13 +81,20 @@ function wireValue(value: unknown, encoding: Encoding): unknown {
   return encodeBase64(value instanceof Uint8Array ? value : utf8.encode(JSON.stringify(value)));
 }
 
-/** The size the server counts against its limits (the one record size rule). */
-export function messageSizeBytes(message: Message): number {
-  return recordSizeBytes({
+/** A message's bytes for a binary batch: what a base64 batch carries, undecoded (a
+ * string key as its UTF-8, a JSON value as the UTF-8 of its JSON text). */
+export function toStored(message: Message): ProduceRecord {
+  return {
     key: bytesOf(message.key, false),
     value: bytesOf(message.value, true),
     headers: Object.entries(message.headers ?? {}).map(([name, value]) => [utf8.encode(name), utf8.encode(value)]),
-  });
+    timestamp: message.timestamp ?? null,
+  };
+}
+
+/** The size the server counts against its limits (the one record size rule). */
+export function messageSizeBytes(message: Message): number {
+  return recordSizeBytes(toStored(message));
 }
 
 /** A key's bytes are its UTF-8; a value's, the UTF-8 of its JSON text (quotes included). */

@@ -4,8 +4,7 @@
 // batch at a time is in flight, so batches are appended in the order they were made
 // and a retry never overtakes a later batch.
 
-import type { Encoding } from "../protocol/record-codec.js";
-import type { WireRecord } from "./messages.js";
+import type { BatchRecord, ProduceEncoding } from "./messages.js";
 
 export interface BatchLimits {
   lingerMs: number;
@@ -16,8 +15,9 @@ export interface BatchLimits {
 /** Records waiting in the producer to go out together (Kafka's ProducerBatch); the
  * consumer's Batch is what a fetch hands over. */
 export interface PendingBatch {
-  encoding: Encoding;
-  records: WireRecord[];
+  /** How the batch travels; each of its records is of that form (BatchRecord). */
+  encoding: ProduceEncoding;
+  records: BatchRecord[];
   sizeBytes: number;
   createdAtMs: number;
   /** Settles with each record's offset, in order (-1 each with acks=0). */
@@ -28,7 +28,7 @@ export interface PendingBatch {
 /** Sends one batch, with its retries; throws when the batch failed for good. */
 export type BatchSender = (batch: PendingBatch) => Promise<number[]>;
 
-function newBatch(encoding: Encoding): PendingBatch {
+function newBatch(encoding: ProduceEncoding): PendingBatch {
   let settle!: (result: number[] | Error) => void;
   const offsets = new Promise<number[]>((resolve, reject) => {
     settle = (result) => (result instanceof Error ? reject(result) : resolve(result));
@@ -57,7 +57,7 @@ export class PartitionBatcher {
   }
 
   /** Adds one record; returns its batch and index there, to read its offset from. */
-  append(record: WireRecord, encoding: Encoding, sizeBytes: number): { batch: PendingBatch; index: number } {
+  append(record: BatchRecord, encoding: ProduceEncoding, sizeBytes: number): { batch: PendingBatch; index: number } {
     let batch = this.queue.at(-1);
     const onTheWire = this.inFlight && batch === this.queue[0];
     const fits =

@@ -11,9 +11,20 @@ export interface TransportOptions {
   token?: string | undefined;
   fetch: FetchFunction;
   requestTimeoutMs: number;
+  /** Sent with every call (the gateway's accept-encoding). */
+  headers?: Record<string, string>;
 }
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface CallOptions {
+  extraTimeMs?: number;
+  signal?: AbortSignal | undefined;
+  /** The media type of a Uint8Array body. */
+  contentType?: string;
+}
+
+const utf8 = new TextDecoder();
 
 export class Transport {
   private readonly base: string;
@@ -23,35 +34,66 @@ export class Transport {
   }
 
   /** `extraTimeMs` lengthens the timeout of a call that waits on purpose (a long-poll);
-   * `signal` cancels it (the caller is stopping). */
-  async request<T>(
-    method: Method,
-    path: string,
-    body?: unknown,
-    { extraTimeMs = 0, signal }: { extraTimeMs?: number; signal?: AbortSignal | undefined } = {},
-  ): Promise<T> {
-    const headers = this.headers({ accept: "application/json" });
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const timeoutMs = this.options.requestTimeoutMs + extraTimeMs;
-    let response: Response;
-    let text: string;
-    try {
-      response = await this.options.fetch(`${this.base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      throw networkError(method, path, timeoutMs, error);
-    }
+   * `signal` cancels it (the caller is stopping). A Uint8Array body is sent as it is,
+   * as `contentType` (a binary batch); any other body as JSON. */
+  async request<T>(method: Method, path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+    const { response, bytes } = await this.call(method, path, body, "application/json", options);
+    const text = utf8.decode(bytes);
     const parsed = parseJson(text);
     if (!response.ok) throw errorOf(response, parsed);
     if (text.length > 0 && parsed === undefined) {
       throw clientError("INVALID_RESPONSE", `${method} ${path}: HTTP ${response.status} with a body that is not JSON`);
     }
     return parsed as T;
+  }
+
+  /** A call whose answer is binary (`accept`, e.g. a fetch frame): its bytes. An error
+   * answer is JSON, as from every route. */
+  async requestBytes(
+    method: Method,
+    path: string,
+    body: unknown,
+    accept: string,
+    options: CallOptions = {},
+  ): Promise<Uint8Array> {
+    const { response, bytes } = await this.call(method, path, body, accept, options);
+    if (!response.ok) throw errorOf(response, parseJson(utf8.decode(bytes)));
+    const type = response.headers.get("content-type") ?? "";
+    if (!type.startsWith(accept)) {
+      throw clientError(
+        "INVALID_RESPONSE",
+        `${method} ${path}: HTTP ${response.status} answered ${type}, not ${accept}`,
+      );
+    }
+    return bytes;
+  }
+
+  private async call(
+    method: Method,
+    path: string,
+    body: unknown,
+    accept: string,
+    { extraTimeMs = 0, signal, contentType = "application/json" }: CallOptions,
+  ): Promise<{ response: Response; bytes: Uint8Array }> {
+    const headers = this.headers({ accept });
+    if (body !== undefined) headers["content-type"] = contentType;
+    const timeoutMs = this.options.requestTimeoutMs + extraTimeMs;
+    try {
+      const response = await this.options.fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        body:
+          body === undefined
+            ? null
+            : body instanceof Uint8Array
+              ? (body as Uint8Array<ArrayBuffer>)
+              : JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+      });
+      return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+    } catch (error) {
+      throw networkError(method, path, timeoutMs, error);
+    }
   }
 
   /** Opens a GET whose answer streams (the live tail) and hands over its body once the
@@ -82,7 +124,8 @@ export class Transport {
   }
 
   private headers(extra: Record<string, string>): Record<string, string> {
-    return this.options.token ? { ...extra, authorization: `Bearer ${this.options.token}` } : { ...extra };
+    const headers = { ...this.options.headers, ...extra };
+    return this.options.token ? { ...headers, authorization: `Bearer ${this.options.token}` } : headers;
   }
 }
 

@@ -18,7 +18,7 @@ export type ConnectionContext = Omit<RequestContext, "version" | "flexible" | "s
 export class Connection {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private readonly inFlight: Promise<Buffer | null>[] = [];
+  private readonly inFlight: Promise<Buffer[] | null>[] = [];
   private writing = false;
   private closed = false;
   private readonly session = new ConnectionSession();
@@ -54,13 +54,14 @@ export class Connection {
         this.socket.pause();
         return;
       }
-      const buffered = this.joined();
-      const size = buffered.readInt32BE(0);
+      const size = this.nextFrameSize();
       if (size < MIN_FRAME_BYTES || size > maxFrameBytes) {
         this.close(`frame of ${size} bytes (allowed ${MIN_FRAME_BYTES}..${maxFrameBytes})`);
         return;
       }
-      if (buffered.length < SIZE_BYTES + size) return;
+      // Joined only once whole: a large frame arrives in many chunks.
+      if (this.pendingBytes < SIZE_BYTES + size) return;
+      const buffered = this.joined();
       const frame = buffered.subarray(SIZE_BYTES, SIZE_BYTES + size);
       this.pending = buffered.length > SIZE_BYTES + size ? [buffered.subarray(SIZE_BYTES + size)] : [];
       this.pendingBytes = buffered.length - SIZE_BYTES - size;
@@ -70,12 +71,18 @@ export class Connection {
     if (!this.closed) this.socket.resume();
   }
 
+  /** The size field of the next frame, whose first four bytes are in. */
+  private nextFrameSize(): number {
+    const first = this.pending[0] as Buffer;
+    return first.length >= SIZE_BYTES ? first.readInt32BE(0) : this.joined().readInt32BE(0);
+  }
+
   private joined(): Buffer {
     if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending)];
     return this.pending[0] as Buffer;
   }
 
-  private async handle(frame: Buffer): Promise<Buffer | null> {
+  private async handle(frame: Buffer): Promise<Buffer[] | null> {
     try {
       return await dispatch(frame, { ...this.context, session: this.session });
     } catch (error) {
@@ -96,14 +103,23 @@ export class Connection {
     this.writing = true;
     try {
       while (this.inFlight.length > 0 && !this.closed) {
-        const response = await (this.inFlight[0] as Promise<Buffer | null>);
-        if (response !== null && !this.closed && !this.socket.write(response)) await this.drained();
+        const response = await (this.inFlight[0] as Promise<Buffer[] | null>);
+        if (response !== null && !this.closed && !this.send(response)) await this.drained();
         this.inFlight.shift();
         this.drainFrames();
       }
     } finally {
       this.writing = false;
     }
+  }
+
+  /** Hands a response's chunks to the kernel together; false when it must drain first. */
+  private send(chunks: Buffer[]): boolean {
+    this.socket.cork();
+    let room = true;
+    for (const chunk of chunks) room = this.socket.write(chunk);
+    this.socket.uncork();
+    return room;
   }
 
   private drained(): Promise<void> {

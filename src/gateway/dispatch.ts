@@ -13,12 +13,13 @@ import { KAFKA_ERROR } from "./kafka-errors.js";
 /** What a connection may send before its SASL login, when one is required. */
 const BEFORE_LOGIN = new Set([API_VERSIONS_KEY, SASL_HANDSHAKE_KEY, SASL_AUTHENTICATE_KEY]);
 
-/** The response frame, or null when the request expects none. Throws MalformedFrame
- * when the frame does not parse, or comes before a required SASL login. */
+/** The response frame as chunks to send in order, or null when the request expects
+ * none. Throws MalformedFrame when the frame does not parse, or comes before a required
+ * SASL login. */
 export async function dispatch(
   frame: Buffer,
   base: Omit<RequestContext, "version" | "flexible">,
-): Promise<Buffer | null> {
+): Promise<Buffer[] | null> {
   const reader = new Reader(frame);
   const apiKey = reader.int16();
   const apiVersion = reader.int16();
@@ -41,7 +42,7 @@ export async function dispatch(
 /** What a broker answers to a version it does not serve; for another unknown API the
  * bare error code, which every response of a known shape starts with or a client
  * reading only the correlation id can still match, instead of a dropped connection. */
-function unsupported(apiKey: number, correlationId: number): Buffer {
+function unsupported(apiKey: number, correlationId: number): Buffer[] {
   const body =
     apiKey === API_VERSIONS_KEY
       ? apiVersionsBody([...API_BY_KEY.values()], 0, KAFKA_ERROR.UNSUPPORTED_VERSION)
@@ -49,10 +50,9 @@ function unsupported(apiKey: number, correlationId: number): Buffer {
   return frameOf(correlationId, false, body);
 }
 
-function frameOf(correlationId: number, flexible: boolean, body: Writer): Buffer {
-  const bytes = body.bytesView();
+function frameOf(correlationId: number, flexible: boolean, body: Writer): Buffer[] {
   const header = new Writer().int32(0).int32(correlationId).endStruct(flexible);
-  const frame = Buffer.concat([header.bytesView(), bytes]);
-  frame.writeInt32BE(frame.length - 4, 0);
-  return frame;
+  const head = Buffer.from(header.bytesView());
+  head.writeInt32BE(head.length - 4 + body.size, 0);
+  return [head, ...body.chunks()];
 }

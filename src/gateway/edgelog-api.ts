@@ -1,10 +1,15 @@
 // The gateway's calls to Edgelog's HTTP API, over the SDK's transport (fetch with a
-// timeout, errors as EdgelogClientError with the server's code). Keys and values cross
-// as base64 (docs/PROTOCOL.md, Encodings), header values as UTF-8 strings.
+// timeout, errors as EdgelogClientError with the server's code). Records cross as binary
+// batches both ways (docs/PROTOCOL.md, "Binary batches"): keys, values and headers are
+// bytes end to end, never base64 or JSON.
 
 import { EdgelogClientError } from "../client/errors.js";
 import { segment, Transport } from "../client/transport.js";
-import type { FetchedRecord, KafkaRecord } from "./codec/record-batch.js";
+import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
+import { type FramePartition, readFetchFrame } from "../protocol/fetch-frame.js";
+import { encodeBatch, type ProduceRecord } from "../protocol/record-codec.js";
+import { type KafkaRecord, writeBatch } from "./codec/record-batch.js";
+import { nodeFetch } from "./node-fetch.js";
 
 export interface TopicListing {
   name: string;
@@ -60,19 +65,16 @@ export interface ProduceOptions {
 }
 
 export type PartitionFetch =
-  | { topic: string; partition: number; records: FetchedRecord[]; highWatermark: number; logStartOffset: number }
-  | { topic: string; partition: number; error: { code: string; message: string } };
-
-interface WireRecord {
-  offset: number;
-  timestamp: number;
-  key: string | null;
-  value: string | null;
-  headers: Record<string, string>;
-}
-
-type WireFetch =
-  | { topic: string; partition: number; records: WireRecord[]; highWatermark: number; logStartOffset: number }
+  | {
+      topic: string;
+      partition: number;
+      /** The records as one RecordBatch v2 (empty when there are none). */
+      batch: Buffer;
+      recordCount: number;
+      nextOffset: number;
+      highWatermark: number;
+      logStartOffset: number;
+    }
   | { topic: string; partition: number; error: { code: string; message: string } };
 
 /** The HTTP API's own bounds on one wait and one partition's records (maxWaitMs,
@@ -84,7 +86,16 @@ export class EdgelogApi {
   private readonly transport: Transport;
 
   constructor(url: string, token: string | undefined, requestTimeoutMs: number) {
-    this.transport = new Transport({ url, token, requestTimeoutMs, fetch: (input, init) => fetch(input, init) });
+    this.transport = new Transport({
+      url,
+      token,
+      requestTimeoutMs,
+      fetch: nodeFetch,
+      // Uncompressed answers: asked for gzip, workerd compresses every JSON answer for
+      // the gateway to inflate, a zlib stream each on both sides for each produce's few
+      // KB of offsets (binary fetch answers are not compressed either way).
+      headers: { "accept-encoding": "identity" },
+    });
   }
 
   /** True when Edgelog accepts the token, whatever its scopes (GET /v1/whoami). */
@@ -131,13 +142,15 @@ export class EdgelogApi {
     options: ProduceOptions,
   ): Promise<number | null> {
     const acks = options.acks === -1 ? "all" : String(options.acks);
-    const body = {
-      encoding: "base64",
-      records: records.map(wireRecordOf),
-      ...(options.producer ?? {}),
-    };
-    const path = `/v1/topics/${segment(topic)}/partitions/${partition}/records?acks=${acks}`;
-    const answer = await this.transport.request<{ results?: { offset: number }[] }>("POST", path, body);
+    const producer = options.producer;
+    const idempotent = producer
+      ? `&producerId=${producer.producerId}&producerEpoch=${producer.producerEpoch}&baseSequence=${producer.baseSequence}`
+      : "";
+    const path = `/v1/topics/${segment(topic)}/partitions/${partition}/records?acks=${acks}${idempotent}`;
+    const batch = encodeBatch(records.map(produceRecordOf), "binary");
+    const answer = await this.transport.request<{ results?: { offset: number }[] }>("POST", path, batch, {
+      contentType: BATCH_MEDIA_TYPE,
+    });
     return answer.results?.[0]?.offset ?? null;
   }
 
@@ -147,15 +160,14 @@ export class EdgelogApi {
     maxBytes: number,
   ): Promise<PartitionFetch[]> {
     const waitMs = Math.min(maxWaitMs, MAX_HTTP_WAIT_MS);
-    const body = await this.transport.request<{ partitions: WireFetch[] }>(
+    const frame = await this.transport.requestBytes(
       "POST",
       "/v1/fetch",
-      { partitions, maxWaitMs: waitMs, maxBytes, maxRecords: MAX_HTTP_FETCH_RECORDS, encoding: "base64" },
+      { partitions, maxWaitMs: waitMs, maxBytes, maxRecords: MAX_HTTP_FETCH_RECORDS },
+      BATCH_MEDIA_TYPE,
       { extraTimeMs: waitMs },
     );
-    return body.partitions.map((entry) =>
-      "error" in entry ? entry : { ...entry, records: entry.records.map(fetchedRecordOf) },
-    );
+    return readFetchFrame(frame).map(partitionFetchOf);
   }
 
   /** ListOffsets: `at` is "earliest", "latest" or a timestamp in ms. */
@@ -194,29 +206,23 @@ export class EdgelogApi {
   }
 }
 
-function wireRecordOf(record: KafkaRecord): Record<string, unknown> {
-  const headers: Record<string, string> = {};
-  for (const header of record.headers) headers[header.key] = header.value?.toString("utf8") ?? "";
+const utf8 = new TextEncoder();
+
+function produceRecordOf(record: KafkaRecord): ProduceRecord {
   return {
-    key: record.key === null ? null : record.key.toString("base64"),
-    value: record.value === null ? null : record.value.toString("base64"),
-    ...(record.headers.length > 0 ? { headers } : {}),
-    ...(record.timestampMs >= 0 ? { timestamp: record.timestampMs } : {}),
+    key: record.key,
+    value: record.value,
+    // Null header values never get here: the Produce API refuses them (apis/produce.ts).
+    headers: record.headers.map((h) => [utf8.encode(h.key), h.value ?? new Uint8Array(0)]),
+    timestamp: record.timestampMs >= 0 ? record.timestampMs : null,
   };
 }
 
-function fetchedRecordOf(record: WireRecord): FetchedRecord {
-  return {
-    offset: record.offset,
-    timestampMs: record.timestamp,
-    key: bytesOf(record.key),
-    value: bytesOf(record.value),
-    headers: Object.entries(record.headers).map(([key, value]) => ({ key, value: Buffer.from(value, "utf8") })),
-  };
-}
-
-/** Node's base64 (the gateway runs in Node): the server's own is canonical, and
- * Buffer's decoder is many times faster than atob on the fetch path. */
-function bytesOf(text: string | null): Buffer | null {
-  return text === null ? null : Buffer.from(text, "base64");
+/** A partition's answer with its records made a RecordBatch here, so that a read-ahead
+ * (read-ahead.ts) has that done before the client asks. */
+function partitionFetchOf(entry: FramePartition): PartitionFetch {
+  const { topic, partition } = entry;
+  if (!entry.ok) return { topic, partition, error: entry.error };
+  const { recordCount, nextOffset, highWatermark, logStartOffset } = entry;
+  return { topic, partition, batch: writeBatch(entry), recordCount, nextOffset, highWatermark, logStartOffset };
 }

@@ -59,6 +59,8 @@ const OVERRIDES: Partial<Record<ErrorCode, KafkaErrorName>> = {
   // Kafka's UNKNOWN_SERVER_ERROR is not retriable; Edgelog's INTERNAL_ERROR is, and a
   // Kafka client retries REQUEST_TIMED_OUT.
   INTERNAL_ERROR: "REQUEST_TIMED_OUT",
+  // The gateway sends binary batches; a server that does not take them is of an older version.
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_VERSION",
 };
 
 /** The SDK's own codes: the HTTP call itself failed. */

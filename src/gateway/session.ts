@@ -1,11 +1,13 @@
 // What one client connection remembers between its requests: its SASL login, the
 // classic group members it joined through it (what each was handed at SyncGroup), and
-// the KIP-848 members that heartbeat through it (the topics whose ids they may send).
+// the KIP-848 members that heartbeat through it (the topics whose ids they may send),
+// and its Fetch read-ahead.
 // Soft state: if the connection drops, the client's next Heartbeat on another one
 // finds nothing here and is told to rejoin, and the coordinator (in Edgelog) stays the
 // only source of truth for assignments.
 
 import type { Assignment, EdgelogApi } from "./edgelog-api.js";
+import { ReadAhead } from "./read-ahead.js";
 
 export interface ClassicMember {
   /** The generation given at JoinGroup: commits and heartbeats must carry it. */
@@ -34,6 +36,8 @@ export class ConnectionSession {
   readonly consumers = new MemberTable<ConsumerMember>(() => this.full());
   /** Edgelog as the token of a SASL PLAIN login on this connection; null before one. */
   authenticated: EdgelogApi | null = null;
+  /** The Fetch read-ahead of this connection (read-ahead.ts). */
+  readonly readAhead = new ReadAhead();
 
   private full(): boolean {
     return this.classic.size + this.consumers.size >= MAX_MEMBERS_PER_CONNECTION;

@@ -2,7 +2,7 @@
 // batch, split at maxBatchRowBytes), offsets dense across rows.
 
 import { invariant } from "../common/invariant.js";
-import { decodeBatch, type Encoding, type StampedBatch, sliceBatch } from "../protocol/record-codec.js";
+import { decodeBatch, type ReadForm, type StampedBatch, sliceBatch } from "../protocol/record-codec.js";
 import { maxOf, rowRanges, storedBatchesFrom, takeBatches } from "./batch-rows.js";
 import { LeaderEpochCache } from "./leader-epoch-cache.js";
 import { mapIterable, type ReadResult, renderRecords } from "./log-read.js";
@@ -231,7 +231,7 @@ export class PartitionLog {
 
   /** Committed records from `offset`, at most maxRecords, and at most maxBytes unless
    * the first record alone is larger (Kafka KIP-74). */
-  read(offset: number, maxRecords: number, maxBytes: number, encoding: Encoding): ReadResult {
+  read(offset: number, maxRecords: number, maxBytes: number, encoding: ReadForm): ReadResult {
     const end = this.offsets.highWatermark;
     const batches = offset < end ? this.batchesHolding(offset, end) : [];
     return renderRecords(batches, offset, end, { maxRecords, maxBytes, encoding });

@@ -1,6 +1,6 @@
 // What replicas, the controller and the router say to each other over RPC.
 
-import type { Encoding } from "../protocol/record-codec.js";
+import type { ReadForm } from "../protocol/record-codec.js";
 import type { PartitionState, TopicConfig } from "../protocol/topic.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 import type { ProducerBatch } from "./producer-state.js";
@@ -46,7 +46,7 @@ export interface FetchRequest {
   maxRecords: number;
   maxBytes: number;
   maxWaitMs: number;
-  encoding: Encoding;
+  encoding: ReadForm;
   /** Lets the router cancel this wait once a sibling partition of its fetch answers. */
   waitKey: string | null;
   /** Served by an in-sync follower (follower fetch) rather than only by the leader. */

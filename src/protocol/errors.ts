@@ -34,6 +34,8 @@ export const ERROR_TABLE = {
   STREAM_SEQ_REGRESSION: { status: 409, retriable: false, kafkaCode: -1 },
   PRODUCER_FENCED: { status: 403, retriable: false, kafkaCode: 90 },
   MESSAGE_TOO_LARGE: { status: 413, retriable: false, kafkaCode: 10 },
+  // A produce body of a media type other than JSON or the binary batch (docs/PROTOCOL.md).
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, kafkaCode: -1 },
   RECORD_LIST_TOO_LARGE: { status: 413, retriable: false, kafkaCode: 18 },
   OFFSET_OUT_OF_RANGE: { status: 416, retriable: false, kafkaCode: 1 },
   THROTTLING_QUOTA_EXCEEDED: { status: 429, retriable: true, kafkaCode: 89 },

@@ -5,6 +5,7 @@
 // Offsets are not stored per record: record i of a row has offset baseOffset + i.
 // The router encodes a produce batch in this layout, so it crosses RPC as one buffer;
 // a record without a timestamp carries LEADER_TIMESTAMP until the leader stamps it.
+// The same layout in format 1 is the HTTP API's binary batch (batch-frame.ts).
 
 import { invariant } from "../common/invariant.js";
 import { encodeBase64 } from "./base64.js";
@@ -18,6 +19,9 @@ import { Utf8Writer } from "./utf8-writer.js";
  * (produced with encoding=base64). */
 export type RecordFormat = "json" | "binary";
 export type Encoding = "json" | "base64";
+/** How a replica answers a fetch: a JSON array text in an encoding, or (`batch`) the
+ * stored records as they are, for a binary fetch frame (fetch-frame.ts). */
+export type ReadForm = Encoding | "batch";
 
 export interface StoredRecord {
   timestamp: number;
@@ -34,10 +38,10 @@ export type ProduceRecord = Omit<StoredRecord, "timestamp"> & {
 };
 
 /** Where the leader's clock goes: timestamps are otherwise never negative. */
-const LEADER_TIMESTAMP = -1;
+export const LEADER_TIMESTAMP = -1;
 
-const VERSION = 1;
-const FORMAT_CODE: Record<RecordFormat, number> = { json: 0, binary: 1 };
+export const BATCH_VERSION = 1;
+export const FORMAT_CODE: Record<RecordFormat, number> = { json: 0, binary: 1 };
 const RECORD_FIXED_BYTES = 8 + 4 + 4 + 2;
 const HEADER_FIXED_BYTES = 8;
 export const BATCH_FIXED_BYTES = 6;
@@ -94,7 +98,7 @@ export function encodeBatch(records: readonly ProduceRecord[], format: RecordFor
   let size = BATCH_FIXED_BYTES;
   for (const r of records) size += encodedRecordBytes(r);
   const out = new BatchCursor(new Uint8Array(size));
-  out.view.setUint8(0, VERSION);
+  out.view.setUint8(0, BATCH_VERSION);
   out.view.setUint8(1, FORMAT_CODE[format]);
   out.view.setUint32(2, records.length, true);
   out.at = BATCH_FIXED_BYTES;
@@ -130,7 +134,7 @@ export interface StampedBatch {
 export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
   const batch = new BatchCursor(payload);
   const { view } = batch;
-  invariant(payload.length >= BATCH_FIXED_BYTES && view.getUint8(0) === VERSION, "a produce batch of version 1");
+  invariant(payload.length >= BATCH_FIXED_BYTES && view.getUint8(0) === BATCH_VERSION, "a produce batch of version 1");
   const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
   const count = view.getUint32(2, true);
   const recordStarts: number[] = [];
@@ -183,7 +187,7 @@ export function decodeBatch(payload: Uint8Array): DecodedBatch {
   const batch = new BatchCursor(payload);
   const { view } = batch;
   const version = view.getUint8(0);
-  if (version !== VERSION) throw new Error(`unknown batch version ${version}`);
+  if (version !== BATCH_VERSION) throw new Error(`unknown batch version ${version}`);
   const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
   const count = view.getUint32(2, true);
   batch.at = BATCH_FIXED_BYTES;

@@ -2,6 +2,7 @@
 // refused. Rules that need more than one field live in topic.ts.
 
 import { z } from "zod";
+import { MAX_TIMESTAMP_MS } from "./batch-frame.js";
 import { JURISDICTIONS, LOCATION_HINTS } from "./topic.js";
 
 const count = z.number().int().nonnegative();
@@ -43,9 +44,6 @@ export const alterTopicSchema = z
 export const addPartitionsSchema = z.object({ count }).strict();
 
 export const encodingSchema = z.enum(["json", "base64"]);
-
-/** The largest timestamp a JavaScript Date holds, in ms since the epoch. */
-const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
 
 export const produceRecordSchema = z
   .object({
@@ -131,6 +129,29 @@ export const initProducerSchema = z
   );
 
 export const acksSchema = z.enum(["all", "-1", "1", "0"]).default("all");
+
+const countParam = z
+  .string()
+  .regex(/^\d{1,16}$/, "must be a non-negative integer")
+  .transform(Number)
+  .pipe(count.max(Number.MAX_SAFE_INTEGER));
+
+/** A binary batch's produce query: its body is the records alone, so an idempotent
+ * producer's fields come here, all together or not at all. */
+export const batchProduceQuerySchema = z
+  .object({
+    acks: acksSchema,
+    producerId: countParam.pipe(count.min(1)).optional(),
+    producerEpoch: countParam.optional(),
+    baseSequence: countParam.optional(),
+  })
+  .strict()
+  .refine(
+    (q) =>
+      [q.producerId, q.producerEpoch, q.baseSequence].every((v) => v === undefined) ||
+      [q.producerId, q.producerEpoch, q.baseSequence].every((v) => v !== undefined),
+    "producerId, producerEpoch and baseSequence go together",
+  );
 
 const offsetParam = z
   .string({ required_error: "offset is required: a non-negative integer, earliest or latest" })

@@ -2,6 +2,7 @@
 // sent, counted where they are known (a middleware would have to copy the response to
 // count them), the same way on every path.
 
+import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
 import type { AppContext } from "./context.js";
 import { charge } from "./quotas.js";
 
@@ -13,4 +14,10 @@ export function chargeFetched(c: AppContext, body: Uint8Array): void {
 export function sendFetched(c: AppContext, body: Uint8Array<ArrayBuffer>): Response {
   chargeFetched(c, body);
   return c.body(body, 200, { "content-type": "application/json; charset=UTF-8" });
+}
+
+/** A fetch's binary answer (fetch-frame.ts), charged. */
+export function sendFetchFrame(c: AppContext, body: Uint8Array<ArrayBuffer>): Response {
+  chargeFetched(c, body);
+  return c.body(body, 200, { "content-type": BATCH_MEDIA_TYPE });
 }

@@ -4,7 +4,7 @@
 
 import type { FetchRequest, FetchResponse } from "../partition/replica-types.js";
 import { EdgelogError, type ErrorData, type Result } from "../protocol/errors.js";
-import type { Encoding } from "../protocol/record-codec.js";
+import type { ReadForm } from "../protocol/record-codec.js";
 import type { AppContext } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { callerRegion } from "./replica-choice.js";
@@ -19,7 +19,7 @@ export interface LongPollOptions {
   maxRecords: number;
   maxBytes: number;
   maxWaitMs: number;
-  encoding: Encoding;
+  encoding: ReadForm;
 }
 
 /** Assignable to FetchedAnswer, which the renderer takes. */

@@ -12,8 +12,10 @@ import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
 import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
+import { produceBodyKind } from "./media-types.js";
 import { topicMetadata } from "./metadata-cache.js";
 import { jsonBody, parseWith, partitionParam, queryOf, topicParam } from "./parse-input.js";
+import { produceBatch } from "./produce-batch.js";
 import { type PreparedRecord, parseProduceBody, prepareRecords } from "./produce-records.js";
 import { issuedProducers, producerOwner } from "./producer-ids.js";
 import { charge } from "./quotas.js";
@@ -43,6 +45,7 @@ export const produceRoutes = new Hono<AppEnv>()
 async function produce(c: AppContext, pathPartition: number | null): Promise<Response> {
   const limits = c.get("limits");
   const topic = topicParam(c);
+  if (produceBodyKind(c, pathPartition !== null) === "batch") return await produceBatch(c, topic, pathPartition!);
   const acks = acksOf(c);
   const { body: raw, escapes } = await jsonBody(c, limits.maxRequestBytes, parseProduceBody);
   charge(c, "produceBytes", c.get("bodyBytes"));

@@ -59,3 +59,49 @@ it("produces and consumes through the SDK in workerd", async () => {
   // Leaving the loop with break does not count the last message as processed.
   expect(group.offsets.reduce((n, o) => n + o.offset, 0)).toBe(sent.length - 1);
 });
+
+it("sends binary messages as binary batches with binaryBatches, idempotently, and reads them back", async () => {
+  const admin = edgelog.admin();
+  const topic = `sdk-batches-${crypto.randomUUID().slice(0, 8)}`;
+  await admin.createTopic(topic, { partitions: 2 });
+  const types: string[] = [];
+  const recording = new Edgelog({
+    url: "http://edgelog.test",
+    fetch: (input, init) => {
+      types.push(new Headers(init.headers).get("content-type") ?? "");
+      return worker(input, init);
+    },
+  });
+  const producer = recording.producer({ idempotent: await idempotence(), binaryBatches: true, lingerMs: 1 });
+  const bytes = (n: number) => new Uint8Array([n, 0, 255, n]);
+  const sent = await producer.send({
+    topic,
+    messages: [
+      ...Array.from({ length: 10 }, (_, n) => ({ key: `k${n}`, value: bytes(n), headers: { n: String(n) } })),
+      { key: "json", value: { still: "json" } },
+      { key: bytes(9), value: null, timestamp: 1_000 },
+    ],
+  });
+  await producer.disconnect();
+  expect(types).toContain("application/vnd.edgelog.batch");
+  // The JSON message travels as JSON still.
+  expect(types).toContain("application/json");
+
+  const consumer = edgelog.consumer({ groupId: `g-${topic}`, maxWaitMs: 200 });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const received: KafkaMessage[] = [];
+  for await (const message of consumer) {
+    received.push(message);
+    if (received.length === sent.length) break;
+  }
+  await consumer.disconnect();
+  const byKey = (key: string) =>
+    received.find((m) => m.key instanceof Uint8Array && new TextDecoder().decode(m.key) === key);
+  for (let n = 0; n < 10; n++) {
+    expect(byKey(`k${n}`)?.value, `k${n}`).toEqual(bytes(n));
+    expect(byKey(`k${n}`)?.headers).toEqual({ n: String(n) });
+  }
+  expect(received.find((m) => m.key === "json")?.value).toEqual({ still: "json" });
+  const tombstone = received.find((m) => m.value === null);
+  expect(tombstone).toMatchObject({ key: bytes(9), timestamp: 1_000 });
+});

@@ -493,8 +493,8 @@ const cases: Case[] = [
     path: produceAt,
     body: JSON.stringify({ records: [{ value: 1 }] }),
     headers: { "content-type": "text/plain" },
-    status: 400,
-    code: "INVALID_REQUEST",
+    status: 415,
+    code: "UNSUPPORTED_MEDIA_TYPE",
   },
   {
     name: "produce with content-type application/x-www-form-urlencoded",
@@ -502,8 +502,8 @@ const cases: Case[] = [
     path: produceAt,
     body: "records=1",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    status: 400,
-    code: "INVALID_REQUEST",
+    status: 415,
+    code: "UNSUPPORTED_MEDIA_TYPE",
   },
   {
     name: "produce to an unknown topic",

@@ -14,15 +14,10 @@ import { API_BY_KEY } from "../../src/gateway/apis/registry.js";
 import { decompress } from "../../src/gateway/codec/compression.js";
 import { crc32c } from "../../src/gateway/codec/crc32c.js";
 import { Reader } from "../../src/gateway/codec/reader.js";
-import {
-  COMPRESSION_MASK,
-  type FetchedRecord,
-  readBatches,
-  readRecords,
-  writeBatch,
-} from "../../src/gateway/codec/record-batch.js";
+import { COMPRESSION_MASK, readBatches, readRecords, writeBatch } from "../../src/gateway/codec/record-batch.js";
 import { Writer } from "../../src/gateway/codec/writer.js";
 import { KnownTopicIds } from "../../src/gateway/topic-ids.js";
+import { frameRecordsOf, type TestRecord } from "../frame-records.js";
 
 const require = createRequire(import.meta.url);
 type Encoded = { buffer: Buffer };
@@ -77,6 +72,24 @@ describe("primitives", () => {
     expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
     expect(crc32c(bytes)).toBe(kafkajsCrc(bytes));
+    // Every tail length after the eight-byte steps, from views at odd offsets too.
+    for (let start = 0; start < 3; start++) {
+      for (let length = 0; length <= 40; length++) {
+        const view = bytes.subarray(start, start + length);
+        expect(crc32c(view), `${length} bytes from ${start}`).toBe(kafkajsCrc(Buffer.from(view)));
+      }
+    }
+  });
+
+  it("keeps a large raw part as a chunk of its own, not copied, in order", () => {
+    const large = Buffer.alloc(64 * 1024, 7);
+    const writer = new Writer().int32(1).nullableBytes(large, false).int16(2);
+    const chunks = writer.chunks();
+    expect(chunks.some((chunk) => chunk.buffer === large.buffer)).toBe(true);
+    expect(writer.size).toBe(4 + 4 + large.length + 2);
+    const expected = Buffer.concat([Buffer.from([0, 0, 0, 1, 0, 1, 0, 0]), large, Buffer.from([0, 2])]);
+    expect(Buffer.concat(chunks)).toEqual(expected);
+    expect(writer.bytesView()).toEqual(expected);
   });
 
   it("refuses a frame that ends early or announces an impossible array", () => {
@@ -142,20 +155,26 @@ describe("RecordBatch v2", () => {
   });
 
   it("writes batches that kafkajs' Fetch v11 decoder reads back, offsets and all", async () => {
-    const fetched: FetchedRecord[] = [
+    const fetched: TestRecord[] = [
       { offset: 7, timestampMs: 1_700_000_000_000, key: Buffer.from("k"), value: Buffer.from("v"), headers: [] },
       {
         offset: 8,
         timestampMs: 1_699_999_999_000,
         key: null,
         value: Buffer.alloc(3000, 1),
-        headers: [{ key: "h", value: Buffer.from("x") }],
+        headers: [[Buffer.from("h"), Buffer.from("x")]],
       },
     ];
     const answers = new Map<string, PartitionAnswer>([
       [
         keyOf("orders", 1),
-        { partition: 1, errorCode: 0, highWatermark: 9, logStartOffset: 2, records: writeBatch(fetched) },
+        {
+          partition: 1,
+          errorCode: 0,
+          highWatermark: 9,
+          logStartOffset: 2,
+          records: writeBatch(frameRecordsOf(fetched)),
+        },
       ],
       [
         keyOf("orders", 0),

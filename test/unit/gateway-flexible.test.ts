@@ -25,6 +25,7 @@ import { Reader } from "../../src/gateway/codec/reader.js";
 import { COMPRESSION_MASK, readBatches, readRecords, writeBatch } from "../../src/gateway/codec/record-batch.js";
 import type { Writer } from "../../src/gateway/codec/writer.js";
 import { KnownTopicIds, topicIdOf } from "../../src/gateway/topic-ids.js";
+import { frameRecordsOf, type TestRecord } from "../frame-records.js";
 
 type Encoder = { buffer: Buffer };
 type Parser = (correlationId: number, apiKey: number, apiVersion: number, reader: PlatformaticReader) => unknown;
@@ -155,14 +156,20 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
     expect(request.remaining).toBe(0);
     expect(asked).toMatchObject({ maxWaitMs: 5000, minBytes: 1, maxBytes: 10_485_760 });
     expect(asked.wanted).toEqual([{ topic: "orders", partition: 1, offset: 7 }]);
-    const fetched = [
+    const fetched: TestRecord[] = [
       { offset: 7, timestampMs: 1_700_000_000_000, key: Buffer.from("k"), value: Buffer.from("v"), headers: [] },
       { offset: 8, timestampMs: 1_700_000_000_001, key: null, value: Buffer.alloc(300, 1), headers: [] },
     ];
     const answers = new Map<string, PartitionAnswer>([
       [
         keyOf("orders", 1),
-        { partition: 1, errorCode: 0, highWatermark: 9, logStartOffset: 2, records: writeBatch(fetched) },
+        {
+          partition: 1,
+          errorCode: 0,
+          highWatermark: 9,
+          logStartOffset: 2,
+          records: writeBatch(frameRecordsOf(fetched)),
+        },
       ],
     ]);
     const decoded = parsed(fetchV12.parseResponse, 1, 12, fetchBody(asked.topics, answers, 12)) as {
@@ -219,11 +226,19 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
     const asked = readFetchRequest(fetchRequest, 13, topicIds);
     expect(fetchRequest.remaining).toBe(0);
     expect(asked.wanted).toEqual([{ topic: "orders", partition: 0, offset: 3 }]);
-    const fetched = [{ offset: 3, timestampMs: 1_700_000_000_000, key: null, value: Buffer.from("v"), headers: [] }];
+    const fetched: TestRecord[] = [
+      { offset: 3, timestampMs: 1_700_000_000_000, key: null, value: Buffer.from("v"), headers: [] },
+    ];
     const answers = new Map<string, PartitionAnswer>([
       [
         keyOf("orders", 0),
-        { partition: 0, errorCode: 0, highWatermark: 4, logStartOffset: 0, records: writeBatch(fetched) },
+        {
+          partition: 0,
+          errorCode: 0,
+          highWatermark: 4,
+          logStartOffset: 0,
+          records: writeBatch(frameRecordsOf(fetched)),
+        },
       ],
     ]);
     let answered: { responses: { topicId: string; partitions: { errorCode: number }[] }[] };

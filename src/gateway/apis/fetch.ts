@@ -8,7 +8,6 @@
 
 import type { ErrorCode } from "../../protocol/errors.js";
 import type { Reader } from "../codec/reader.js";
-import { writeBatch } from "../codec/record-batch.js";
 import { Writer } from "../codec/writer.js";
 import type { PartitionFetch } from "../edgelog-api.js";
 import { KAFKA_ERROR, kafkaErrorOf } from "../kafka-errors.js";
@@ -123,7 +122,7 @@ async function fetchAll(
   const asked = wanted.slice(0, MAX_HTTP_FETCH_PARTITIONS);
   let fetched: PartitionFetch[];
   try {
-    fetched = await context.edgelog.fetch(asked, maxWaitMs, bytes);
+    fetched = await context.session.readAhead.fetch(context.edgelog, asked, maxWaitMs, bytes);
   } catch (error) {
     const errorCode = errorCodeOf(error);
     for (const w of asked) answers.set(keyOf(w.topic, w.partition), emptyAnswer(w.partition, errorCode));
@@ -140,7 +139,7 @@ function answerOf(entry: PartitionFetch): PartitionAnswer {
     errorCode: KAFKA_ERROR.NONE,
     highWatermark: entry.highWatermark,
     logStartOffset: entry.logStartOffset,
-    records: writeBatch(entry.records),
+    records: entry.batch,
   };
 }
 

@@ -1,10 +1,18 @@
 // Writes Kafka's primitive types into a growing buffer; the counterpart of Reader.
+// Large raw parts (a Fetch answer's record batches) are kept by reference, not copied:
+// the answer goes out as its chunks (chunks()), so megabytes of records are never
+// copied into the buffer, nor copied again as it grows.
 
 const INITIAL_BYTES = 256;
+/** A raw part at least this large is kept as a chunk of its own. */
+const CHUNK_BYTES = 64 * 1024;
 
 export class Writer {
   private buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   private length = 0;
+  /** What was written before the buffer, in order: its earlier parts and large raw parts. */
+  private readonly finished: Buffer[] = [];
+  private finishedBytes = 0;
 
   private room(byteCount: number): number {
     if (this.length + byteCount > this.buffer.length) {
@@ -18,12 +26,18 @@ export class Writer {
   }
 
   get size(): number {
-    return this.length;
+    return this.finishedBytes + this.length;
   }
 
   /** The bytes written so far (a view: copy it before writing more if it must last). */
   bytesView(): Buffer {
-    return this.buffer.subarray(0, this.length);
+    const current = this.buffer.subarray(0, this.length);
+    return this.finished.length === 0 ? current : Buffer.concat([...this.finished, current]);
+  }
+
+  /** The bytes written so far as chunks to send in order, none copied. */
+  chunks(): Buffer[] {
+    return [...this.finished, this.buffer.subarray(0, this.length)];
   }
 
   int8(value: number): this {
@@ -90,6 +104,16 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): this {
+    if (bytes.length >= CHUNK_BYTES) {
+      this.finished.push(
+        this.buffer.subarray(0, this.length),
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+      );
+      this.finishedBytes += this.length + bytes.length;
+      this.buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+      this.length = 0;
+      return this;
+    }
     const at = this.room(bytes.length);
     this.buffer.set(bytes, at);
     return this;
