@@ -32,7 +32,7 @@ export interface PartitionView {
 }
 
 export interface ReplicaLog {
-  offsets: { logStartOffset: number; logEndOffset: number };
+  offsets: { logStartOffset: number; logEndOffset: number; pendingLogStartOffset: number };
   records: { offset: number }[];
 }
 
@@ -85,12 +85,16 @@ export function chaosTopic(url: string, topic: string, replicas: number) {
   };
 
   /** Waits until every partition has a leader, a full ISR, and every replica's log
-   * ends at the highWatermark (and, with `sameStart`, starts where the leader's does). */
+   * ends at the highWatermark. With `sameStart`, also until every replica starts where
+   * the leader's log does, with no logStartOffset pending, the same in two polls in a
+   * row: retention may still be moving it (a new leader's first run, a run's bound). */
   const settle = async (sameStart = false): Promise<PartitionView[]> => {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    let previousStarts = "";
     for (;;) {
       const view = await describeTopic();
       const logs = await Promise.all(view.map((p) => Promise.all(allReplicas.map((r) => replicaLog(p.partition, r)))));
+      const starts = view.map((p) => p.logStartOffset).join();
       const settled = view.every(
         (p, i) =>
           p.leader >= 0 &&
@@ -98,10 +102,12 @@ export function chaosTopic(url: string, topic: string, replicas: number) {
           logs[i]!.every(
             (l) =>
               l.offsets.logEndOffset === p.highWatermark &&
-              (!sameStart || l.offsets.logStartOffset === p.logStartOffset),
+              (!sameStart ||
+                (l.offsets.logStartOffset === p.logStartOffset && l.offsets.pendingLogStartOffset <= p.logStartOffset)),
           ),
       );
-      if (settled) return view;
+      if (settled && (!sameStart || starts === previousStarts)) return view;
+      previousStarts = settled ? starts : "";
       if (Date.now() > deadline) {
         const ends = logs.map((l) => l.map((r) => ({ ...r.offsets, now: Date.now() })));
         throw new Error(`not settled: ${JSON.stringify(view)}; replica offsets ${JSON.stringify(ends)}`);
