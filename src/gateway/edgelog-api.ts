@@ -13,7 +13,17 @@ export interface TopicListing {
 
 export interface TopicDescription {
   name: string;
-  config: { replicationFactor: number; minInsyncReplicas: number; retentionMs: number; retentionBytes: number };
+  config: {
+    replicationFactor: number;
+    minInsyncReplicas: number;
+    retentionMs: number;
+    retentionBytes: number;
+    cleanupPolicy: string;
+    minCompactionLagMs: number;
+    maxCompactionLagMs: number;
+    deleteRetentionMs: number;
+    minCleanableDirtyRatio: number;
+  };
   partitions: unknown[];
 }
 

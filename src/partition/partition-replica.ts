@@ -12,6 +12,7 @@ import { invariant } from "../common/invariant.js";
 import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { stampBatch } from "../protocol/record-codec.js";
+import { isCompacted } from "../protocol/topic.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
 import { FollowerReplication } from "./follower-replication.js";
@@ -184,6 +185,9 @@ export class PartitionReplica extends DurableObject<Env> {
       );
     }
     const batch = stampBatch(request.batch, this.time.now());
+    if (batch.keylessCount > 0 && isCompacted(config)) {
+      return failure("INVALID_RECORD", `${batch.keylessCount} records have no key; a compacted topic needs one`);
+    }
     if (request.producer) {
       const verdict = this.log.producers.check(request.producer);
       if (verdict.kind === "refuse") return { ok: false, error: verdict.error };

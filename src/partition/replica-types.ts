@@ -5,16 +5,8 @@ import type { PartitionState, TopicConfig } from "../protocol/topic.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 import type { ProducerBatch } from "./producer-state.js";
 
-export type ReplicaConfig = Pick<
-  TopicConfig,
-  | "retentionMs"
-  | "retentionBytes"
-  | "minInsyncReplicas"
-  | "replicaLagTimeMs"
-  | "followerFetch"
-  | "placement"
-  | "jurisdiction"
->;
+/** The topic config a replica needs: all but what only the controller uses. */
+export type ReplicaConfig = Omit<TopicConfig, "replicationFactor" | "uncleanLeaderElection">;
 
 /** What the controller tells each replica: who it is, and the partition's state. */
 export interface ReplicaAssignment {

@@ -123,6 +123,8 @@ export interface StampedBatch {
   timestamps: number[];
   /** The records' sizes (recordSizeBytes), summed. */
   sizeBytes: number;
+  /** How many records have no key (a compacted topic refuses them). */
+  keylessCount: number;
 }
 
 /** Walks a batch the router encoded, checking its layout, and gives records without a
@@ -136,6 +138,7 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
   const recordStarts: number[] = [];
   const timestamps: number[] = [];
   let sizeBytes = 0;
+  let keylessCount = 0;
   batch.at = BATCH_FIXED_BYTES;
   for (let i = 0; i < count; i++) {
     recordStarts.push(batch.at);
@@ -147,7 +150,9 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
     invariant(timestamp >= 0, `a record timestamp of ${timestamp}`);
     timestamps.push(timestamp);
     batch.at += 8;
-    sizeBytes += Math.max(batch.skipField(), 0) + Math.max(batch.skipField(), 0);
+    const keyLength = batch.skipField();
+    if (keyLength < 0) keylessCount++;
+    sizeBytes += Math.max(keyLength, 0) + Math.max(batch.skipField(), 0);
     const headerCount = view.getUint16(batch.at, true);
     batch.at += 2;
     for (let j = 0; j < headerCount * 2; j++) {
@@ -158,7 +163,7 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
   }
   invariant(batch.at === payload.length, `a batch of ${count} records ends at ${batch.at}, not ${payload.length}`);
   recordStarts.push(batch.at);
-  return { payload, format, recordStarts, timestamps, sizeBytes };
+  return { payload, format, recordStarts, timestamps, sizeBytes, keylessCount };
 }
 
 /** Records [from, to) of a stamped batch as a batch of their own. */
