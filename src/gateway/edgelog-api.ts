@@ -70,7 +70,15 @@ export interface ProduceOptions {
 }
 
 export type PartitionFetch =
-  | { topic: string; partition: number; records: FetchedRecord[]; highWatermark: number; logStartOffset: number }
+  | {
+      topic: string;
+      partition: number;
+      records: FetchedRecord[];
+      highWatermark: number;
+      logStartOffset: number;
+      /** Past the records, and past any gap of a compacted log after them. */
+      nextOffset: number;
+    }
   | { topic: string; partition: number; error: { code: string; message: string } };
 
 interface WireRecord {
@@ -82,7 +90,14 @@ interface WireRecord {
 }
 
 type WireFetch =
-  | { topic: string; partition: number; records: WireRecord[]; highWatermark: number; logStartOffset: number }
+  | {
+      topic: string;
+      partition: number;
+      records: WireRecord[];
+      highWatermark: number;
+      logStartOffset: number;
+      nextOffset: number;
+    }
   | { topic: string; partition: number; error: { code: string; message: string } };
 
 /** The HTTP API's own bounds on one wait and one partition's records (maxWaitMs,

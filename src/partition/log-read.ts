@@ -1,7 +1,13 @@
 // Rendering a fetch answer from stored batches: committed records only, within the
 // fetch's maxRecords and maxBytes.
 
-import { decodeBatch, type Encoding, RecordsJson, recordSizeBytes } from "../protocol/record-codec.js";
+import {
+  decodeBatch,
+  type Encoding,
+  RecordsJson,
+  recordOffset,
+  recordSizeBytes,
+} from "../protocol/record-codec.js";
 
 export interface ReadResult {
   /** The records as a JSON array text in UTF-8. */
@@ -19,11 +25,19 @@ export interface ReadLimits {
   encoding: Encoding;
 }
 
+/** A stored row as reads see it: the offsets it spans and its payload. */
+export interface StoredRow {
+  baseOffset: number;
+  lastOffset: number;
+  payload: Uint8Array;
+}
+
 /** Records of `batches` (the first holding `offset`) from `offset` up to `end`
  * (exclusive), at most maxRecords, and at most maxBytes unless the first record alone
- * is larger (Kafka KIP-74). */
+ * is larger (Kafka KIP-74). A compacted row may hold fewer records than offsets: the
+ * nextOffset passes the gaps of every row read whole, so a reader never asks again. */
 export function renderRecords(
-  batches: Iterable<{ baseOffset: number; payload: Uint8Array }>,
+  batches: Iterable<StoredRow>,
   offset: number,
   end: number,
   { maxRecords, maxBytes, encoding }: ReadLimits,
@@ -32,12 +46,15 @@ export function renderRecords(
   let sizeBytes = 0;
   let nextOffset = offset;
   for (const batch of batches) {
-    const { format, records } = decodeBatch(batch.payload);
-    if (rendered.count === 0)
+    const decoded = decodeBatch(batch.payload);
+    const { format, records } = decoded;
+    if (rendered.count === 0 && records.length > 0)
       rendered.expect(answerBytes(batch.payload.length / records.length, end - offset, maxRecords, maxBytes));
-    const first = Math.max(0, offset - batch.baseOffset);
+    // Version 1 rows are dense: skip straight to `offset`; version 2 rows are scanned.
+    const first = decoded.offsetDeltas ? 0 : Math.max(0, offset - batch.baseOffset);
     for (let i = first; i < records.length; i++) {
-      const at = batch.baseOffset + i;
+      const at = recordOffset(decoded, batch.baseOffset, i);
+      if (at < offset) continue;
       const size = recordSizeBytes(records[i]!);
       const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
       if (at >= end || full) return readResult(rendered, sizeBytes, nextOffset);
@@ -45,6 +62,8 @@ export function renderRecords(
       sizeBytes += size;
       nextOffset = at + 1;
     }
+    if (batch.lastOffset >= end) break;
+    nextOffset = Math.max(nextOffset, batch.lastOffset + 1);
   }
   return readResult(rendered, sizeBytes, nextOffset);
 }

@@ -76,10 +76,16 @@ describe("batch codec", () => {
     const pending = [{ ...records[0]!, timestamp: null }, records[1]!, records[2]!];
     const stamped = stampBatch(encodeBatch(pending, "json"), 99);
     expect(stamped.timestamps).toEqual([99, 0, 42]);
+    expect(stamped.keylessCount).toBe(pending.filter((r) => r.key === null).length);
     expect(stamped.sizeBytes).toBe(records.reduce((n, r) => n + recordSizeBytes(r), 0));
     expect(decodeBatch(stamped.payload).records).toEqual([{ ...records[0]!, timestamp: 99 }, records[1], records[2]]);
     const tail = decodeBatch(sliceBatch(stamped, 1, 3));
-    expect(tail).toEqual({ format: "json", records: [records[1], records[2]] });
+    expect(tail).toEqual({
+      format: "json",
+      records: [records[1], records[2]],
+      offsetDeltas: null,
+      deleteHorizonMs: -1,
+    });
     expect(() => stampBatch(encodeBatch(pending, "json").subarray(0, 20), 99)).toThrow();
   });
 

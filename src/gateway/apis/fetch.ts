@@ -129,18 +129,26 @@ async function fetchAll(
     for (const w of asked) answers.set(keyOf(w.topic, w.partition), emptyAnswer(w.partition, errorCode));
     return answers;
   }
-  for (const entry of fetched) answers.set(keyOf(entry.topic, entry.partition), answerOf(entry));
+  const offsets = new Map(asked.map((w) => [keyOf(w.topic, w.partition), w.offset]));
+  for (const entry of fetched) {
+    const key = keyOf(entry.topic, entry.partition);
+    answers.set(key, answerOf(entry, offsets.get(key)));
+  }
   return answers;
 }
 
-function answerOf(entry: PartitionFetch): PartitionAnswer {
+/** `fetchOffset`: where the fetch asked from, so a compacted gap is covered by a batch. */
+function answerOf(entry: PartitionFetch, fetchOffset: number | undefined): PartitionAnswer {
   if ("error" in entry) return emptyAnswer(entry.partition, kafkaErrorOf(entry.error.code as ErrorCode));
   return {
     partition: entry.partition,
     errorCode: KAFKA_ERROR.NONE,
     highWatermark: entry.highWatermark,
     logStartOffset: entry.logStartOffset,
-    records: writeBatch(entry.records),
+    records: writeBatch(
+      entry.records,
+      fetchOffset === undefined ? undefined : { baseOffset: fetchOffset, nextOffset: entry.nextOffset },
+    ),
   };
 }
 

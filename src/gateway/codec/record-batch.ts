@@ -130,26 +130,34 @@ function varBytes(reader: Reader): Buffer | null {
   return length < 0 ? null : reader.raw(length);
 }
 
-/** One uncompressed batch holding fetched records, whose offsets must be increasing. */
-export function writeBatch(records: readonly FetchedRecord[]): Buffer {
+/** One uncompressed batch holding fetched records, whose offsets must be increasing.
+ * `span` (a compacted log's gaps): the offsets the batch covers, so a client moves past
+ * records compaction removed, as Kafka's cleaned batches keep their lastOffsetDelta; a
+ * span without records is an empty batch. */
+export function writeBatch(
+  records: readonly FetchedRecord[],
+  span?: { baseOffset: number; nextOffset: number },
+): Buffer {
   const first = records[0];
-  if (!first) return Buffer.alloc(0);
-  const last = records[records.length - 1] as FetchedRecord;
-  let maxTimestampMs = first.timestampMs;
+  if (!first && !(span && span.nextOffset > span.baseOffset)) return Buffer.alloc(0);
+  const baseOffset = first?.offset ?? span!.baseOffset;
+  const lastOffset = Math.max(records.at(-1)?.offset ?? baseOffset, (span?.nextOffset ?? 0) - 1);
+  const firstTimestampMs = first?.timestampMs ?? -1;
+  let maxTimestampMs = firstTimestampMs;
   for (const record of records) maxTimestampMs = Math.max(maxTimestampMs, record.timestampMs);
   const body = new Writer()
     .int16(0)
-    .int32(last.offset - first.offset)
-    .int64(first.timestampMs)
+    .int32(lastOffset - baseOffset)
+    .int64(firstTimestampMs)
     .int64(maxTimestampMs)
     .int64(-1n)
     .int16(-1)
     .int32(-1)
     .int32(records.length);
-  for (const record of records) writeRecord(body, record, first);
+  for (const record of records) writeRecord(body, record, baseOffset, firstTimestampMs);
   const bodyBytes = body.bytesView();
   return new Writer()
-    .int64(first.offset)
+    .int64(baseOffset)
     .int32(CRC_COVERS_FROM - LENGTH_FIELD_END + bodyBytes.length)
     .int32(-1)
     .int8(MAGIC)
@@ -158,11 +166,11 @@ export function writeBatch(records: readonly FetchedRecord[]): Buffer {
     .bytesView();
 }
 
-function writeRecord(batch: Writer, record: FetchedRecord, first: FetchedRecord): void {
+function writeRecord(batch: Writer, record: FetchedRecord, baseOffset: number, baseTimestampMs: number): void {
   const inner = new Writer()
     .int8(0)
-    .varlong(record.timestampMs - first.timestampMs)
-    .varint(record.offset - first.offset);
+    .varlong(record.timestampMs - baseTimestampMs)
+    .varint(record.offset - baseOffset);
   writeVarBytes(inner, record.key);
   writeVarBytes(inner, record.value);
   inner.varint(record.headers.length);
