@@ -1,13 +1,7 @@
 // Rendering a fetch answer from stored batches: committed records only, within the
 // fetch's maxRecords and maxBytes.
 
-import {
-  decodeBatch,
-  type Encoding,
-  RecordsJson,
-  recordOffset,
-  recordSizeBytes,
-} from "../protocol/record-codec.js";
+import { decodeBatch, type Encoding, RecordsJson, recordOffset, recordSizeBytes } from "../protocol/record-codec.js";
 
 export interface ReadResult {
   /** The records as a JSON array text in UTF-8. */
