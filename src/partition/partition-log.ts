@@ -351,6 +351,20 @@ export class PartitionLog {
     return true;
   }
 
+  /** Compaction's rewrites: each row keeps its offsets and gets a new payload. */
+  replacePayloads(rewrites: readonly { baseOffset: number; payload: Uint8Array; oldBytes: number }[]): number {
+    let rowsWritten = 0;
+    for (const { baseOffset, payload, oldBytes } of rewrites) {
+      const sql = "UPDATE batches SET payload = ?, size_bytes = ? WHERE base_offset = ? AND size_bytes = ?";
+      const written = this.sql.exec(sql, payload, payload.length, baseOffset, oldBytes).rowsWritten;
+      invariant(written === 1, `a compacted row at ${baseOffset} of ${oldBytes} bytes is stored`);
+      this.storedBytes += payload.length - oldBytes;
+      rowsWritten += written;
+    }
+    if (rewrites.length > 0) this.recent.clear();
+    return rowsWritten;
+  }
+
   /** The stored size of the batches wholly below `offset`. */
   private bytesBelow(offset: number): number {
     const sql = "SELECT SUM(size_bytes) AS bytes FROM batches WHERE last_offset < ?";

@@ -13,6 +13,7 @@ import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { stampBatch } from "../protocol/record-codec.js";
 import { isCompacted } from "../protocol/topic.js";
+import { Compaction } from "./compaction.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
 import { FollowerReplication } from "./follower-replication.js";
@@ -41,7 +42,7 @@ import type {
 import { Retention } from "./retention.js";
 import { RetentionRuns } from "./retention-runs.js";
 
-type Task = "retention" | "catch-up";
+type Task = "retention" | "catch-up" | "compaction";
 
 export class PartitionReplica extends DurableObject<Env> {
   readonly limits: Limits;
@@ -66,6 +67,7 @@ export class PartitionReplica extends DurableObject<Env> {
   readonly retention: Retention;
   private readonly retentionRuns: RetentionRuns;
   private readonly checkpoint: HighWatermarkCheckpoint;
+  private readonly compaction: Compaction;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -97,6 +99,16 @@ export class PartitionReplica extends DurableObject<Env> {
       writeSync: (write) => this.writeSync(write),
       nowMs: () => this.time.now(),
     });
+    this.compaction = new Compaction({
+      sql: this.sql,
+      log: () => this.log,
+      config: () => (this.destroyed ? null : (this.roles.current?.config ?? null)),
+      leaderEpoch: () => (this.roles.leadership ? this.roles.current!.state.leaderEpoch : null),
+      leadsAlone: () => this.roles.current?.state.isr.length === 1,
+      writeSync: (write) => this.writeSync(write),
+      nowMs: () => this.time.now(),
+      schedule: (dueAtMs) => this.tasks.schedule("compaction", dueAtMs),
+    });
     this.follower = new FollowerReplication({
       limits: this.limits,
       clock: this.time,
@@ -120,9 +132,10 @@ export class PartitionReplica extends DurableObject<Env> {
     this.roles.end({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
     this.checkpoint.cancel();
     this.log = new PartitionLog(this.sql);
-    this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up"]);
+    this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up", "compaction"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica, this.time);
     this.retentionRuns.restore();
+    this.compaction.restore();
     this.roles.restore();
   }
 
@@ -151,6 +164,7 @@ export class PartitionReplica extends DurableObject<Env> {
     if (verdict.kind === "stale") return { ok: true, ...this.status() };
     this.roles.adopt(next);
     await this.retentionRuns.reschedule();
+    await this.compaction.scheduleNext();
     return { ok: true, ...this.status() };
   }
 
@@ -208,6 +222,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
     await this.retentionRuns.appended(config);
+    await this.compaction.scheduleNext();
     if (request.acks === "all") {
       const committed = await leading.leadership.awaitCommit(appended.lastOffset);
       if (!committed.ok) return committed;
@@ -258,6 +273,7 @@ export class PartitionReplica extends DurableObject<Env> {
       rowsRead,
       rowsWritten,
       ...this.log.state,
+      ...this.compaction.metrics(),
     };
   }
 
@@ -357,6 +373,7 @@ export class PartitionReplica extends DurableObject<Env> {
     for (const task of this.tasks.takeDue(this.time.now())) {
       if (task === "retention") this.retentionRuns.run(this.roles.current.config);
       if (task === "catch-up") await this.follower.catchUp();
+      if (task === "compaction") await this.compaction.step();
     }
     await this.retentionRuns.reschedule();
     await this.tasks.arm();

@@ -2,6 +2,7 @@
 
 import type { Encoding } from "../protocol/record-codec.js";
 import type { PartitionState, TopicConfig } from "../protocol/topic.js";
+import type { CompactionMetrics } from "./compaction.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 import type { ProducerBatch } from "./producer-state.js";
 
@@ -141,7 +142,7 @@ export interface ReplicaLogDump {
 }
 
 /** A replica's counters since it started (Prometheus counters tolerate resets). */
-export interface ReplicaMetrics {
+export interface ReplicaMetrics extends CompactionMetrics {
   role: "leader" | "follower";
   recordsIn: number;
   bytesIn: number;

@@ -1,0 +1,290 @@
+// Log compaction of one replica, in bounded steps from its alarm. The leader chooses a
+// pass (its end offset, its time, deleteRetentionMs: cleaner.ts) by building the key
+// map over the dirty section; once the ISR holds the pass it is committed, and every
+// replica applies the committed passes in order, each to the same bytes, so all write
+// the same rows. Applying a pass: build its key map, then clean every row below its end,
+// each step at most STEP_ROWS rows and STEP_BYTES bytes in one transaction; the progress
+// is in SQLite, so a restart resumes the pass (cleaning is idempotent).
+
+import { invariant } from "../common/invariant.js";
+import { isCompacted } from "../protocol/topic.js";
+import {
+  addLastOffsets,
+  type CompactionPass,
+  cleanRow,
+  compactionDue,
+  type DirtyState,
+  dirtyRatio,
+} from "./cleaner.js";
+import { type CompactionProgress, CompactionStore, type NumberedPass, type StoredRow } from "./compaction-store.js";
+import type { PartitionLog } from "./partition-log.js";
+import type { ReplicaConfig } from "./replica-types.js";
+
+/** One step's bounds: a step is one synchronous transaction, so they bound how long a
+ * produce or fetch may wait behind it (the cleaner does 4 MiB in ~25-50 ms in Node). */
+export const STEP_ROWS = 256;
+export const STEP_BYTES = 2 * 1024 * 1024;
+/** Distinct keys a pass's map holds; a pass ends where its map is full. */
+export const MAX_PASS_KEYS = 100_000;
+/** How long a leader waits to choose again after a choice found nothing to clean. */
+const IDLE_RETRY_MS = 1_000;
+
+export interface CompactionHost {
+  sql: SqlStorage;
+  log(): PartitionLog;
+  config(): ReplicaConfig | null;
+  /** The leaderEpoch while this replica leads, else null. */
+  leaderEpoch(): number | null;
+  /** Whether the leader alone makes up the ISR: a pass is committed as it is chosen. */
+  leadsAlone(): boolean;
+  writeSync<T>(write: () => T): T;
+  nowMs(): number;
+  /** Schedules the compaction task at `dueAtMs` (unless it is due earlier). */
+  schedule(dueAtMs: number): Promise<void>;
+}
+
+export interface CompactionMetrics {
+  compactionPasses: number;
+  compactionPassMs: number;
+  compactionRecordsRemoved: number;
+  compactionBytesRemoved: number;
+  compactionRowsRewritten: number;
+  dirtyRatio: number;
+}
+
+interface KeyMap {
+  /** The pass it is for; 0 while the leader is still choosing one. */
+  seq: number;
+  /** Rows are read from here on. */
+  scannedTo: number;
+  lastOffsets: Map<string, number>;
+  complete: boolean;
+}
+
+export class Compaction {
+  private store: CompactionStore;
+  private progress: CompactionProgress;
+  private map: KeyMap | null = null;
+  /** The leader's choice in progress: the time it uses. */
+  private choosingAtMs: number | null = null;
+  private idleUntilMs = 0;
+  /** Stored bytes below the cleaning point, as of logStartOffset `cleanAt`; null: unknown. */
+  private cleanBytes: number | null = null;
+  private cleanAt = -1;
+  private oldestDirtyMs: number | null | undefined;
+  private passStartedMs: number | null = null;
+  readonly counters = {
+    compactionPasses: 0,
+    compactionPassMs: 0,
+    compactionRecordsRemoved: 0,
+    compactionBytesRemoved: 0,
+    compactionRowsRewritten: 0,
+  };
+
+  constructor(private readonly host: CompactionHost) {
+    this.store = new CompactionStore(host.sql);
+    this.progress = this.store.progress();
+  }
+
+  /** The state as storage holds it (a restart). */
+  restore(): void {
+    this.store = new CompactionStore(this.host.sql);
+    this.progress = this.store.progress();
+    this.map = null;
+    this.choosingAtMs = null;
+    this.cleanBytes = null;
+    this.oldestDirtyMs = undefined;
+  }
+
+  get state(): Readonly<CompactionProgress> {
+    return this.progress;
+  }
+
+  metrics(): CompactionMetrics {
+    return { ...this.counters, dirtyRatio: dirtyRatio(this.dirtyState()) };
+  }
+
+  /** One bounded step, from the alarm; schedules the next while work is left. */
+  async step(): Promise<void> {
+    const config = this.host.config();
+    if (!config || !isCompacted(config)) return;
+    const pass = this.nextPass();
+    if (pass) {
+      if (this.host.log().state.logEndOffset < pass.endOffset) return; // the rows are still on their way
+      this.applyStep(pass);
+    } else if (this.host.leaderEpoch() !== null) {
+      this.chooseStep(config);
+    }
+    await this.scheduleNext();
+  }
+
+  /** Passes up to `seq` may be applied: the ISR holds them. */
+  async commit(seq: number): Promise<void> {
+    if (seq <= this.progress.committedSeq) return;
+    invariant((this.store.lastPass()?.seq ?? 0) >= seq, `pass ${seq} committed before it is stored`);
+    this.save({ ...this.progress, committedSeq: seq });
+    await this.scheduleNext();
+  }
+
+  /** After an append, or a change of role or config: schedules what is due. */
+  async scheduleNext(): Promise<void> {
+    const config = this.host.config();
+    if (!config || !isCompacted(config)) return;
+    const now = this.host.nowMs();
+    const pass = this.nextPass();
+    if (pass) {
+      if (this.host.log().state.logEndOffset >= pass.endOffset) await this.host.schedule(now);
+      return;
+    }
+    if (this.host.leaderEpoch() === null) return;
+    if (this.choosingAtMs !== null) return await this.host.schedule(now);
+    const state = this.dirtyState();
+    const due = compactionDue(state, config, now) ? now : this.laterDueMs(state, config);
+    if (due !== null) await this.host.schedule(Math.max(due, this.idleUntilMs));
+  }
+
+  private laterDueMs(state: DirtyState, config: ReplicaConfig): number | null {
+    const byLag =
+      config.maxCompactionLagMs >= 0 && state.oldestDirtyTimestampMs !== null
+        ? state.oldestDirtyTimestampMs + config.maxCompactionLagMs + 1
+        : null;
+    const byHorizon = state.nextDeleteHorizonMs >= 0 ? state.nextDeleteHorizonMs + 1 : null;
+    if (byLag === null) return byHorizon;
+    return byHorizon === null ? byLag : Math.min(byLag, byHorizon);
+  }
+
+  /** The committed pass this replica applies next, if any. */
+  private nextPass(): NumberedPass | null {
+    if (this.progress.appliedSeq >= this.progress.committedSeq) return null;
+    const pass = this.store.passesAfter(this.progress.appliedSeq, 1)[0];
+    invariant(pass && pass.seq === this.progress.appliedSeq + 1, `pass ${this.progress.appliedSeq + 1} is stored`);
+    return pass;
+  }
+
+  /** The leader's choice: the key map over committed rows old enough, from the cleaning
+   * point; where it stops is the pass's end. */
+  private chooseStep(config: ReplicaConfig): void {
+    const log = this.host.log();
+    if (this.choosingAtMs === null) {
+      this.choosingAtMs = this.host.nowMs();
+      this.map = this.newMap(0);
+    }
+    const map = this.map!;
+    const nowMs = this.choosingAtMs;
+    const { highWatermark } = log.state;
+    const rows = this.store.rows(map.scannedTo, highWatermark, STEP_ROWS, STEP_BYTES);
+    // Rows are dense in offsets: the scan is over once it reaches the highWatermark.
+    let stopped = (rows.at(-1)?.lastOffset ?? highWatermark) + 1 >= highWatermark;
+    for (const row of rows) {
+      const young = row.maxTimestamp > nowMs - config.minCompactionLagMs;
+      if (row.lastOffset >= highWatermark || young || map.lastOffsets.size >= MAX_PASS_KEYS) {
+        stopped = true;
+        break;
+      }
+      addLastOffsets(map.lastOffsets, row, row.lastOffset + 1);
+      map.scannedTo = row.lastOffset + 1;
+    }
+    if (!stopped) return;
+    this.choosingAtMs = null;
+    const state = this.dirtyState();
+    const expired = state.nextDeleteHorizonMs >= 0 && nowMs > state.nextDeleteHorizonMs;
+    if (map.scannedTo === this.progress.cleanedUpTo && !expired) {
+      this.map = null;
+      this.idleUntilMs = nowMs + Math.max(config.minCompactionLagMs, IDLE_RETRY_MS);
+      return;
+    }
+    this.choose({ endOffset: map.scannedTo, nowMs, deleteRetentionMs: config.deleteRetentionMs }, map);
+  }
+
+  private choose(pass: CompactionPass, map: KeyMap): void {
+    const seq = Math.max(this.store.lastPass()?.seq ?? 0, this.progress.appliedSeq) + 1;
+    const chosen: NumberedPass = { ...pass, seq, leaderEpoch: this.host.leaderEpoch()! };
+    this.host.writeSync(() => {
+      this.store.savePass(chosen);
+      if (this.host.leadsAlone()) this.save({ ...this.progress, committedSeq: seq });
+    });
+    this.map = { ...map, seq, complete: true };
+  }
+
+  /** One step of applying `pass`: its key map first, then the rows below its end. */
+  private applyStep(pass: NumberedPass): void {
+    if (this.map?.seq !== pass.seq) this.map = this.newMap(pass.seq);
+    const map = this.map;
+    if (!map.complete) {
+      const rows = this.store.rows(map.scannedTo, pass.endOffset, STEP_ROWS, STEP_BYTES);
+      for (const row of rows) addLastOffsets(map.lastOffsets, row, pass.endOffset);
+      const last = rows.at(-1);
+      map.scannedTo = last ? last.lastOffset + 1 : pass.endOffset;
+      map.complete = map.scannedTo >= pass.endOffset;
+      return;
+    }
+    this.passStartedMs ??= this.host.nowMs();
+    const from = Math.max(this.progress.cursor, 0);
+    const rows = this.store.rows(from, pass.endOffset, STEP_ROWS, STEP_BYTES);
+    this.host.writeSync(() => this.cleanRows(pass, rows, map, from));
+  }
+
+  private cleanRows(pass: NumberedPass, rows: StoredRow[], map: KeyMap, from: number): void {
+    let horizon = from === 0 ? -1 : this.progress.nextDeleteHorizonMs;
+    const rewrites: { baseOffset: number; payload: Uint8Array; oldBytes: number }[] = [];
+    for (const row of rows) {
+      const cleaned = cleanRow(row, map.lastOffsets, pass);
+      if (cleaned.deleteHorizonMs >= 0)
+        horizon = horizon < 0 ? cleaned.deleteHorizonMs : Math.min(horizon, cleaned.deleteHorizonMs);
+      if (!cleaned.payload) continue;
+      rewrites.push({ baseOffset: row.baseOffset, payload: cleaned.payload, oldBytes: row.sizeBytes });
+      this.counters.compactionRecordsRemoved += cleaned.recordsRemoved;
+      this.counters.compactionBytesRemoved += cleaned.bytesRemoved;
+    }
+    this.counters.compactionRowsRewritten += this.host.log().replacePayloads(rewrites);
+    const last = rows.at(-1);
+    const done = !last || last.lastOffset + 1 >= pass.endOffset;
+    if (!done) {
+      this.save({ ...this.progress, cursor: last.lastOffset + 1, nextDeleteHorizonMs: horizon });
+      return;
+    }
+    this.save({
+      ...this.progress,
+      appliedSeq: pass.seq,
+      cleanedUpTo: Math.max(pass.endOffset, this.progress.cleanedUpTo),
+      cursor: -1,
+      nextDeleteHorizonMs: horizon,
+    });
+    this.map = null;
+    this.cleanBytes = null;
+    this.oldestDirtyMs = undefined;
+    this.counters.compactionPasses++;
+    this.counters.compactionPassMs += this.host.nowMs() - (this.passStartedMs ?? this.host.nowMs());
+    this.passStartedMs = null;
+  }
+
+  private newMap(seq: number): KeyMap {
+    return { seq, scannedTo: this.progress.cleanedUpTo, lastOffsets: new Map(), complete: false };
+  }
+
+  private save(progress: CompactionProgress): void {
+    this.store.saveProgress(progress);
+    this.progress = progress;
+  }
+
+  /** The dirty section's bytes and age, read from storage once per pass and per
+   * retention run, then kept from the log's own size. */
+  private dirtyState(): DirtyState {
+    const log = this.host.log();
+    const { logStartOffset } = log.state;
+    if (this.cleanBytes === null || this.cleanAt !== logStartOffset) {
+      this.cleanBytes = log.sizeBytes - this.store.bytesFrom(this.progress.cleanedUpTo);
+      this.cleanAt = logStartOffset;
+    }
+    const dirtyBytes = Math.max(0, log.sizeBytes - this.cleanBytes);
+    if (this.oldestDirtyMs === undefined || (this.oldestDirtyMs === null && dirtyBytes > 0)) {
+      this.oldestDirtyMs = this.store.firstRowTimestamp(this.progress.cleanedUpTo);
+    }
+    return {
+      dirtyBytes,
+      totalBytes: log.sizeBytes,
+      oldestDirtyTimestampMs: dirtyBytes > 0 ? this.oldestDirtyMs : null,
+      nextDeleteHorizonMs: this.progress.nextDeleteHorizonMs,
+    };
+  }
+}
