@@ -95,13 +95,23 @@ export class CompactionStore {
       }));
   }
 
-  lastPass(): NumberedPass | null {
-    const row = this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM compaction_passes").one();
-    return row.seq === null ? null : (this.passesAfter(row.seq - 1, 1)[0] ?? null);
+  /** The seq of the last pass stored; 0 when none. */
+  lastSeq(): number {
+    return this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM compaction_passes").one().seq ?? 0;
   }
 
-  /** Stores `pass`, replacing any not yet committed from `pass.seq` on. */
-  savePass(pass: NumberedPass): void {
+  passAt(seq: number): NumberedPass | null {
+    return this.passesAfter(seq - 1, 1).find((p) => p.seq === seq) ?? null;
+  }
+
+  /** Drops the passes after `seq` (a deposed leader's, never committed). */
+  dropAfter(seq: number): void {
+    this.sql.exec("DELETE FROM compaction_passes WHERE seq > ?", seq);
+  }
+
+  /** Stores `pass`, replacing any not yet committed from `pass.seq` on; forgets
+   * applied passes past the last KEPT_PASSES. */
+  savePass(pass: NumberedPass, appliedSeq: number): void {
     this.sql.exec("DELETE FROM compaction_passes WHERE seq >= ?", pass.seq);
     this.sql.exec(
       "INSERT INTO compaction_passes (seq, leader_epoch, end_offset, now_ms, delete_retention_ms) VALUES (?, ?, ?, ?, ?)",
@@ -111,7 +121,7 @@ export class CompactionStore {
       pass.nowMs,
       pass.deleteRetentionMs,
     );
-    this.sql.exec("DELETE FROM compaction_passes WHERE seq <= ?", pass.seq - KEPT_PASSES);
+    this.sql.exec("DELETE FROM compaction_passes WHERE seq <= ?", Math.min(pass.seq - KEPT_PASSES, appliedSeq));
   }
 
   /** Rows with base offset in [from, end), in order: at most maxRows, and

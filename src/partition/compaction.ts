@@ -18,6 +18,7 @@ import {
 } from "./cleaner.js";
 import { type CompactionProgress, CompactionStore, type NumberedPass, type StoredRow } from "./compaction-store.js";
 import type { PartitionLog } from "./partition-log.js";
+import type { ReplicaRoles } from "./replica-roles.js";
 import type { ReplicaConfig } from "./replica-types.js";
 
 /** One step's bounds: a step is one synchronous transaction, so they bound how long a
@@ -28,15 +29,23 @@ export const STEP_BYTES = 2 * 1024 * 1024;
 export const MAX_PASS_KEYS = 100_000;
 /** How long a leader waits to choose again after a choice found nothing to clean. */
 const IDLE_RETRY_MS = 1_000;
+/** Passes one push or pull carries; a follower further behind gets the rest next time. */
+const PASSES_PER_SYNC = 16;
+
+/** The leader's passes as a push or pull answer carries them to a follower. */
+export interface CompactionSync {
+  /** The uncommitted ones, and the committed ones after what the follower stores. */
+  passes: NumberedPass[];
+  committedSeq: number;
+  lastSeq: number;
+}
 
 export interface CompactionHost {
   sql: SqlStorage;
   log(): PartitionLog;
-  config(): ReplicaConfig | null;
-  /** The leaderEpoch while this replica leads, else null. */
-  leaderEpoch(): number | null;
-  /** Whether the leader alone makes up the ISR: a pass is committed as it is chosen. */
-  leadsAlone(): boolean;
+  /** The assignment (config, leaderEpoch) and the leadership, whose replication
+   * brings a chosen pass to the ISR and commits it. */
+  roles: ReplicaRoles;
   writeSync<T>(write: () => T): T;
   nowMs(): number;
   /** Schedules the compaction task at `dueAtMs` (unless it is due earlier). */
@@ -73,6 +82,8 @@ export class Compaction {
   private cleanAt = -1;
   private oldestDirtyMs: number | null | undefined;
   private passStartedMs: number | null = null;
+  /** The last pass stored, kept here: a leader's every push round asks. */
+  private storedSeq: number;
   readonly counters = {
     compactionPasses: 0,
     compactionPassMs: 0,
@@ -84,12 +95,14 @@ export class Compaction {
   constructor(private readonly host: CompactionHost) {
     this.store = new CompactionStore(host.sql);
     this.progress = this.store.progress();
+    this.storedSeq = this.store.lastSeq();
   }
 
   /** The state as storage holds it (a restart). */
   restore(): void {
     this.store = new CompactionStore(this.host.sql);
     this.progress = this.store.progress();
+    this.storedSeq = this.store.lastSeq();
     this.map = null;
     this.choosingAtMs = null;
     this.cleanBytes = null;
@@ -106,29 +119,77 @@ export class Compaction {
 
   /** One bounded step, from the alarm; schedules the next while work is left. */
   async step(): Promise<void> {
-    const config = this.host.config();
+    const config = this.config();
     if (!config || !isCompacted(config)) return;
     const pass = this.nextPass();
     if (pass) {
       if (this.host.log().state.logEndOffset < pass.endOffset) return; // the rows are still on their way
       this.applyStep(pass);
-    } else if (this.host.leaderEpoch() !== null) {
+    } else if (this.leaderEpoch() !== null && this.storedSeq === this.progress.committedSeq) {
       this.chooseStep(config);
     }
     await this.scheduleNext();
   }
 
+  /** The last pass this replica stores (applied, committed or not): what the leader
+   * counts to commit a pass. */
+  lastSeq(): number {
+    return this.storedSeq;
+  }
+
   /** Passes up to `seq` may be applied: the ISR holds them. */
-  async commit(seq: number): Promise<void> {
+  commit(seq: number): void {
     if (seq <= this.progress.committedSeq) return;
-    invariant((this.store.lastPass()?.seq ?? 0) >= seq, `pass ${seq} committed before it is stored`);
-    this.save({ ...this.progress, committedSeq: seq });
-    await this.scheduleNext();
+    invariant(this.storedSeq >= seq, `pass ${seq} committed before it is stored`);
+    this.host.writeSync(() => this.save({ ...this.progress, committedSeq: seq }));
+    this.scheduleSoon();
+  }
+
+  /** What the leader sends a follower known to store passes up to `knownSeq`. */
+  syncFor(knownSeq: number | null): CompactionSync {
+    const { committedSeq } = this.progress;
+    if (this.storedSeq === 0) return { passes: [], committedSeq, lastSeq: 0 };
+    const passes = this.store.passesAfter(Math.min(knownSeq ?? committedSeq, committedSeq), PASSES_PER_SYNC);
+    return { passes, committedSeq, lastSeq: this.storedSeq };
+  }
+
+  /** A follower learns the leader's passes: it stores them in order (replacing
+   * uncommitted ones a deposed leader chose), drops uncommitted ones the leader lacks,
+   * and may apply what the leader committed. Returns the last pass it stores. */
+  learn(sync: CompactionSync): number {
+    const { committedSeq } = this.progress;
+    const fresh = sync.passes.filter((p) => p.seq > committedSeq);
+    const differs = (p: NumberedPass) => this.store.passAt(p.seq)?.leaderEpoch !== p.leaderEpoch;
+    const stale = this.storedSeq > Math.max(sync.lastSeq, committedSeq);
+    if (!stale && !fresh.some(differs) && Math.min(sync.committedSeq, this.storedSeq) <= committedSeq) {
+      return this.storedSeq;
+    }
+    this.host.writeSync(() => {
+      if (stale) this.store.dropAfter(Math.max(sync.lastSeq, committedSeq));
+      for (const pass of fresh) {
+        if (pass.seq > this.store.lastSeq() + 1) break; // a gap: the leader resends from what this answers
+        if (differs(pass)) this.store.savePass(pass, this.progress.appliedSeq);
+      }
+      const committable = Math.min(sync.committedSeq, this.store.lastSeq());
+      if (committable > committedSeq) this.save({ ...this.progress, committedSeq: committable });
+    });
+    this.storedSeq = this.store.lastSeq();
+    this.scheduleSoon();
+    return this.storedSeq;
+  }
+
+  /** New rows from the leader may complete what the next pass needs. */
+  appended(): void {
+    if (this.progress.appliedSeq < this.progress.committedSeq) this.scheduleSoon();
+  }
+
+  private scheduleSoon(): void {
+    this.scheduleNext().catch((error: unknown) => console.warn(`compaction schedule: ${String(error)}`));
   }
 
   /** After an append, or a change of role or config: schedules what is due. */
   async scheduleNext(): Promise<void> {
-    const config = this.host.config();
+    const config = this.config();
     if (!config || !isCompacted(config)) return;
     const now = this.host.nowMs();
     const pass = this.nextPass();
@@ -136,8 +197,9 @@ export class Compaction {
       if (this.host.log().state.logEndOffset >= pass.endOffset) await this.host.schedule(now);
       return;
     }
-    if (this.host.leaderEpoch() === null) return;
+    if (this.leaderEpoch() === null) return;
     if (this.choosingAtMs !== null) return await this.host.schedule(now);
+    if (this.storedSeq > this.progress.committedSeq) return; // replication commits it first
     const state = this.dirtyState();
     const due = compactionDue(state, config, now) ? now : this.laterDueMs(state, config);
     if (due !== null) await this.host.schedule(Math.max(due, this.idleUntilMs));
@@ -197,13 +259,12 @@ export class Compaction {
   }
 
   private choose(pass: CompactionPass, map: KeyMap): void {
-    const seq = Math.max(this.store.lastPass()?.seq ?? 0, this.progress.appliedSeq) + 1;
-    const chosen: NumberedPass = { ...pass, seq, leaderEpoch: this.host.leaderEpoch()! };
-    this.host.writeSync(() => {
-      this.store.savePass(chosen);
-      if (this.host.leadsAlone()) this.save({ ...this.progress, committedSeq: seq });
-    });
+    const seq = Math.max(this.store.lastSeq(), this.progress.appliedSeq) + 1;
+    const chosen: NumberedPass = { ...pass, seq, leaderEpoch: this.leaderEpoch()! };
+    this.host.writeSync(() => this.store.savePass(chosen, this.progress.appliedSeq));
+    this.storedSeq = seq;
     this.map = { ...map, seq, complete: true };
+    this.host.roles.leadership?.kick();
   }
 
   /** One step of applying `pass`: its key map first, then the rows below its end. */
@@ -256,6 +317,15 @@ export class Compaction {
     this.counters.compactionPasses++;
     this.counters.compactionPassMs += this.host.nowMs() - (this.passStartedMs ?? this.host.nowMs());
     this.passStartedMs = null;
+  }
+
+  private config(): ReplicaConfig | null {
+    return this.host.roles.current?.config ?? null;
+  }
+
+  /** The leaderEpoch while this replica leads, else null. */
+  private leaderEpoch(): number | null {
+    return this.host.roles.leadership ? (this.host.roles.current?.state.leaderEpoch ?? null) : null;
   }
 
   private newMap(seq: number): KeyMap {

@@ -8,7 +8,6 @@ import { DurableObject } from "cloudflare:workers";
 import { AlarmTasks } from "../common/alarm-tasks.js";
 import { systemClock, type TimerClock } from "../common/clock.js";
 import { RowCounter } from "../common/counting-sql.js";
-import { invariant } from "../common/invariant.js";
 import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { stampBatch } from "../protocol/record-codec.js";
@@ -91,6 +90,7 @@ export class PartitionReplica extends DurableObject<Env> {
       outgoing: () => this.faults.outgoing(),
       scheduleCatchUp: (dueAtMs) => this.tasks.schedule("catch-up", dueAtMs),
       scheduleRetention: () => this.retentionRuns.schedule(),
+      compaction: () => this.compaction,
     });
     this.retentionRuns = new RetentionRuns(this.retention, {
       log: () => this.log,
@@ -102,9 +102,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.compaction = new Compaction({
       sql: this.sql,
       log: () => this.log,
-      config: () => (this.destroyed ? null : (this.roles.current?.config ?? null)),
-      leaderEpoch: () => (this.roles.leadership ? this.roles.current!.state.leaderEpoch : null),
-      leadsAlone: () => this.roles.current?.state.isr.length === 1,
+      roles: this.roles,
       writeSync: (write) => this.writeSync(write),
       nowMs: () => this.time.now(),
       schedule: (dueAtMs) => this.tasks.schedule("compaction", dueAtMs),
@@ -121,6 +119,7 @@ export class PartitionReplica extends DurableObject<Env> {
       replicaStub: (r) => this.roles.replicaStub(r),
       outgoing: () => this.faults.outgoing(),
       scheduleCatchUp: (dueAtMs) => this.tasks.schedule("catch-up", dueAtMs),
+      compaction: () => this.compaction,
     });
     this.load();
   }
@@ -161,11 +160,11 @@ export class PartitionReplica extends DurableObject<Env> {
     if (this.destroyed) return unknownPartition();
     const verdict = assignVerdict(this.roles.current, next);
     if (verdict.kind === "fenced") return failure("FENCED_LEADER_EPOCH", verdict.message);
-    if (verdict.kind === "stale") return { ok: true, ...this.status() };
+    if (verdict.kind === "stale") return { ok: true, ...this.roles.status() };
     this.roles.adopt(next);
     await this.retentionRuns.reschedule();
     await this.compaction.scheduleNext();
-    return { ok: true, ...this.status() };
+    return { ok: true, ...this.roles.status() };
   }
 
   /** Liveness probe for the controller. */
@@ -298,7 +297,7 @@ export class PartitionReplica extends DurableObject<Env> {
   async describe(): Promise<Result<ReplicaStatus>> {
     await this.admit("router");
     if (this.destroyed || !this.roles.current) return unknownPartition();
-    return this.roles.unconfirmedStart() ?? { ok: true, ...this.status() };
+    return this.roles.unconfirmedStart() ?? { ok: true, ...this.roles.status() };
   }
 
   // ---- replication -----------------------------------------------------------------
@@ -392,15 +391,5 @@ export class PartitionReplica extends DurableObject<Env> {
   private highWatermarkAdvanced(): void {
     this.waiters.notify(this.log.state.highWatermark);
     if ((this.roles.current?.state.replicas.length ?? 1) > 1) this.checkpoint.moved();
-  }
-
-  private status(): ReplicaStatus {
-    invariant(this.roles.current, "status of an unassigned replica");
-    return {
-      role: this.roles.isLeader() ? "leader" : "follower",
-      leaderEpoch: this.roles.current.state.leaderEpoch,
-      ...this.log.state,
-      sizeBytes: this.log.sizeBytes,
-    };
   }
 }

@@ -2,7 +2,7 @@
 
 import type { Encoding } from "../protocol/record-codec.js";
 import type { PartitionState, TopicConfig } from "../protocol/topic.js";
-import type { CompactionMetrics } from "./compaction.js";
+import type { CompactionMetrics, CompactionSync } from "./compaction.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 import type { ProducerBatch } from "./producer-state.js";
 
@@ -84,13 +84,16 @@ export interface ReplicateRequest {
    * pending one (the follower holds it before the leader may commit it). */
   logStartOffset: number;
   pendingLogStartOffset: number;
+  /** The leader's compaction passes (the follower stores them before the leader may
+   * commit them) and which are committed. */
+  compaction: CompactionSync;
 }
 
 /** `matched: false`: the follower's log does not continue at fromOffset; the leader
  * finds the divergence from the follower's last epoch (KIP-279). */
 export type ReplicateResponse =
-  | { matched: true; logEndOffset: number; pendingLogStartOffset: number }
-  | { matched: false; logEndOffset: number; lastEpoch: number; pendingLogStartOffset: number };
+  | { matched: true; logEndOffset: number; pendingLogStartOffset: number; compactionSeq: number }
+  | { matched: false; logEndOffset: number; lastEpoch: number; pendingLogStartOffset: number; compactionSeq: number };
 
 export interface TruncateRequest {
   leaderEpoch: number;
@@ -108,6 +111,8 @@ export interface ReplicaFetchRequest {
   lastEpoch: number;
   /** The pending logStartOffset the follower holds. */
   pendingLogStartOffset: number;
+  /** The last compaction pass the follower stores. */
+  compactionSeq: number;
 }
 
 export type ReplicaFetchResponse =
@@ -119,6 +124,7 @@ export type ReplicaFetchResponse =
       pendingLogStartOffset: number;
       logEndOffset: number;
       inIsr: boolean;
+      compaction: CompactionSync;
     }
   | { diverged: true; epoch: number; endOffset: number };
 
