@@ -305,5 +305,18 @@ describe("the renderer of fetched records", () => {
     expect(text(recordEvents(response))).toBe(
       recordTexts.map((r, i) => `id: ${10 + i}\nevent: record\ndata: ${r}\n\n`).join(""),
     );
+    // A compacted log's gaps: each event's id is its record's own offset.
+    const gapped = new RecordsJson();
+    for (const offset of [12, 17, 1234])
+      gapped.add({ timestamp: 1, key: null, value: utf8.encode("1"), headers: [] }, offset, "json", "json");
+    const withGaps: FetchedRecords = {
+      ...response,
+      recordStarts: gapped.recordStarts,
+      recordCount: 3,
+      records: gapped.finish(),
+      nextOffset: 1300,
+    };
+    expect([...text(recordEvents(withGaps)).matchAll(/id: (\d+)/g)].map((m) => m[1])).toEqual(["12", "17", "1234"]);
+    expect(() => recordEvents({ ...withGaps, nextOffset: 1000 })).toThrow(/below 1000/);
   });
 });
