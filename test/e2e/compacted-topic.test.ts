@@ -3,8 +3,10 @@
 // member resuming from a committed offset inside one, the live tail).
 
 import { expect, it } from "vitest";
+import type { KafkaMessage } from "../../src/client/index.js";
 import { GroupMember, until } from "./group-client.js";
 import { baseUrl, call, createTopic, produce, uniqueTopic } from "./http.js";
+import { client, producerOptions } from "./sdk.js";
 import { readEvents } from "./sse.js";
 
 interface Fetched {
@@ -95,4 +97,33 @@ it("keeps each key's last record; a group member resumes inside a gap, the live 
   );
   expect(Number(removed?.[1])).toBe(3);
   expect(metrics.text).toMatch(new RegExp(`edgelog_compaction_dirty_ratio\\{topic="${topic}",`));
+});
+
+it("an SDK group consumer reads a compacted log from the beginning: each key's last value, then new records", async () => {
+  const edgelog = client();
+  const topic = uniqueTopic("compact-sdk");
+  await edgelog.admin().createTopic(topic, { cleanupPolicy: "compact", minCleanableDirtyRatio: 0 });
+  const producer = edgelog.producer(await producerOptions());
+  for (let round = 0; round < 4; round++) {
+    await producer.send({ topic, messages: ["a", "b", "c"].map((key) => ({ key, value: { key, round } })) });
+  }
+  await until(async () => (await records(topic, 0)).length === 3, 15_000);
+  const consumer = edgelog.consumer({ groupId: uniqueTopic("compact-sdk-group"), maxWaitMs: 500 });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const seen: KafkaMessage[] = [];
+  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+  try {
+    await until(async () => seen.length >= 3, 20_000, 100);
+    await producer.send({ topic, messages: [{ key: "d", value: { key: "d", round: 0 } }] });
+    await until(async () => seen.length >= 4, 20_000, 100);
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+  }
+  expect(seen.map((m) => [m.offset, m.key, m.value])).toEqual([
+    [9, "a", { key: "a", round: 3 }],
+    [10, "b", { key: "b", round: 3 }],
+    [11, "c", { key: "c", round: 3 }],
+    [12, "d", { key: "d", round: 0 }],
+  ]);
 });
