@@ -71,8 +71,9 @@ interface KeyMap {
 }
 
 export class Compaction {
-  private store: CompactionStore;
-  private progress: CompactionProgress;
+  // Set by restore(), which the replica's load() calls before any other use.
+  private store!: CompactionStore;
+  private progress!: CompactionProgress;
   private map: KeyMap | null = null;
   /** The leader's choice in progress: the time it uses. */
   private choosingAtMs: number | null = null;
@@ -83,7 +84,7 @@ export class Compaction {
   private oldestDirtyMs: number | null | undefined;
   private passStartedMs: number | null = null;
   /** The last pass stored, kept here: a leader's every push round asks. */
-  private storedSeq: number;
+  private storedSeq = 0;
   readonly counters = {
     compactionPasses: 0,
     compactionPassMs: 0,
@@ -92,11 +93,7 @@ export class Compaction {
     compactionRowsRewritten: 0,
   };
 
-  constructor(private readonly host: CompactionHost) {
-    this.store = new CompactionStore(host.sql);
-    this.progress = this.store.progress();
-    this.storedSeq = this.store.lastSeq();
-  }
+  constructor(private readonly host: CompactionHost) {}
 
   /** The state as storage holds it (a restart). */
   restore(): void {
@@ -113,8 +110,12 @@ export class Compaction {
     return this.progress;
   }
 
+  /** The counters and, on a compacted topic, the dirty ratio (elsewhere 0: it would
+   * cost a read of every row). */
   metrics(): CompactionMetrics {
-    return { ...this.counters, dirtyRatio: dirtyRatio(this.dirtyState()) };
+    const config = this.config();
+    const ratio = config && isCompacted(config) ? dirtyRatio(this.dirtyState()) : 0;
+    return { ...this.counters, dirtyRatio: ratio };
   }
 
   /** One bounded step, from the alarm; schedules the next while work is left. */
