@@ -106,4 +106,35 @@ describe("compaction across replicas", () => {
     await t.replica(0).injectFault("heal");
     await settled(async () => JSON.stringify(await stored(t, 0)) === JSON.stringify(expected));
   });
+
+  it("through rounds of leader crashes, restarts and elections at random points of compaction, all replicas end alike", async () => {
+    const t = await replicatedTopic(COMPACT);
+    const written: Written[][] = [];
+    let leader = 0;
+    let epoch = 0;
+    let seed = 5;
+    const pause = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return new Promise((r) => setTimeout(r, [0, 5, 30, 120][seed % 4]));
+    };
+    for (let round = 0; round < 4; round++) {
+      const batches = randomBatches(100 + round, 12);
+      await write(t, leader, batches);
+      written.push(...batches);
+      await pause(); // the crash lands before, during or after the pass
+      await t.replica(leader).injectFault("crash");
+      const elected = await t.controller.reportUnreachable({ partition: 0, replica: leader, leaderEpoch: epoch });
+      if (!elected.ok) throw new Error(JSON.stringify(elected.error));
+      await t.replica(leader).injectFault("heal"); // it restarts from storage, as a follower
+      ({ leader, leaderEpoch: epoch } = elected.state);
+      await settled(async () => (await t.state()).isr.length === 3);
+    }
+    const expected = JSON.stringify(model(written));
+    await settled(async () => {
+      const logs = await Promise.all([0, 1, 2].map((r) => stored(t, r)));
+      return logs.every((log) => JSON.stringify(log) === expected);
+    });
+    const passes = await Promise.all([0, 1, 2].map((r) => progressOf(t, r)));
+    expect(new Set(passes.map((p) => `${p.appliedSeq}/${p.committedSeq}`)).size).toBe(1);
+  });
 });
