@@ -2,11 +2,20 @@
 // fetch, ListOffsets and producer dedup handle, and expire tombstones on its own clock.
 
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { STEP_ROWS } from "../../src/partition/compaction.js";
 import type { ProducerBatch } from "../../src/partition/producer-state.js";
 import type { FetchRequest, ReplicaConfig } from "../../src/partition/replica-types.js";
-import { advance, jsonRecord, leaderReplica, manualClock, produceRequest, reopen } from "./replica-helpers.js";
+import {
+  advance,
+  assignment,
+  jsonRecord,
+  leaderReplica,
+  manualClock,
+  produceRequest,
+  reopen,
+} from "./replica-helpers.js";
 
 type Stub = ReturnType<typeof reopen>;
 const COMPACT: Partial<ReplicaConfig> = { cleanupPolicy: "compact", minCleanableDirtyRatio: 0 };
@@ -222,5 +231,54 @@ describe("a compacting replica", () => {
     }
     const expected = [...last.values()].sort((x, y) => x[0] - y[0]);
     expect((await read(restarted, "earliest", 10_000)).records).toEqual(expected);
+  });
+});
+
+describe("a follower learning the leader's passes", () => {
+  const pass = (seq: number, leaderEpoch: number, endOffset = 0) => ({
+    seq,
+    leaderEpoch,
+    endOffset,
+    nowMs: 1,
+    deleteRetentionMs: 0,
+  });
+  type Learner = {
+    compaction: {
+      learn(sync: { passes: ReturnType<typeof pass>[]; committedSeq: number; lastSeq: number }): number;
+      state: Progress;
+    };
+  };
+
+  it("stores passes in order, replaces a deposed leader's uncommitted ones, drops those the leader lacks", async () => {
+    const topicId = `learn-${crypto.randomUUID()}`;
+    const stub = env.REPLICA.get(env.REPLICA.idFromName(`${topicId}/0/1`));
+    const state = { replicas: [0, 1], leader: 0, isr: [0, 1] };
+    expect(await stub.assign(assignment(topicId, 1, state, COMPACT))).toMatchObject({ ok: true, role: "follower" });
+    const learn = (passes: ReturnType<typeof pass>[], committedSeq: number, lastSeq: number) =>
+      runInDurableObject(stub, (instance) => {
+        const { compaction } = instance as unknown as Learner;
+        return {
+          stored: compaction.learn({ passes, committedSeq, lastSeq }),
+          committed: compaction.state.committedSeq,
+        };
+      });
+    // Passes 1 and 2 of leader epoch 0; pass 1 committed.
+    expect(await learn([pass(1, 0), pass(2, 0)], 1, 2)).toEqual({ stored: 2, committed: 1 });
+    // A gap (pass 4 without 3) is not stored: the follower answers where it is.
+    expect(await learn([pass(4, 0)], 1, 4)).toEqual({ stored: 2, committed: 1 });
+    // A new leader (epoch 1) chose its own pass 2 and a pass 3: its pass 2 replaces ours.
+    expect(await learn([pass(2, 1), pass(3, 1)], 1, 3)).toEqual({ stored: 3, committed: 1 });
+    const epochs = await runInDurableObject(stub, (_, s) =>
+      s.storage.sql
+        .exec<{ seq: number; e: number }>("SELECT seq, leader_epoch AS e FROM compaction_passes ORDER BY seq")
+        .toArray(),
+    );
+    expect(epochs.map((r) => [r.seq, r.e])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 1],
+    ]);
+    // A later leader has only up to pass 2: pass 3 goes; commits never pass what is stored.
+    expect(await learn([pass(2, 1)], 5, 2)).toEqual({ stored: 2, committed: 2 });
   });
 });
