@@ -65,6 +65,7 @@ export function cleanRow(row: CleanerRow, lastOffsets: ReadonlyMap<string, numbe
   let tombstones = 0;
   decoded.records.forEach((record, i) => {
     const offset = recordOffset(decoded, row.baseOffset, i);
+    invariant(offset <= row.lastOffset, `a record at ${offset} in row ${row.baseOffset}..${row.lastOffset}`);
     const superseded = record.key !== null && (lastOffsets.get(keyText(record.key)) ?? offset) > offset;
     const expired = record.value === null && horizon >= 0 && pass.nowMs > horizon;
     if (superseded || expired) return;
