@@ -124,7 +124,7 @@ export class Compaction {
     if (!config || !isCompacted(config)) return;
     const pass = this.nextPass();
     if (pass) {
-      if (this.host.log().state.logEndOffset < pass.endOffset) return; // the rows are still on their way
+      if (!this.holdsCommitted(pass)) return;
       this.applyStep(pass);
     } else if (this.leaderEpoch() !== null && this.storedSeq === this.progress.committedSeq) {
       this.chooseStep(config);
@@ -195,7 +195,7 @@ export class Compaction {
     const now = this.host.nowMs();
     const pass = this.nextPass();
     if (pass) {
-      if (this.host.log().state.logEndOffset >= pass.endOffset) await this.host.schedule(now);
+      if (this.holdsCommitted(pass)) await this.host.schedule(now);
       return;
     }
     if (this.leaderEpoch() === null) return;
@@ -214,6 +214,13 @@ export class Compaction {
     const byHorizon = state.nextDeleteHorizonMs >= 0 ? state.nextDeleteHorizonMs + 1 : null;
     if (byLag === null) return byHorizon;
     return byHorizon === null ? byLag : Math.min(byLag, byHorizon);
+  }
+
+  /** Whether this replica's log holds the pass's rows as the leader's: below its own
+   * highWatermark, which it only raises over a prefix of the leader's log (a suffix a
+   * deposed leader wrote, not yet truncated, lies above it). */
+  private holdsCommitted(pass: NumberedPass): boolean {
+    return this.host.log().state.highWatermark >= pass.endOffset;
   }
 
   /** The committed pass this replica applies next, if any. */

@@ -137,4 +137,25 @@ describe("compaction across replicas", () => {
     const passes = await Promise.all([0, 1, 2].map((r) => progressOf(t, r)));
     expect(new Set(passes.map((p) => `${p.appliedSeq}/${p.committedSeq}`)).size).toBe(1);
   });
+
+  it("a deposed leader with a diverged suffix under compacted offsets truncates it, then agrees", async () => {
+    const t = await replicatedTopic({ ...COMPACT, minInsyncReplicas: 1 });
+    await write(t, 0, [[["a", 0]], [["b", 0]]]);
+    // Cut off, the leader takes acks=1 writes alone (never committed) until it dies.
+    await t.replica(0).injectFault("partition");
+    for (const value of [100, 101]) {
+      expect(await t.produceRecords(0, [jsonRecord(value, { key: "a" })], "1")).toMatchObject({ ok: true });
+    }
+    await t.replica(0).injectFault("crash");
+    const elected = await t.controller.reportUnreachable({ partition: 0, replica: 0, leaderEpoch: 0 });
+    expect(elected).toMatchObject({ ok: true, state: { leader: 1, leaderEpoch: 1 } });
+    // The new leader overwrites the same offsets, and compacts past them.
+    const after: Written[][] = [[["a", 1]], [["b", 1]], [["c", 1]], [["a", 2]]];
+    await write(t, 1, after);
+    const expected = JSON.stringify(model([[["a", 0]], [["b", 0]], ...after]));
+    await settled(async () => JSON.stringify(await stored(t, 1)) === expected);
+    await t.replica(0).injectFault("heal");
+    await settled(async () => JSON.stringify(await stored(t, 0)) === expected);
+    await settled(async () => JSON.stringify(await stored(t, 2)) === expected);
+  });
 });
