@@ -2,6 +2,7 @@
 // order, so all write the same bytes), how far this replica has applied them, and the
 // stored rows a step reads and rewrites.
 
+import { decodeBatch } from "../protocol/record-codec.js";
 import type { CleanerRow, CompactionPass, RowSummary } from "./cleaner.js";
 
 export interface NumberedPass extends CompactionPass {
@@ -162,9 +163,13 @@ export class CompactionStore {
     return this.sql.exec<{ bytes: number | null }>(sql, offset).one().bytes ?? 0;
   }
 
-  /** The oldest timestamp of the first row at or past `offset`, by its max; null when none. */
+  /** The oldest record timestamp of the first row at or past `offset` (when the oldest
+   * dirty record passes maxCompactionLagMs); null when there is no such row. */
   firstRowTimestamp(offset: number): number | null {
-    const sql = "SELECT max_timestamp AS t FROM batches WHERE base_offset >= ? ORDER BY base_offset LIMIT 1";
-    return this.sql.exec<{ t: number }>(sql, offset).toArray()[0]?.t ?? null;
+    const sql = "SELECT payload FROM batches WHERE base_offset >= ? ORDER BY base_offset LIMIT 1";
+    const row = this.sql.exec<{ payload: ArrayBuffer }>(sql, offset).toArray()[0];
+    if (!row) return null;
+    const { records } = decodeBatch(new Uint8Array(row.payload));
+    return records.length === 0 ? null : Math.min(...records.map((r) => r.timestamp));
   }
 }

@@ -81,7 +81,10 @@ export class Compaction {
   /** Stored bytes below the cleaning point, as of logStartOffset `cleanAt`; null: unknown. */
   private cleanBytes: number | null = null;
   private cleanAt = -1;
+  /** The oldest dirty record's timestamp, as read at logEndOffset `oldestDirtyAt`;
+   * undefined: not read since the last pass. */
   private oldestDirtyMs: number | null | undefined;
+  private oldestDirtyAt = -1;
   private passStartedMs: number | null = null;
   /** The last pass stored, kept here: a leader's every push round asks. */
   private storedSeq = 0;
@@ -355,8 +358,11 @@ export class Compaction {
       this.cleanAt = logStartOffset;
     }
     const dirtyBytes = Math.max(0, log.sizeBytes - this.cleanBytes);
-    if (this.oldestDirtyMs === undefined || (this.oldestDirtyMs === null && dirtyBytes > 0)) {
+    // Read again only once the log grew past where a read found no dirty record.
+    const { logEndOffset } = log.state;
+    if (this.oldestDirtyMs === undefined || (this.oldestDirtyMs === null && this.oldestDirtyAt !== logEndOffset)) {
       this.oldestDirtyMs = this.store.firstRowTimestamp(this.progress.cleanedUpTo);
+      this.oldestDirtyAt = logEndOffset;
     }
     return {
       dirtyBytes,
