@@ -18,6 +18,9 @@
 // is one partition, acks=1, 16 producers for batches of 1, 8 for batches of 100 (or one
 // per partition when more), one with -seq; -batch sends the same records as binary
 // batches (application/vnd.edgelog.batch) instead of JSON.
+// Compaction: produce-compacting and produce-filled fill one partition with --records
+// records over 1,000 keys (compacted, or never cleaned), then run 8 producers of
+// batches of 100 on the same keys (bench/compaction.mjs).
 
 import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -27,6 +30,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import * as C from "./compaction.mjs";
 import * as G from "./gateway.mjs";
 import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
@@ -200,6 +204,18 @@ const EDGELOG_OTHERS = [
     ratio: "throughput",
     plannedMs: 0,
   },
+  ...[
+    { name: "produce-compacting", compacted: true },
+    { name: "produce-filled", compacted: false },
+  ].map((s) => ({
+    name: s.name,
+    system: /** @type {System} */ ("edgelog"),
+    run: (/** @type {Env} */ env, /** @type {any} */ ctx) =>
+      C.produceOnFilled(ctx, /** @type {string} */ (env.edgelog), s),
+    peers: s.compacted ? { http: "produce-filled" } : undefined,
+    ratio: /** @type {const} */ ("throughput"),
+    plannedMs: durationMs + warmupMs,
+  })),
   {
     name: "longpoll-wakeup",
     system: "edgelog",

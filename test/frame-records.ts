@@ -1,5 +1,6 @@
-// Records as a fetch frame carries them (the stored layout, offsets dense from the
-// first), for tests of what the gateway writes from a frame.
+// Records as a fetch frame carries them (the stored layout; their offsets listed when
+// not dense from the first, as a compacted log's are), for tests of what the gateway
+// writes from a frame.
 
 import type { FrameRecords } from "../src/protocol/fetch-frame.js";
 import { BATCH_FIXED_BYTES, encodeBatch } from "../src/protocol/record-codec.js";
@@ -12,17 +13,16 @@ export interface TestRecord {
   headers: [Uint8Array, Uint8Array][];
 }
 
-export function frameRecordsOf(records: readonly TestRecord[]): FrameRecords {
-  records.forEach((r, i) => {
-    if (r.offset !== records[0]!.offset + i) throw new Error("a frame's offsets are dense");
-  });
+export function frameRecordsOf(records: readonly TestRecord[], fetchOffset = records[0]?.offset ?? 0): FrameRecords {
+  const dense = records.every((r, i) => r.offset === fetchOffset + i);
   const stored = encodeBatch(
     records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestampMs })),
     "binary",
   );
   return {
-    fetchOffset: records[0]?.offset ?? 0,
+    fetchOffset,
     recordCount: records.length,
+    offsets: dense ? null : records.map((r) => r.offset),
     bytes: stored.subarray(BATCH_FIXED_BYTES),
   };
 }

@@ -6,7 +6,13 @@ import { DurableObject } from "cloudflare:workers";
 import { controllerStub } from "../controller/controller-stub.js";
 import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
-import type { AlterableConfig, TopicConfig, TopicListing, TopicMetadata } from "../protocol/topic.js";
+import {
+  type AlterableConfig,
+  storedTopicConfig,
+  type TopicConfig,
+  type TopicListing,
+  type TopicMetadata,
+} from "../protocol/topic.js";
 import {
   type Issued,
   type IssuedProducer,
@@ -108,7 +114,12 @@ export class Catalog extends DurableObject<Env> {
     return this.ctx.storage.sql
       .exec<TopicRow>("SELECT name, topic_id, partitions, config FROM topics WHERE ready = 1 ORDER BY name")
       .toArray()
-      .map((r) => ({ name: r.name, topicId: r.topic_id, partitions: r.partitions, config: JSON.parse(r.config) }));
+      .map((r) => ({
+        name: r.name,
+        topicId: r.topic_id,
+        partitions: r.partitions,
+        config: storedTopicConfig(r.config),
+      }));
   }
 
   async alterConfig(name: string, patch: Partial<AlterableConfig>): Promise<Result<{ metadata: TopicMetadata }>> {

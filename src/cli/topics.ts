@@ -18,9 +18,7 @@ export function topicsCommand(): Command {
       .createTopic(topic, {
         partitions: options.partitions,
         replicationFactor: options.replicationFactor,
-        ...(options.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: options.minInsyncReplicas }),
-        ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
-        ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
+        ...configOf(options),
       });
     await out(`created topic ${created.name} (${created.partitions.length} partitions, id ${created.topicId})\n`);
   });
@@ -77,9 +75,7 @@ export function topicsCommand(): Command {
     )
     .action(async (topic: string, options, command: Command) => {
       const patch: TopicConfigPatch = {
-        ...(options.minInsyncReplicas === undefined ? {} : { minInsyncReplicas: options.minInsyncReplicas }),
-        ...(options.retentionMs === undefined ? {} : { retentionMs: options.retentionMs }),
-        ...(options.retentionBytes === undefined ? {} : { retentionBytes: options.retentionBytes }),
+        ...configOf(options),
         ...(options.replicaLagTimeMs === undefined ? {} : { replicaLagTimeMs: options.replicaLagTimeMs }),
         ...(options.followerFetch === undefined ? {} : { followerFetch: options.followerFetch === "true" }),
         ...(options.uncleanLeaderElection === undefined
@@ -109,6 +105,19 @@ export function topicsCommand(): Command {
 }
 
 const BOOLEANS = ["true", "false"];
+const CLEANUP_POLICIES = ["delete", "compact", "compact,delete"];
+
+/** The fields of the options withConfigOptions adds. */
+const CONFIG_FIELDS = [
+  "minInsyncReplicas",
+  "retentionMs",
+  "retentionBytes",
+  "cleanupPolicy",
+  "minCompactionLagMs",
+  "maxCompactionLagMs",
+  "deleteRetentionMs",
+  "minCleanableDirtyRatio",
+] as const;
 
 /** The config options that both create and alter-config take, in that order. */
 function withConfigOptions(command: Command): Command {
@@ -119,7 +128,35 @@ function withConfigOptions(command: Command): Command {
       "--retention-bytes <bytes>",
       "keep at most this many bytes per partition (-1: no limit)",
       signedInteger("--retention-bytes"),
-    );
+    )
+    .addOption(
+      new Option("--cleanup-policy <policy>", "delete old records, keep each key's last, or both").choices(
+        CLEANUP_POLICIES,
+      ),
+    )
+    .option(
+      "--min-compaction-lag-ms <ms>",
+      "never compact records younger than this",
+      integer("--min-compaction-lag-ms"),
+    )
+    .option(
+      "--max-compaction-lag-ms <ms>",
+      "compact records older than this whatever the dirty ratio (-1: unbounded)",
+      signedInteger("--max-compaction-lag-ms"),
+    )
+    .option("--delete-retention-ms <ms>", "keep tombstones this long once compacted", integer("--delete-retention-ms"))
+    .option("--min-cleanable-dirty-ratio <ratio>", "compact once this share is dirty (0..1)", ratio);
+}
+
+/** The config the options give (those withConfigOptions adds). */
+function configOf(options: Record<string, unknown>): TopicConfigPatch {
+  return Object.fromEntries(CONFIG_FIELDS.filter((f) => options[f] !== undefined).map((f) => [f, options[f]]));
+}
+
+function ratio(value: string): number {
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(value))
+    throw new Error(`--min-cleanable-dirty-ratio must be 0..1, not "${value}"`);
+  return Number(value);
 }
 
 /** Retention settings take -1 (no limit) beside non-negative integers. */

@@ -30,6 +30,11 @@ export type TopicConfigPatch = Partial<
     | "followerFetch"
     | "uncleanLeaderElection"
     | "replicaLagTimeMs"
+    | "cleanupPolicy"
+    | "minCompactionLagMs"
+    | "maxCompactionLagMs"
+    | "deleteRetentionMs"
+    | "minCleanableDirtyRatio"
   >
 >;
 

@@ -14,6 +14,7 @@ import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import {
   type AlterableConfig,
+  checkConfigChange,
   checkPartitionCount,
   checkTopicConfig,
   type PartitionDescription,
@@ -109,7 +110,7 @@ export class TopicController extends DurableObject<Env> {
     const found = this.metadata();
     if (!found.ok) return found;
     const config: TopicConfig = { ...found.metadata.config, ...patch };
-    const invalid = checkTopicConfig(config, this.limits);
+    const invalid = checkTopicConfig(config, this.limits) ?? checkConfigChange(found.metadata.config, config);
     if (invalid) return { ok: false, error: invalid };
     this.store.saveConfig(config);
     const assigned = await this.assignAll(0);
@@ -345,7 +346,6 @@ export class TopicController extends DurableObject<Env> {
 }
 
 function replicaConfig(config: TopicConfig): ReplicaConfig {
-  const { retentionMs, retentionBytes, minInsyncReplicas, replicaLagTimeMs, followerFetch, placement, jurisdiction } =
-    config;
-  return { retentionMs, retentionBytes, minInsyncReplicas, replicaLagTimeMs, followerFetch, placement, jurisdiction };
+  const { replicationFactor: _, uncleanLeaderElection: __, ...forReplicas } = config;
+  return forReplicas;
 }

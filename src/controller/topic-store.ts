@@ -3,7 +3,13 @@
 // invariants are asserted here, on every write of a partition's state.
 
 import { invariant } from "../common/invariant.js";
-import type { PartitionState, TopicConfig, TopicCounters, TopicMetadata } from "../protocol/topic.js";
+import {
+  type PartitionState,
+  storedTopicConfig,
+  type TopicConfig,
+  type TopicCounters,
+  type TopicMetadata,
+} from "../protocol/topic.js";
 
 type TopicRow = {
   topic_id: string;
@@ -68,7 +74,7 @@ export class TopicStore {
       name: topic.name,
       topicId: topic.topic_id,
       version: topic.version,
-      config: JSON.parse(topic.config),
+      config: storedTopicConfig(topic.config),
       partitions,
     };
   }

@@ -18,7 +18,17 @@ export interface TopicListing {
 
 export interface TopicDescription {
   name: string;
-  config: { replicationFactor: number; minInsyncReplicas: number; retentionMs: number; retentionBytes: number };
+  config: {
+    replicationFactor: number;
+    minInsyncReplicas: number;
+    retentionMs: number;
+    retentionBytes: number;
+    cleanupPolicy: string;
+    minCompactionLagMs: number;
+    maxCompactionLagMs: number;
+    deleteRetentionMs: number;
+    minCleanableDirtyRatio: number;
+  };
   partitions: unknown[];
 }
 
@@ -71,6 +81,7 @@ export type PartitionFetch =
       /** The records as one RecordBatch v2 (empty when there are none). */
       batch: Buffer;
       recordCount: number;
+      /** Past the records, and past any gap of a compacted log after them. */
       nextOffset: number;
       highWatermark: number;
       logStartOffset: number;
@@ -224,5 +235,5 @@ function partitionFetchOf(entry: FramePartition): PartitionFetch {
   const { topic, partition } = entry;
   if (!entry.ok) return { topic, partition, error: entry.error };
   const { recordCount, nextOffset, highWatermark, logStartOffset } = entry;
-  return { topic, partition, batch: writeBatch(entry), recordCount, nextOffset, highWatermark, logStartOffset };
+  return { topic, partition, batch: writeBatch(entry, nextOffset), recordCount, nextOffset, highWatermark, logStartOffset };
 }

@@ -91,8 +91,10 @@ export class ReadAhead {
   }
 }
 
+/** Whether the answer moves its position on: records, or a compacted log's gap (whose
+ * batch holds none but spans the offsets passed). */
 function hasRecords(answer: PartitionFetch): boolean {
-  return "recordCount" in answer && answer.recordCount > 0;
+  return "batch" in answer && answer.batch.length > 0;
 }
 
 /** Each position moved past the records answered for it. */

@@ -7,6 +7,7 @@ import type { Clock } from "../common/clock.js";
 import { withTimeout } from "../common/timeout.js";
 import { type Failure, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
+import type { Compaction } from "./compaction.js";
 import type { PartitionLog, ReplicatedBatch } from "./partition-log.js";
 import type { PartitionReplica } from "./partition-replica.js";
 import { unknownPartition } from "./replica-answers.js";
@@ -39,6 +40,7 @@ export interface FollowerHost {
   /** Throws when a fault makes other objects unreachable from here. */
   outgoing(): Promise<void>;
   scheduleCatchUp(dueAtMs: number): Promise<void>;
+  compaction(): Compaction;
 }
 
 export class FollowerReplication {
@@ -50,18 +52,21 @@ export class FollowerReplication {
     const fenced = this.host.followLeader(request.leaderEpoch, request.leader);
     if (fenced) return fenced;
     this.learnLogStartOffsets(request.logStartOffset, request.pendingLogStartOffset);
+    const compactionSeq = this.host.compaction().learn(request.compaction);
     const log = this.host.log();
     const { logEndOffset } = log.state;
     const pendingLogStartOffset = log.pendingLogStartOffset;
     if (request.fromOffset !== logEndOffset || !log.continuesAt(request.fromOffset, request.prevEpoch)) {
-      return { ok: true, matched: false, logEndOffset, lastEpoch: log.epochs.latest(), pendingLogStartOffset };
+      const lastEpoch = log.epochs.latest();
+      return { ok: true, matched: false, logEndOffset, lastEpoch, pendingLogStartOffset, compactionSeq };
     }
     this.host.writeSync(() => {
       log.appendReplicated(request.batches);
       log.advanceHighWatermark(request.highWatermark);
     });
     this.host.highWatermarkAdvanced();
-    return { ok: true, matched: true, logEndOffset: log.state.logEndOffset, pendingLogStartOffset };
+    this.host.compaction().appended();
+    return { ok: true, matched: true, logEndOffset: log.state.logEndOffset, pendingLogStartOffset, compactionSeq };
   }
 
   /** Drops this follower's diverged suffix (KIP-101/279): to the smaller of the
@@ -116,6 +121,7 @@ export class FollowerReplication {
             prevEpoch: log.epochAt(log.state.logEndOffset - 1),
             lastEpoch: log.epochs.latest(),
             pendingLogStartOffset: log.pendingLogStartOffset,
+            compactionSeq: this.host.compaction().lastSeq(),
           }),
         this.host.limits.peerTimeoutMs,
         "replica fetch",
@@ -143,6 +149,7 @@ export class FollowerReplication {
       return "more";
     }
     this.learnLogStartOffsets(answer.logStartOffset, answer.pendingLogStartOffset);
+    this.host.compaction().learn(answer.compaction);
     this.applyPulled(answer.batches, answer.highWatermark);
     if (answer.batches.length > 0) return "more";
     return answer.inIsr ? "done" : "stop";
@@ -171,5 +178,6 @@ export class FollowerReplication {
       log.advanceHighWatermark(highWatermark);
     });
     this.host.highWatermarkAdvanced();
+    this.host.compaction().appended();
   }
 }

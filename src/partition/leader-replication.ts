@@ -18,6 +18,8 @@ import { sleep, withTimeout } from "../common/timeout.js";
 import { type ErrorData, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
 import { CommitWaiters } from "./commit-waiters.js";
+import type { Compaction } from "./compaction.js";
+import { type FollowerLink, newFollowerLink } from "./follower-link.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { PartitionReplica } from "./partition-replica.js";
 import type { ReplicaAssignment, ReplicaFetchRequest, ReplicaFetchResponse } from "./replica-types.js";
@@ -37,25 +39,12 @@ export interface LeaderHost {
   highWatermarkAdvanced(): void;
   /** Moves the log's start to `offset`, which the whole ISR holds. */
   commitLogStartOffset(offset: number): void;
+  /** Its passes are committed like the logStartOffset: once the whole ISR holds them. */
+  readonly compaction: Compaction;
   /** A follower answered with a newer leaderEpoch: this replica is no longer leader. */
   fenced(): void;
   /** Throws when a fault makes other objects unreachable from here. */
   outgoing(): Promise<void>;
-}
-
-interface FollowerLink {
-  replica: number;
-  stub: ReplicaStub | null;
-  /** The follower's logEndOffset as confirmed in this leader epoch; null until known. */
-  knownLogEndOffset: number | null;
-  /** The pending logStartOffset the follower confirmed holding; null until known. */
-  knownPendingLogStartOffset: number | null;
-  sentHighWatermark: number;
-  sentLogStartOffset: number;
-  lastCaughtUpMs: number;
-  syncing: boolean;
-  /** Cancels the pending retry after a failed push; null when none is pending. */
-  cancelRetry: (() => void) | null;
 }
 
 /** Replication calls one sync loop makes before yielding to the next kick. */
@@ -86,17 +75,7 @@ export class LeaderReplication {
     const { state, replica } = host.assignment();
     for (const r of state.replicas) {
       if (r === replica) continue;
-      this.links.set(r, {
-        replica: r,
-        stub: null,
-        knownLogEndOffset: null,
-        knownPendingLogStartOffset: null,
-        sentHighWatermark: -1,
-        sentLogStartOffset: -1,
-        lastCaughtUpMs: now,
-        syncing: false,
-        cancelRetry: null,
-      });
+      this.links.set(r, newFollowerLink(r, now));
     }
   }
 
@@ -132,7 +111,7 @@ export class LeaderReplication {
     this.syncAll();
     this.checkLag();
     this.recomputeHighWatermark();
-    this.recomputeLogStartOffset();
+    this.recomputeCommitted();
   }
 
   private syncAll(): void {
@@ -167,6 +146,7 @@ export class LeaderReplication {
     }
     link.knownLogEndOffset = request.fromOffset;
     link.knownPendingLogStartOffset = request.pendingLogStartOffset;
+    link.knownCompactionSeq = request.compactionSeq;
     if (request.fromOffset >= log.state.logEndOffset) link.lastCaughtUpMs = this.host.clock.now();
     const { isr } = this.host.assignment().state;
     const inIsr = isr.includes(request.replica);
@@ -176,7 +156,7 @@ export class LeaderReplication {
     const joinable = request.fromOffset >= log.state.highWatermark && request.pendingLogStartOffset >= served;
     if (!inIsr && joinable) await this.requestIsr([...isr, request.replica]);
     this.recomputeHighWatermark();
-    this.recomputeLogStartOffset();
+    this.recomputeCommitted();
     const from = Math.max(request.fromOffset, log.state.logStartOffset);
     const batches = log.batchesFrom(from, this.host.limits.maxReplicationBytes, MAX_BATCHES_PER_CALL);
     return {
@@ -187,6 +167,7 @@ export class LeaderReplication {
       pendingLogStartOffset: log.pendingLogStartOffset,
       logEndOffset: log.state.logEndOffset,
       inIsr: this.host.assignment().state.isr.includes(request.replica),
+      compaction: this.host.compaction.syncFor(request.compactionSeq),
     };
   }
 
@@ -202,7 +183,7 @@ export class LeaderReplication {
         if (this.stopped) return;
         this.checkLag();
         this.recomputeHighWatermark();
-        this.recomputeLogStartOffset();
+        this.recomputeCommitted();
       }
     } catch (e) {
       failed = true;
@@ -238,6 +219,9 @@ export class LeaderReplication {
     // it, and learn the commit to delete below it.
     if ((link.knownPendingLogStartOffset ?? -1) < log.pendingLogStartOffset) return true;
     if (link.sentLogStartOffset < logStartOffset) return true;
+    const { compaction } = this.host;
+    if ((link.knownCompactionSeq ?? 0) < compaction.lastSeq()) return true;
+    if (link.sentCommittedSeq < compaction.state.committedSeq) return true;
     // Followers learn the highWatermark only from pushes; follower fetch needs it fresh.
     return config.followerFetch && link.sentHighWatermark < highWatermark;
   }
@@ -253,6 +237,7 @@ export class LeaderReplication {
     const sentEnd = batches.at(-1) ? batches.at(-1)!.lastOffset + 1 : fromOffset;
     const { highWatermark, logStartOffset, logEndOffset: leaderEnd } = log.state;
     const pendingLogStartOffset = log.pendingLogStartOffset;
+    const compaction = this.host.compaction.syncFor(link.knownCompactionSeq);
     const answer = await withTimeout(
       async () =>
         await stub.replicate({
@@ -264,6 +249,7 @@ export class LeaderReplication {
           highWatermark,
           logStartOffset,
           pendingLogStartOffset,
+          compaction,
         }),
       limits.peerTimeoutMs,
       `replicate to replica ${link.replica}`,
@@ -280,6 +266,8 @@ export class LeaderReplication {
     // Matched or not, the follower applied the logStartOffsets before comparing logs.
     link.knownPendingLogStartOffset = answer.pendingLogStartOffset;
     link.sentLogStartOffset = logStartOffset;
+    link.knownCompactionSeq = answer.compactionSeq;
+    link.sentCommittedSeq = compaction.committedSeq;
     if (!answer.matched) {
       // KIP-279: the leader's end of the follower's last epoch bounds the common prefix.
       const { leaderEpoch: epoch, endOffset } = log.epochs.endOffsetFor(answer.lastEpoch);
@@ -354,6 +342,24 @@ export class LeaderReplication {
     // ended before this move, not only the one whose answer made it.
     if (config.followerFetch) this.syncAll();
     this.commitWaiters.covered(log.state.highWatermark);
+  }
+
+  /** What the whole ISR holds is committed: the logStartOffset and compaction passes. */
+  private recomputeCommitted(): void {
+    this.recomputeLogStartOffset();
+    this.recomputeCompaction();
+  }
+
+  /** The last compaction pass every ISR member stores is committed; followers learn it
+   * from the next push. */
+  private recomputeCompaction(): void {
+    const { compaction } = this.host;
+    const { committedSeq } = compaction.state;
+    if (this.stopped || compaction.lastSeq() === committedSeq) return;
+    const candidate = this.isrMinimum(compaction.lastSeq(), (l) => l.knownCompactionSeq, committedSeq);
+    if (candidate <= committedSeq) return;
+    compaction.commit(candidate);
+    this.syncAll();
   }
 
   /** logStartOffset = min pending logStartOffset held over the ISR, never above the

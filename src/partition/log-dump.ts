@@ -1,7 +1,7 @@
 // A replica's stored records as JSON, for the chaos test's comparison of replicas
 // (a test hook: the router exposes it only with EDGELOG_FAULTS=1).
 
-import { decodeBatch, RecordsJson } from "../protocol/record-codec.js";
+import { decodeBatch, RecordsJson, recordOffset } from "../protocol/record-codec.js";
 import type { PartitionLog } from "./partition-log.js";
 
 const MAX_DUMP_RECORDS = 100_000;
@@ -10,9 +10,10 @@ const MAX_DUMP_RECORDS = 100_000;
 export function dumpRecords(log: PartitionLog, fromOffset: number): string {
   const records = new RecordsJson();
   for (const batch of log.batchesFrom(fromOffset, Number.MAX_SAFE_INTEGER, MAX_DUMP_RECORDS)) {
-    const { format, records: decoded } = decodeBatch(batch.payload);
-    decoded.forEach((record, i) => {
-      if (batch.baseOffset + i >= fromOffset) records.add(record, batch.baseOffset + i, format, "json");
+    const decoded = decodeBatch(batch.payload);
+    decoded.records.forEach((record, i) => {
+      const offset = recordOffset(decoded, batch.baseOffset, i);
+      if (offset >= fromOffset) records.add(record, offset, decoded.format, "json");
     });
   }
   return new TextDecoder().decode(records.finish());

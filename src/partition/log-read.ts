@@ -4,10 +4,13 @@
 import { StoredRecordWalker } from "../protocol/fetch-frame.js";
 import {
   BATCH_FIXED_BYTES,
+  COMPACTED_FIXED_BYTES,
+  COMPACTED_VERSION,
   decodeBatch,
   type Encoding,
   type ReadForm,
   RecordsJson,
+  recordOffset,
   recordSizeBytes,
 } from "../protocol/record-codec.js";
 import { Utf8Writer } from "../protocol/utf8-writer.js";
@@ -20,6 +23,9 @@ export interface ReadResult {
   recordCount: number;
   sizeBytes: number;
   nextOffset: number;
+  /** Form `batch` only, when a compacted row left gaps: each record's offset. Absent
+   * when record i is at the fetch offset + i. */
+  recordOffsets?: number[];
 }
 
 export interface ReadLimits {
@@ -28,11 +34,19 @@ export interface ReadLimits {
   encoding: ReadForm;
 }
 
+/** A stored row as reads see it: the offsets it spans and its payload. */
+export interface StoredRow {
+  baseOffset: number;
+  lastOffset: number;
+  payload: Uint8Array;
+}
+
 /** Records of `batches` (the first holding `offset`) from `offset` up to `end`
  * (exclusive), at most maxRecords, and at most maxBytes unless the first record alone
- * is larger (Kafka KIP-74). */
+ * is larger (Kafka KIP-74). A compacted row may hold fewer records than offsets: the
+ * nextOffset passes the gaps of every row read whole, so a reader never asks again. */
 export function renderRecords(
-  batches: Iterable<{ baseOffset: number; payload: Uint8Array }>,
+  batches: Iterable<StoredRow>,
   offset: number,
   end: number,
   { maxRecords, maxBytes, encoding }: ReadLimits,
@@ -42,7 +56,7 @@ export function renderRecords(
 }
 
 function renderJson(
-  batches: Iterable<{ baseOffset: number; payload: Uint8Array }>,
+  batches: Iterable<StoredRow>,
   offset: number,
   end: number,
   maxRecords: number,
@@ -53,12 +67,15 @@ function renderJson(
   let sizeBytes = 0;
   let nextOffset = offset;
   for (const batch of batches) {
-    const { format, records } = decodeBatch(batch.payload);
-    if (rendered.count === 0)
+    const decoded = decodeBatch(batch.payload);
+    const { format, records } = decoded;
+    if (rendered.count === 0 && records.length > 0)
       rendered.expect(answerBytes(batch.payload.length / records.length, end - offset, maxRecords, maxBytes));
-    const first = Math.max(0, offset - batch.baseOffset);
+    // Version 1 rows are dense: skip straight to `offset`; version 2 rows are scanned.
+    const first = decoded.offsetDeltas ? 0 : Math.max(0, offset - batch.baseOffset);
     for (let i = first; i < records.length; i++) {
-      const at = batch.baseOffset + i;
+      const at = recordOffset(decoded, batch.baseOffset, i);
+      if (at < offset) continue;
       const size = recordSizeBytes(records[i]!);
       const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
       if (at >= end || full) return readResult(rendered, sizeBytes, nextOffset);
@@ -66,6 +83,8 @@ function renderJson(
       sizeBytes += size;
       nextOffset = at + 1;
     }
+    if (batch.lastOffset >= end) break;
+    nextOffset = Math.max(nextOffset, batch.lastOffset + 1);
   }
   return readResult(rendered, sizeBytes, nextOffset);
 }
@@ -76,9 +95,10 @@ function readResult(rendered: RecordsJson, sizeBytes: number, nextOffset: number
 }
 
 /** The same records as renderJson would choose, their stored bytes copied as they are:
- * each batch's run of records in one copy. */
+ * each version 1 row's run of records in one copy; a version 2 row's records one by one,
+ * without the offset each is stored with (recordOffsets carries it). */
 function copyRecords(
-  batches: Iterable<{ baseOffset: number; payload: Uint8Array }>,
+  batches: Iterable<StoredRow>,
   offset: number,
   end: number,
   maxRecords: number,
@@ -86,35 +106,60 @@ function copyRecords(
 ): ReadResult {
   const out = new Utf8Writer();
   const recordStarts: number[] = [];
+  const offsets: number[] = [];
   let sizeBytes = 0;
   let nextOffset = offset;
-  for (const { baseOffset, payload } of batches) {
+  let full = false;
+  for (const row of batches) {
+    const { baseOffset, payload } = row;
     if (recordStarts.length === 0) out.expect(copiedBytes(payload, end - offset, maxRecords, maxBytes));
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    const compacted = view.getUint8(0) === COMPACTED_VERSION;
     const walker = new StoredRecordWalker(payload);
-    let at = BATCH_FIXED_BYTES;
+    let at = compacted ? COMPACTED_FIXED_BYTES : BATCH_FIXED_BYTES;
     let runStart = -1;
-    let full = false;
     for (let i = 0; at < payload.length; i++) {
+      const delta = compacted ? view.getUint32(at, true) : i;
+      if (compacted) at += OFFSET_DELTA_BYTES;
       walker.walk(at);
-      const recordOffset = baseOffset + i;
-      if (recordOffset >= offset) {
+      const recordAt = baseOffset + delta;
+      if (recordAt >= offset) {
         full =
-          recordOffset >= end ||
+          recordAt >= end ||
           recordStarts.length >= maxRecords ||
           (recordStarts.length > 0 && sizeBytes + walker.sizeBytes > maxBytes);
         if (full) break;
-        if (runStart < 0) runStart = at;
-        recordStarts.push(out.length + at - runStart);
+        if (compacted) {
+          recordStarts.push(out.length);
+          out.bytes(payload.subarray(at, walker.end));
+        } else {
+          if (runStart < 0) runStart = at;
+          recordStarts.push(out.length + at - runStart);
+        }
+        offsets.push(recordAt);
         sizeBytes += walker.sizeBytes;
-        nextOffset = recordOffset + 1;
+        nextOffset = recordAt + 1;
       }
       at = walker.end;
     }
     if (runStart >= 0) out.bytes(payload.subarray(runStart, at));
-    if (full) break;
+    if (full || row.lastOffset >= end) break;
+    // A compacted row read whole: its gaps are passed too.
+    nextOffset = Math.max(nextOffset, row.lastOffset + 1);
   }
-  return { records: out.written(), recordStarts, recordCount: recordStarts.length, sizeBytes, nextOffset };
+  const read: ReadResult = {
+    records: out.written(),
+    recordStarts,
+    recordCount: recordStarts.length,
+    sizeBytes,
+    nextOffset,
+  };
+  if (offsets.some((at, i) => at !== offset + i)) read.recordOffsets = offsets;
+  return read;
 }
+
+/** A version 2 record's offset minus its row's base offset, stored before it. */
+const OFFSET_DELTA_BYTES = 4;
 
 /** About how large a copy of stored records gets, from the first batch's bytes per
  * record (maxBytes counts keys, values and headers, not their framing). */

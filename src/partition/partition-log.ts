@@ -2,10 +2,10 @@
 // batch, split at maxBatchRowBytes), offsets dense across rows.
 
 import { invariant } from "../common/invariant.js";
-import { decodeBatch, type ReadForm, type StampedBatch, sliceBatch } from "../protocol/record-codec.js";
+import { decodeBatch, type ReadForm, recordOffset, type StampedBatch, sliceBatch } from "../protocol/record-codec.js";
 import { maxOf, rowRanges, storedBatchesFrom, takeBatches } from "./batch-rows.js";
 import { LeaderEpochCache } from "./leader-epoch-cache.js";
-import { mapIterable, type ReadResult, renderRecords } from "./log-read.js";
+import { mapIterable, type ReadResult, renderRecords, type StoredRow } from "./log-read.js";
 import { createLogSchema } from "./log-schema.js";
 import { type ProducerBatch, ProducerStates } from "./producer-state.js";
 import { RecentBatches } from "./recent-batches.js";
@@ -35,6 +35,7 @@ export interface AppendResult {
 
 type BatchRow = {
   base_offset: number;
+  last_offset: number;
   payload: ArrayBuffer;
 };
 
@@ -239,7 +240,7 @@ export class PartitionLog {
 
   /** Stored batches from the one holding `offset` up to `end` (exclusive, by base
    * offset): the newest from memory, the rest from SQLite. */
-  private batchesHolding(offset: number, end: number): Iterable<{ baseOffset: number; payload: Uint8Array }> {
+  private batchesHolding(offset: number, end: number): Iterable<StoredRow> {
     const recent = this.recent.holding(offset, this.offsets.logEndOffset);
     if (recent) return recent;
     const first = this.sql
@@ -249,25 +250,30 @@ export class PartitionLog {
       )
       .toArray()[0];
     const cursor = this.sql.exec<BatchRow>(
-      "SELECT base_offset, payload FROM batches WHERE base_offset >= ? AND base_offset < ? ORDER BY base_offset",
+      "SELECT base_offset, last_offset, payload FROM batches WHERE base_offset >= ? AND base_offset < ? ORDER BY base_offset",
       first?.base ?? offset,
       end,
     );
-    return mapIterable(cursor, (row) => ({ baseOffset: row.base_offset, payload: new Uint8Array(row.payload) }));
+    return mapIterable(cursor, (row) => ({
+      baseOffset: row.base_offset,
+      lastOffset: row.last_offset,
+      payload: new Uint8Array(row.payload),
+    }));
   }
 
   /** Kafka ListOffsets by time: the first committed offset whose timestamp is at or
    * after `timestampMs`, or null when there is none. */
   offsetForTimestamp(timestampMs: number): { offset: number; timestamp: number } | null {
     const cursor = this.sql.exec<BatchRow>(
-      "SELECT base_offset, payload FROM batches WHERE max_timestamp >= ? AND base_offset < ? ORDER BY base_offset",
+      "SELECT base_offset, last_offset, payload FROM batches WHERE max_timestamp >= ? AND base_offset < ? ORDER BY base_offset",
       timestampMs,
       this.offsets.highWatermark,
     );
     for (const row of cursor) {
-      const { records } = decodeBatch(new Uint8Array(row.payload));
+      const decoded = decodeBatch(new Uint8Array(row.payload));
+      const { records } = decoded;
       for (let i = 0; i < records.length; i++) {
-        const offset = row.base_offset + i;
+        const offset = recordOffset(decoded, row.base_offset, i);
         if (offset >= this.offsets.highWatermark) return null;
         if (offset >= this.offsets.logStartOffset && records[i]!.timestamp >= timestampMs) {
           return { offset, timestamp: records[i]!.timestamp };
@@ -343,6 +349,20 @@ export class PartitionLog {
     this.checkOffsets();
     this.saveState();
     return true;
+  }
+
+  /** Compaction's rewrites: each row keeps its offsets and gets a new payload. */
+  replacePayloads(rewrites: readonly { baseOffset: number; payload: Uint8Array; oldBytes: number }[]): number {
+    let rowsWritten = 0;
+    for (const { baseOffset, payload, oldBytes } of rewrites) {
+      const sql = "UPDATE batches SET payload = ?, size_bytes = ? WHERE base_offset = ? AND size_bytes = ?";
+      const written = this.sql.exec(sql, payload, payload.length, baseOffset, oldBytes).rowsWritten;
+      invariant(written === 1, `a compacted row at ${baseOffset} of ${oldBytes} bytes is stored`);
+      this.storedBytes += payload.length - oldBytes;
+      rowsWritten += written;
+    }
+    if (rewrites.length > 0) this.recent.clear();
+    return rowsWritten;
   }
 
   /** The stored size of the batches wholly below `offset`. */

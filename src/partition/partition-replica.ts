@@ -8,10 +8,11 @@ import { DurableObject } from "cloudflare:workers";
 import { AlarmTasks } from "../common/alarm-tasks.js";
 import { systemClock, type TimerClock } from "../common/clock.js";
 import { RowCounter } from "../common/counting-sql.js";
-import { invariant } from "../common/invariant.js";
 import { failure, type Result } from "../protocol/errors.js";
 import { type Limits, resolveLimits } from "../protocol/limits.js";
 import { stampBatch } from "../protocol/record-codec.js";
+import { isCompacted } from "../protocol/topic.js";
+import { Compaction } from "./compaction.js";
 import { Faults } from "./faults.js";
 import { FetchWaiters } from "./fetch-waiters.js";
 import { FollowerReplication } from "./follower-replication.js";
@@ -40,7 +41,7 @@ import type {
 import { Retention } from "./retention.js";
 import { RetentionRuns } from "./retention-runs.js";
 
-type Task = "retention" | "catch-up";
+type Task = "retention" | "catch-up" | "compaction";
 
 export class PartitionReplica extends DurableObject<Env> {
   readonly limits: Limits;
@@ -65,6 +66,7 @@ export class PartitionReplica extends DurableObject<Env> {
   readonly retention: Retention;
   private readonly retentionRuns: RetentionRuns;
   private readonly checkpoint: HighWatermarkCheckpoint;
+  private readonly compaction: Compaction;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,6 +90,7 @@ export class PartitionReplica extends DurableObject<Env> {
       outgoing: () => this.faults.outgoing(),
       scheduleCatchUp: (dueAtMs) => this.tasks.schedule("catch-up", dueAtMs),
       scheduleRetention: () => this.retentionRuns.schedule(),
+      compaction: () => this.compaction,
     });
     this.retentionRuns = new RetentionRuns(this.retention, {
       log: () => this.log,
@@ -95,6 +98,14 @@ export class PartitionReplica extends DurableObject<Env> {
       roles: this.roles,
       writeSync: (write) => this.writeSync(write),
       nowMs: () => this.time.now(),
+    });
+    this.compaction = new Compaction({
+      sql: this.sql,
+      log: () => this.log,
+      roles: this.roles,
+      writeSync: (write) => this.writeSync(write),
+      nowMs: () => this.time.now(),
+      schedule: (dueAtMs) => this.tasks.schedule("compaction", dueAtMs),
     });
     this.follower = new FollowerReplication({
       limits: this.limits,
@@ -108,6 +119,7 @@ export class PartitionReplica extends DurableObject<Env> {
       replicaStub: (r) => this.roles.replicaStub(r),
       outgoing: () => this.faults.outgoing(),
       scheduleCatchUp: (dueAtMs) => this.tasks.schedule("catch-up", dueAtMs),
+      compaction: () => this.compaction,
     });
     this.load();
   }
@@ -119,9 +131,10 @@ export class PartitionReplica extends DurableObject<Env> {
     this.roles.end({ code: "NOT_LEADER_OR_FOLLOWER", message: "the replica restarted" });
     this.checkpoint.cancel();
     this.log = new PartitionLog(this.sql);
-    this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up"]);
+    this.tasks = new AlarmTasks<Task>(this.ctx.storage, this.sql, ["retention", "catch-up", "compaction"]);
     this.waiters = new FetchWaiters(this.limits.maxWaitersPerReplica, this.time);
     this.retentionRuns.restore();
+    this.compaction.restore();
     this.roles.restore();
   }
 
@@ -147,10 +160,11 @@ export class PartitionReplica extends DurableObject<Env> {
     if (this.destroyed) return unknownPartition();
     const verdict = assignVerdict(this.roles.current, next);
     if (verdict.kind === "fenced") return failure("FENCED_LEADER_EPOCH", verdict.message);
-    if (verdict.kind === "stale") return { ok: true, ...this.status() };
+    if (verdict.kind === "stale") return { ok: true, ...this.roles.status() };
     this.roles.adopt(next);
     await this.retentionRuns.reschedule();
-    return { ok: true, ...this.status() };
+    await this.compaction.scheduleNext();
+    return { ok: true, ...this.roles.status() };
   }
 
   /** Liveness probe for the controller. */
@@ -184,6 +198,9 @@ export class PartitionReplica extends DurableObject<Env> {
       );
     }
     const batch = stampBatch(request.batch, this.time.now());
+    if (batch.keylessCount > 0 && isCompacted(config)) {
+      return failure("INVALID_RECORD", `${batch.keylessCount} records have no key; a compacted topic needs one`);
+    }
     if (request.producer) {
       const verdict = this.log.producers.check(request.producer);
       if (verdict.kind === "refuse") return { ok: false, error: verdict.error };
@@ -204,6 +221,7 @@ export class PartitionReplica extends DurableObject<Env> {
     this.counters.bytesIn += batch.sizeBytes;
     leading.leadership.kick();
     await this.retentionRuns.appended(config);
+    await this.compaction.scheduleNext();
     if (request.acks === "all") {
       const committed = await leading.leadership.awaitCommit(appended.lastOffset);
       if (!committed.ok) return committed;
@@ -236,6 +254,7 @@ export class PartitionReplica extends DurableObject<Env> {
       recordCount: read.recordCount,
       sizeBytes: read.sizeBytes,
       nextOffset: read.nextOffset,
+      recordOffsets: read.recordOffsets,
       highWatermark,
       logStartOffset,
       replica: serving.replica,
@@ -254,6 +273,7 @@ export class PartitionReplica extends DurableObject<Env> {
       rowsRead,
       rowsWritten,
       ...this.log.state,
+      ...this.compaction.metrics(),
     };
   }
 
@@ -278,7 +298,7 @@ export class PartitionReplica extends DurableObject<Env> {
   async describe(): Promise<Result<ReplicaStatus>> {
     await this.admit("router");
     if (this.destroyed || !this.roles.current) return unknownPartition();
-    return this.roles.unconfirmedStart() ?? { ok: true, ...this.status() };
+    return this.roles.unconfirmedStart() ?? { ok: true, ...this.roles.status() };
   }
 
   // ---- replication -----------------------------------------------------------------
@@ -353,6 +373,7 @@ export class PartitionReplica extends DurableObject<Env> {
     for (const task of this.tasks.takeDue(this.time.now())) {
       if (task === "retention") this.retentionRuns.run(this.roles.current.config);
       if (task === "catch-up") await this.follower.catchUp();
+      if (task === "compaction") await this.compaction.step();
     }
     await this.retentionRuns.reschedule();
     await this.tasks.arm();
@@ -371,15 +392,5 @@ export class PartitionReplica extends DurableObject<Env> {
   private highWatermarkAdvanced(): void {
     this.waiters.notify(this.log.state.highWatermark);
     if ((this.roles.current?.state.replicas.length ?? 1) > 1) this.checkpoint.moved();
-  }
-
-  private status(): ReplicaStatus {
-    invariant(this.roles.current, "status of an unassigned replica");
-    return {
-      role: this.roles.isLeader() ? "leader" : "follower",
-      leaderEpoch: this.roles.current.state.leaderEpoch,
-      ...this.log.state,
-      sizeBytes: this.log.sizeBytes,
-    };
   }
 }

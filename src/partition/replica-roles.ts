@@ -7,13 +7,14 @@ import { invariant } from "../common/invariant.js";
 import { type ErrorData, type Failure, failure, type Result } from "../protocol/errors.js";
 import type { Limits } from "../protocol/limits.js";
 import type { PartitionState } from "../protocol/topic.js";
+import type { Compaction } from "./compaction.js";
 import { askAlterPartition, askAssignment } from "./controller-calls.js";
 import { LeaderReplication } from "./leader-replication.js";
 import type { PartitionLog } from "./partition-log.js";
 import { unknownPartition } from "./replica-answers.js";
 import { followVerdict, isLeader, supersedes, transition, withoutLeader } from "./replica-role.js";
 import { replicaStub } from "./replica-stub.js";
-import type { ReplicaAssignment } from "./replica-types.js";
+import type { ReplicaAssignment, ReplicaStatus } from "./replica-types.js";
 
 export interface RolesHost {
   readonly env: Env;
@@ -30,6 +31,7 @@ export interface RolesHost {
   outgoing(): Promise<void>;
   scheduleCatchUp(dueAtMs: number): Promise<void>;
   scheduleRetention(): Promise<void>;
+  compaction(): Compaction;
 }
 
 export class ReplicaRoles {
@@ -170,11 +172,24 @@ export class ReplicaRoles {
         host.writeSync(() => host.log().advanceLogStartOffset(offset));
         void host.scheduleRetention();
       },
+      compaction: host.compaction(),
       fenced: () => this.stepDown(),
       outgoing: () => host.outgoing(),
     });
     this.leader.kick();
     void host.scheduleRetention();
+  }
+
+  /** The replica's role and offsets, as describe and assign answer them. */
+  status(): ReplicaStatus {
+    invariant(this.assigned, "status of an unassigned replica");
+    const log = this.host.log();
+    return {
+      role: this.isLeader() ? "leader" : "follower",
+      leaderEpoch: this.assigned.state.leaderEpoch,
+      ...log.state,
+      sizeBytes: log.sizeBytes,
+    };
   }
 
   /** A follower answered with a newer epoch: stop acting as leader, and learn the

@@ -2,19 +2,12 @@
 
 import type { ReadForm } from "../protocol/record-codec.js";
 import type { PartitionState, TopicConfig } from "../protocol/topic.js";
+import type { CompactionMetrics, CompactionSync } from "./compaction.js";
 import type { ReplicatedBatch } from "./partition-log.js";
 import type { ProducerBatch } from "./producer-state.js";
 
-export type ReplicaConfig = Pick<
-  TopicConfig,
-  | "retentionMs"
-  | "retentionBytes"
-  | "minInsyncReplicas"
-  | "replicaLagTimeMs"
-  | "followerFetch"
-  | "placement"
-  | "jurisdiction"
->;
+/** The topic config a replica needs: all but what only the controller uses. */
+export type ReplicaConfig = Omit<TopicConfig, "replicationFactor" | "uncleanLeaderElection">;
 
 /** What the controller tells each replica: who it is, and the partition's state. */
 export interface ReplicaAssignment {
@@ -63,6 +56,8 @@ export interface FetchResponse {
   recordCount: number;
   sizeBytes: number;
   nextOffset: number;
+  /** Binary reads of a compacted log's gaps: each record's offset (log-read.ts). */
+  recordOffsets?: number[] | undefined;
   highWatermark: number;
   logStartOffset: number;
   /** The replica that answered (a follower, with follower fetch). */
@@ -91,13 +86,16 @@ export interface ReplicateRequest {
    * pending one (the follower holds it before the leader may commit it). */
   logStartOffset: number;
   pendingLogStartOffset: number;
+  /** The leader's compaction passes (the follower stores them before the leader may
+   * commit them) and which are committed. */
+  compaction: CompactionSync;
 }
 
 /** `matched: false`: the follower's log does not continue at fromOffset; the leader
  * finds the divergence from the follower's last epoch (KIP-279). */
 export type ReplicateResponse =
-  | { matched: true; logEndOffset: number; pendingLogStartOffset: number }
-  | { matched: false; logEndOffset: number; lastEpoch: number; pendingLogStartOffset: number };
+  | { matched: true; logEndOffset: number; pendingLogStartOffset: number; compactionSeq: number }
+  | { matched: false; logEndOffset: number; lastEpoch: number; pendingLogStartOffset: number; compactionSeq: number };
 
 export interface TruncateRequest {
   leaderEpoch: number;
@@ -115,6 +113,8 @@ export interface ReplicaFetchRequest {
   lastEpoch: number;
   /** The pending logStartOffset the follower holds. */
   pendingLogStartOffset: number;
+  /** The last compaction pass the follower stores. */
+  compactionSeq: number;
 }
 
 export type ReplicaFetchResponse =
@@ -126,6 +126,7 @@ export type ReplicaFetchResponse =
       pendingLogStartOffset: number;
       logEndOffset: number;
       inIsr: boolean;
+      compaction: CompactionSync;
     }
   | { diverged: true; epoch: number; endOffset: number };
 
@@ -149,7 +150,7 @@ export interface ReplicaLogDump {
 }
 
 /** A replica's counters since it started (Prometheus counters tolerate resets). */
-export interface ReplicaMetrics {
+export interface ReplicaMetrics extends CompactionMetrics {
   role: "leader" | "follower";
   recordsIn: number;
   bytesIn: number;

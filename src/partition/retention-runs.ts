@@ -11,7 +11,7 @@ import type { Retention } from "./retention.js";
 
 export interface RetentionHost {
   log(): PartitionLog;
-  tasks(): AlarmTasks<"retention" | "catch-up">;
+  tasks(): AlarmTasks<"retention" | "catch-up" | "compaction">;
   roles: ReplicaRoles;
   writeSync<T>(write: () => T): T;
   nowMs(): number;

@@ -4,6 +4,7 @@
 
 import type { Clock } from "../common/clock.js";
 import type { Limits } from "../protocol/limits.js";
+import { deletesByRetention } from "../protocol/topic.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { ReplicaConfig } from "./replica-types.js";
 
@@ -22,16 +23,17 @@ export class Retention {
     this.nowMs = () => clock.now();
   }
 
-  /** The stored size a log may keep: retentionBytes, capped by maxReplicaBytes. */
+  /** The stored size a log may keep: retentionBytes, capped by maxReplicaBytes (only
+   * the cap on a topic whose cleanupPolicy is "compact" alone). */
   maxLogBytes(config: ReplicaConfig): number {
-    return config.retentionBytes < 0
+    return config.retentionBytes < 0 || !deletesByRetention(config)
       ? this.limits.maxReplicaBytes
       : Math.min(config.retentionBytes, this.limits.maxReplicaBytes);
   }
 
   /** The logStartOffset a run chooses now. */
   chooseLogStartOffset(log: PartitionLog, config: ReplicaConfig): number {
-    const deleteBefore = config.retentionMs < 0 ? Number.NEGATIVE_INFINITY : this.nowMs() - config.retentionMs;
+    const deleteBefore = retentionMsOf(config) < 0 ? Number.NEGATIVE_INFINITY : this.nowMs() - config.retentionMs;
     return log.retentionPoint(deleteBefore, this.maxLogBytes(config), RETENTION_BATCHES_PER_RUN);
   }
 
@@ -41,8 +43,13 @@ export class Retention {
    * at exactly that time would delete nothing and have to run again. */
   nextRunAtMs(log: PartitionLog, config: ReplicaConfig, alarmNowMs: number): number | null {
     if (log.sizeBytes > this.maxLogBytes(config)) return alarmNowMs;
-    const oldest = config.retentionMs < 0 ? null : log.oldestBatchTimestamp();
+    const oldest = retentionMsOf(config) < 0 ? null : log.oldestBatchTimestamp();
     if (oldest === null) return null;
     return alarmNowMs + Math.max(0, oldest + config.retentionMs + 1 - this.nowMs());
   }
+}
+
+/** retentionMs as retention applies it: -1 (forever) on a topic compacted alone. */
+function retentionMsOf(config: ReplicaConfig): number {
+  return deletesByRetention(config) ? config.retentionMs : -1;
 }

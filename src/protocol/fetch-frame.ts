@@ -1,13 +1,16 @@
 // The binary answer of a fetch (Accept: application/vnd.edgelog.batch), for the partition
 // fetch and POST /v1/fetch alike: per partition its offsets and its records in the stored
 // record layout of record-codec.ts, copied from the stored batches byte for byte, never
-// decoded or rendered. Record i of a partition has offset fetchOffset + i.
+// decoded or rendered. Record i of a kind 0 partition has offset fetchOffset + i; kind 2
+// (a compacted log's gaps) lists each record's offset.
 // docs/PROTOCOL.md, "Binary batches". Little-endian:
 //   u8 version (1), u32 partitionCount, then per partition:
 //   u16 topicLength, topic (UTF-8), u32 partition, u8 kind, then
 //   kind 0 (records): f64 fetchOffset, f64 nextOffset, f64 highWatermark,
 //     f64 logStartOffset, u32 recordCount, u32 recordsLength, the records;
-//   kind 1 (error): u32 length, the error as the JSON of an error answer.
+//   kind 1 (error): u32 length, the error as the JSON of an error answer;
+//   kind 2 (records with gaps): as kind 0, but recordCount is followed by
+//     f64 offset × recordCount, increasing, each at least fetchOffset.
 
 import { invariant } from "../common/invariant.js";
 import { type ErrorData, errorBody } from "./errors.js";
@@ -18,6 +21,7 @@ import type { StoredRecord } from "./record-codec.js";
 export const FETCH_FRAME_VERSION = 1;
 const KIND_RECORDS = 0;
 const KIND_ERROR = 1;
+const KIND_SPARSE_RECORDS = 2;
 const HEAD_BYTES = 1 + 4;
 const PARTITION_HEAD_BYTES = 2 + 4 + 1;
 const OFFSETS_BYTES = 4 * 8 + 4 + 4;
@@ -32,7 +36,9 @@ export function fetchFrame(answers: readonly FetchedAnswer[]): Uint8Array<ArrayB
   let size = HEAD_BYTES;
   answers.forEach((a, i) => {
     size += PARTITION_HEAD_BYTES + topics[i]!.length;
-    size += a.ok ? OFFSETS_BYTES + a.response.records.length : 4 + errors[i]!.length;
+    size += a.ok
+      ? OFFSETS_BYTES + a.response.records.length + 8 * (a.response.recordOffsets?.length ?? 0)
+      : 4 + errors[i]!.length;
   });
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
@@ -45,7 +51,7 @@ export function fetchFrame(answers: readonly FetchedAnswer[]): Uint8Array<ArrayB
     out.set(topic, at + 2);
     at += 2 + topic.length;
     view.setUint32(at, a.partition, true);
-    view.setUint8(at + 4, a.ok ? KIND_RECORDS : KIND_ERROR);
+    view.setUint8(at + 4, a.ok ? (a.response.recordOffsets ? KIND_SPARSE_RECORDS : KIND_RECORDS) : KIND_ERROR);
     at += 5;
     const body = a.ok ? a.response.records : errors[i]!;
     if (a.ok) {
@@ -56,6 +62,10 @@ export function fetchFrame(answers: readonly FetchedAnswer[]): Uint8Array<ArrayB
       view.setFloat64(at + 24, r.logStartOffset, true);
       view.setUint32(at + 32, r.recordCount, true);
       at += 36;
+      for (const offset of r.recordOffsets ?? []) {
+        view.setFloat64(at, offset, true);
+        at += 8;
+      }
     }
     view.setUint32(at, body.length, true);
     out.set(body, at + 4);
@@ -78,6 +88,9 @@ export interface FrameRecord extends StoredRecord {
 export interface FrameRecords {
   fetchOffset: number;
   recordCount: number;
+  /** Each record's offset, when a compacted log left gaps; null when record i is at
+   * fetchOffset + i. */
+  offsets: readonly number[] | null;
   /** The records, back to back (record-codec.ts's per-record layout). */
   bytes: Uint8Array;
 }
@@ -111,22 +124,50 @@ function readPartition(cursor: FrameCursor): FramePartition {
     };
     return { topic, partition, ok: false, error };
   }
-  if (kind !== KIND_RECORDS) throw new MalformedFrame(`a partition of kind ${kind}`);
+  if (kind !== KIND_RECORDS && kind !== KIND_SPARSE_RECORDS) throw new MalformedFrame(`a partition of kind ${kind}`);
   const fetchOffset = cursor.f64();
   const nextOffset = cursor.f64();
   const highWatermark = cursor.f64();
   const logStartOffset = cursor.f64();
   const recordCount = cursor.u32();
+  const offsets = kind === KIND_SPARSE_RECORDS ? readOffsets(cursor, recordCount, fetchOffset, nextOffset) : null;
   const bytes = cursor.take(cursor.u32());
-  return { topic, partition, ok: true, fetchOffset, recordCount, bytes, nextOffset, highWatermark, logStartOffset };
+  return {
+    topic,
+    partition,
+    ok: true,
+    fetchOffset,
+    recordCount,
+    offsets,
+    bytes,
+    nextOffset,
+    highWatermark,
+    logStartOffset,
+  };
+}
+
+/** Offsets strictly increasing in [fetchOffset, nextOffset). */
+function readOffsets(cursor: FrameCursor, count: number, fetchOffset: number, nextOffset: number): number[] {
+  if (count * 8 > cursor.remaining) throw new MalformedFrame(`${count} record offsets do not fit`);
+  const offsets: number[] = [];
+  let previous = fetchOffset - 1;
+  for (let i = 0; i < count; i++) {
+    const offset = cursor.f64();
+    if (!Number.isSafeInteger(offset) || offset <= previous || offset >= nextOffset) {
+      throw new MalformedFrame(`record offset ${offset} after ${previous}, below nextOffset ${nextOffset}`);
+    }
+    offsets.push(offset);
+    previous = offset;
+  }
+  return offsets;
 }
 
 /** A partition's records as objects whose fields are views into the frame; throws
  * MalformedFrame when they do not add up. */
-export function frameRecords({ fetchOffset, recordCount, bytes }: FrameRecords): FrameRecord[] {
+export function frameRecords({ fetchOffset, recordCount, offsets, bytes }: FrameRecords): FrameRecord[] {
   const cursor = new FrameCursor(bytes);
   const records: FrameRecord[] = [];
-  for (let i = 0; i < recordCount; i++) records.push(readRecord(cursor, fetchOffset + i));
+  for (let i = 0; i < recordCount; i++) records.push(readRecord(cursor, offsets ? offsets[i]! : fetchOffset + i));
   if (cursor.remaining > 0) throw new MalformedFrame(`${cursor.remaining} bytes after ${recordCount} records`);
   return records;
 }

@@ -19,6 +19,9 @@ export interface FetchedRecords {
   recordStarts: readonly number[];
   recordCount: number;
   nextOffset: number;
+  /** Binary reads only, when a compacted log left gaps: each record's offset. Absent
+   * when record i is at fetchOffset + i. */
+  recordOffsets?: readonly number[] | undefined;
   highWatermark: number;
   logStartOffset: number;
 }
@@ -85,15 +88,33 @@ export function groupFetchBody(answers: readonly FetchedAnswer[], tail: object):
 /** The live tail's Server-Sent Events for the records of one poll: each record an
  * event of its own, its id its offset (what Last-Event-ID resumes after). */
 export function recordEvents(r: FetchedRecords): Uint8Array<ArrayBuffer> {
-  invariant(r.nextOffset === r.fetchOffset + r.recordCount, "fetched offsets are dense from the fetch offset");
   const out = new Utf8Writer(r.records.length + r.recordCount * EVENT_FRAMING_BYTES);
-  let offset = r.fetchOffset;
+  let previous = r.fetchOffset - 1;
   forEachRecord(r, (from, to) => {
-    out.text(`id: ${offset++}\nevent: record\ndata: `);
+    // A compacted log has gaps: each record's offset is the one it was rendered with.
+    const offset = renderedOffset(r.records, from);
+    invariant(
+      offset > previous && offset < r.nextOffset,
+      `record offset ${offset} after ${previous}, below ${r.nextOffset}`,
+    );
+    previous = offset;
+    out.text(`id: ${offset}\nevent: record\ndata: `);
     out.bytes(r.records.subarray(from, to));
     out.text("\n\n");
   });
   return out.written();
+}
+
+const OFFSET_PREFIX = '{"offset":';
+const DIGIT_0 = 0x30;
+
+/** The offset a record object starts with (RecordsJson writes it first). */
+function renderedOffset(records: Uint8Array, start: number): number {
+  let offset = 0;
+  for (let at = start + OFFSET_PREFIX.length; records[at]! >= DIGIT_0 && records[at]! <= DIGIT_0 + 9; at++) {
+    offset = offset * 10 + records[at]! - DIGIT_0;
+  }
+  return offset;
 }
 
 /** `id: <offset>\nevent: record\ndata: ` and the blank line after, at most. */

@@ -3,6 +3,8 @@
 // f64 timestamp, i32 keyLength (-1 = null), key, i32 valueLength (-1 = null), value,
 // u16 headerCount, then per header i32 nameLength, name, i32 valueLength, value.
 // Offsets are not stored per record: record i of a row has offset baseOffset + i.
+// Compaction rewrites a row in version 2 (compacted-batch.ts), which also carries each
+// record's offset; decodeBatch reads both.
 // The router encodes a produce batch in this layout, so it crosses RPC as one buffer;
 // a record without a timestamp carries LEADER_TIMESTAMP until the leader stamps it.
 // The same layout in format 1 is the HTTP API's binary batch (batch-frame.ts).
@@ -64,7 +66,7 @@ export function headerEntries(
 
 /** A position in a batch's bytes. A class rather than closures: the bundle names every
  * closure it creates (esbuild keepNames), which costs ~1 µs per record on hot paths. */
-class BatchCursor {
+export class BatchCursor {
   readonly view: DataView;
   at = 0;
 
@@ -127,6 +129,8 @@ export interface StampedBatch {
   timestamps: number[];
   /** The records' sizes (recordSizeBytes), summed. */
   sizeBytes: number;
+  /** How many records have no key (a compacted topic refuses them). */
+  keylessCount: number;
 }
 
 /** Walks a batch the router encoded, checking its layout, and gives records without a
@@ -140,6 +144,7 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
   const recordStarts: number[] = [];
   const timestamps: number[] = [];
   let sizeBytes = 0;
+  let keylessCount = 0;
   batch.at = BATCH_FIXED_BYTES;
   for (let i = 0; i < count; i++) {
     recordStarts.push(batch.at);
@@ -151,7 +156,9 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
     invariant(timestamp >= 0, `a record timestamp of ${timestamp}`);
     timestamps.push(timestamp);
     batch.at += 8;
-    sizeBytes += Math.max(batch.skipField(), 0) + Math.max(batch.skipField(), 0);
+    const keyLength = batch.skipField();
+    if (keyLength < 0) keylessCount++;
+    sizeBytes += Math.max(keyLength, 0) + Math.max(batch.skipField(), 0);
     const headerCount = view.getUint16(batch.at, true);
     batch.at += 2;
     for (let j = 0; j < headerCount * 2; j++) {
@@ -162,7 +169,7 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
   }
   invariant(batch.at === payload.length, `a batch of ${count} records ends at ${batch.at}, not ${payload.length}`);
   recordStarts.push(batch.at);
-  return { payload, format, recordStarts, timestamps, sizeBytes };
+  return { payload, format, recordStarts, timestamps, sizeBytes, keylessCount };
 }
 
 /** Records [from, to) of a stamped batch as a batch of their own. */
@@ -181,18 +188,38 @@ export function sliceBatch(batch: StampedBatch, from: number, to: number): Uint8
 export interface DecodedBatch {
   format: RecordFormat;
   records: StoredRecord[];
+  /** Version 2 (compacted): each record's offset minus the row's base offset. Null in
+   * version 1, where record i is at baseOffset + i. */
+  offsetDeltas: number[] | null;
+  /** Version 2: when its tombstones may go (ms since the epoch); -1 while unset. */
+  deleteHorizonMs: number;
+}
+
+/** Version 2: version, format, count, then the f64 deleteHorizonMs. */
+export const COMPACTED_VERSION = 2;
+export const COMPACTED_FIXED_BYTES = BATCH_FIXED_BYTES + 8;
+
+export function batchFormat(format: RecordFormat): number {
+  return FORMAT_CODE[format];
 }
 
 export function decodeBatch(payload: Uint8Array): DecodedBatch {
   const batch = new BatchCursor(payload);
   const { view } = batch;
   const version = view.getUint8(0);
-  if (version !== BATCH_VERSION) throw new Error(`unknown batch version ${version}`);
+  if (version !== BATCH_VERSION && version !== COMPACTED_VERSION) throw new Error(`unknown batch version ${version}`);
+  const compacted = version === COMPACTED_VERSION;
   const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
   const count = view.getUint32(2, true);
-  batch.at = BATCH_FIXED_BYTES;
+  const deleteHorizonMs = compacted ? view.getFloat64(BATCH_FIXED_BYTES, true) : -1;
+  const offsetDeltas: number[] | null = compacted ? [] : null;
+  batch.at = compacted ? COMPACTED_FIXED_BYTES : BATCH_FIXED_BYTES;
   const records: StoredRecord[] = [];
   for (let i = 0; i < count; i++) {
+    if (offsetDeltas) {
+      offsetDeltas.push(view.getUint32(batch.at, true));
+      batch.at += 4;
+    }
     const timestamp = view.getFloat64(batch.at, true);
     batch.at += 8;
     const key = batch.readField();
@@ -203,7 +230,13 @@ export function decodeBatch(payload: Uint8Array): DecodedBatch {
     for (let j = 0; j < headerCount; j++) headers.push([batch.readField() ?? EMPTY, batch.readField() ?? EMPTY]);
     records.push({ timestamp, key, value, headers });
   }
-  return { format, records };
+  invariant(batch.at === payload.length, `a batch of ${count} records ends at ${batch.at}, not ${payload.length}`);
+  return { format, records, offsetDeltas, deleteHorizonMs };
+}
+
+/** The offset of record `index` of a decoded row at `baseOffset`. */
+export function recordOffset(batch: DecodedBatch, baseOffset: number, index: number): number {
+  return baseOffset + (batch.offsetDeltas ? batch.offsetDeltas[index]! : index);
 }
 
 const COMMA = 0x2c;

@@ -3,11 +3,17 @@
 
 import { z } from "zod";
 import { MAX_TIMESTAMP_MS } from "./batch-frame.js";
-import { JURISDICTIONS, LOCATION_HINTS } from "./topic.js";
+import { CLEANUP_POLICIES, JURISDICTIONS, LOCATION_HINTS } from "./topic.js";
 
 const count = z.number().int().nonnegative();
 /** -1 (unlimited) or a non-negative integer. */
 const limitOrUnlimited = z.number().int().min(-1, "must be -1 or a non-negative integer").max(Number.MAX_SAFE_INTEGER);
+
+const durationMs = count.max(Number.MAX_SAFE_INTEGER);
+const dirtyRatio = z
+  .number()
+  .min(0, "minCleanableDirtyRatio must be 0..1")
+  .max(1, "minCleanableDirtyRatio must be 0..1");
 
 const lagTime = count
   .min(100, "replicaLagTimeMs must be 100..600000")
@@ -26,6 +32,11 @@ export const createTopicSchema = z
     followerFetch: z.boolean().default(false),
     uncleanLeaderElection: z.boolean().default(false),
     replicaLagTimeMs: lagTime.default(30_000),
+    cleanupPolicy: z.enum(CLEANUP_POLICIES).default("delete"),
+    minCompactionLagMs: durationMs.default(0),
+    maxCompactionLagMs: limitOrUnlimited.default(-1),
+    deleteRetentionMs: durationMs.default(86_400_000),
+    minCleanableDirtyRatio: dirtyRatio.default(0.5),
   })
   .strict();
 
@@ -37,6 +48,11 @@ export const alterTopicSchema = z
     followerFetch: z.boolean().optional(),
     uncleanLeaderElection: z.boolean().optional(),
     replicaLagTimeMs: lagTime.optional(),
+    cleanupPolicy: z.enum(CLEANUP_POLICIES).optional(),
+    minCompactionLagMs: durationMs.optional(),
+    maxCompactionLagMs: limitOrUnlimited.optional(),
+    deleteRetentionMs: durationMs.optional(),
+    minCleanableDirtyRatio: dirtyRatio.optional(),
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, "give at least one config field to change");

@@ -7,6 +7,9 @@ export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "o
 export type LocationHint = (typeof LOCATION_HINTS)[number];
 export const JURISDICTIONS = ["eu", "fedramp"] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
+/** Kafka's cleanup.policy: delete by retention, keep the last record of each key, or both. */
+export const CLEANUP_POLICIES = ["delete", "compact", "compact,delete"] as const;
+export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 
 export interface TopicConfig {
   replicationFactor: number;
@@ -22,12 +25,30 @@ export interface TopicConfig {
   uncleanLeaderElection: boolean;
   /** A follower that has not caught up with the leader for this long leaves the ISR. */
   replicaLagTimeMs: number;
+  cleanupPolicy: CleanupPolicy;
+  /** A record younger than this is never compacted. */
+  minCompactionLagMs: number;
+  /** A record older than this is compacted whatever the dirty ratio; -1: unbounded
+   * (Kafka's default, 2^63-1). */
+  maxCompactionLagMs: number;
+  /** How long a tombstone (a null value) stays readable after compaction passed it. */
+  deleteRetentionMs: number;
+  /** Compaction runs once this share of the cleanable bytes is dirty (0..1). */
+  minCleanableDirtyRatio: number;
 }
 
 /** Config that PATCH may change; the rest is fixed at creation. */
 export type AlterableConfig = Pick<
   TopicConfig,
-  "minInsyncReplicas" | "retentionMs" | "retentionBytes" | "followerFetch"
+  | "minInsyncReplicas"
+  | "retentionMs"
+  | "retentionBytes"
+  | "followerFetch"
+  | "cleanupPolicy"
+  | "minCompactionLagMs"
+  | "maxCompactionLagMs"
+  | "deleteRetentionMs"
+  | "minCleanableDirtyRatio"
 >;
 
 export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
@@ -40,7 +61,27 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = {
   followerFetch: false,
   uncleanLeaderElection: false,
   replicaLagTimeMs: 30_000,
+  cleanupPolicy: "delete",
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: -1,
+  deleteRetentionMs: 86_400_000,
+  minCleanableDirtyRatio: 0.5,
 };
+
+/** A stored config: topics created before a field existed take its default. */
+export function storedTopicConfig(json: string): TopicConfig {
+  return { ...DEFAULT_TOPIC_CONFIG, ...(JSON.parse(json) as Partial<TopicConfig>) };
+}
+
+/** Whether the topic's log is compacted (cleanup.policy compact or compact,delete). */
+export function isCompacted(config: Pick<TopicConfig, "cleanupPolicy">): boolean {
+  return config.cleanupPolicy !== "delete";
+}
+
+/** Whether retention deletes old records (cleanup.policy delete or compact,delete). */
+export function deletesByRetention(config: Pick<TopicConfig, "cleanupPolicy">): boolean {
+  return config.cleanupPolicy !== "compact";
+}
 
 export interface PartitionState {
   partition: number;
@@ -137,6 +178,33 @@ export function checkTopicConfig(config: TopicConfig, limits: Limits): ErrorData
   if (config.retentionBytes === 0) return { code: "INVALID_CONFIG", message: "retentionBytes must be -1 or positive" };
   if (config.placement.length > rf) {
     return { code: "INVALID_CONFIG", message: `placement lists at most replicationFactor (${rf}) location hints` };
+  }
+  return checkCompactionConfig(config);
+}
+
+function checkCompactionConfig(config: TopicConfig): ErrorData | null {
+  const { minCompactionLagMs, maxCompactionLagMs, minCleanableDirtyRatio } = config;
+  if (maxCompactionLagMs === 0) return { code: "INVALID_CONFIG", message: "maxCompactionLagMs must be -1 or positive" };
+  if (maxCompactionLagMs > 0 && maxCompactionLagMs < minCompactionLagMs) {
+    return {
+      code: "INVALID_CONFIG",
+      message: `maxCompactionLagMs (${maxCompactionLagMs}) must be -1 or at least minCompactionLagMs (${minCompactionLagMs})`,
+    };
+  }
+  if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+    return { code: "INVALID_CONFIG", message: "minCleanableDirtyRatio must be 0..1" };
+  }
+  return null;
+}
+
+/** Rules for a PATCH beyond those of the new config itself: a log is compacted from its
+ * creation or never, since a log that was not would hold keyless records. */
+export function checkConfigChange(from: TopicConfig, to: TopicConfig): ErrorData | null {
+  if (isCompacted(from) !== isCompacted(to)) {
+    return {
+      code: "INVALID_CONFIG",
+      message: `cleanupPolicy can change between "compact" and "compact,delete" only, not from "${from.cleanupPolicy}" to "${to.cleanupPolicy}"`,
+    };
   }
   return null;
 }

@@ -11,7 +11,7 @@ import { controllerStub } from "../controller/controller-stub.js";
 import { groupDirectoryStub, groupStub } from "../group/group-stubs.js";
 import { replicaStub } from "../partition/replica-stub.js";
 import type { ReplicaMetrics } from "../partition/replica-types.js";
-import type { TopicDescription, TopicListing } from "../protocol/topic.js";
+import { isCompacted, type TopicDescription, type TopicListing } from "../protocol/topic.js";
 import type { AppEnv } from "./context.js";
 import { withLag } from "./group-lag.js";
 import { renderRouterMetrics } from "./metrics-registry.js";
@@ -113,4 +113,45 @@ function addReplica(add: Add, topic: TopicListing, partition: number, replica: n
   add("edgelog_high_watermark", "gauge", "This replica's highWatermark.", l, m.highWatermark);
   add("edgelog_log_end_offset", "gauge", "This replica's logEndOffset.", l, m.logEndOffset);
   add("edgelog_log_start_offset", "gauge", "This replica's logStartOffset.", l, m.logStartOffset);
+  if (isCompacted(topic.config)) addCompaction(add, l, m);
+}
+
+/** A compacted topic's replicas: what their cleaning removed and rewrote. */
+function addCompaction(add: Add, l: string, m: ReplicaMetrics): void {
+  add("edgelog_compaction_passes_total", "counter", "Compaction passes this replica applied.", l, m.compactionPasses);
+  add(
+    "edgelog_compaction_pass_ms_total",
+    "counter",
+    "Time from the first to the last cleaning step of each pass, summed.",
+    l,
+    m.compactionPassMs,
+  );
+  add(
+    "edgelog_compaction_records_removed_total",
+    "counter",
+    "Records compaction removed.",
+    l,
+    m.compactionRecordsRemoved,
+  );
+  add(
+    "edgelog_compaction_bytes_removed_total",
+    "counter",
+    "Stored bytes compaction removed.",
+    l,
+    m.compactionBytesRemoved,
+  );
+  add(
+    "edgelog_compaction_rows_rewritten_total",
+    "counter",
+    "SQLite rows compaction rewrote.",
+    l,
+    m.compactionRowsRewritten,
+  );
+  add(
+    "edgelog_compaction_dirty_ratio",
+    "gauge",
+    "Stored bytes not yet compacted over all stored bytes.",
+    l,
+    m.dirtyRatio,
+  );
 }

@@ -10,6 +10,7 @@ import { EdgelogError, ERROR_TABLE, type ErrorData, errorBody, refuse } from "..
 import { partitionForKey } from "../protocol/partitioner.js";
 import { encodeBatch, type RecordFormat } from "../protocol/record-codec.js";
 import { acksSchema, partitionProduceBodySchema, plainProduceBody, produceBodySchema } from "../protocol/schemas.js";
+import { isCompacted, type TopicConfig } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { callLeader } from "./leader-call.js";
 import { produceBodyKind } from "./media-types.js";
@@ -116,6 +117,7 @@ async function choosePartitions(
   let metadata = await topicMetadata(env, topic);
   const highest = Math.max(pathPartition ?? -1, ...records.map((r) => r.partition ?? -1));
   if (highest >= metadata.partitions.length) metadata = await topicMetadata(env, topic, true);
+  refuseKeyless(metadata.config, records);
   const count = metadata.partitions.length;
   if (highest >= count)
     throw new EdgelogError(
@@ -136,6 +138,16 @@ async function choosePartitions(
     if (partition !== undefined) return partition;
     return record.key === null ? random : partitionForKey(record.key, count);
   });
+}
+
+/** A compacted topic keeps the last record of each key, so a record needs one (Kafka
+ * refuses it too). */
+function refuseKeyless(config: TopicConfig, records: readonly PreparedRecord[]): void {
+  if (!isCompacted(config)) return;
+  const keyless = records.findIndex(({ record }) => record.key === null);
+  if (keyless >= 0) {
+    throw new EdgelogError("INVALID_RECORD", `records[${keyless}] has no key; a compacted topic needs one per record`);
+  }
 }
 
 function groupByPartition(partitions: readonly number[]): Map<number, number[]> {

@@ -6,7 +6,7 @@
 import { jurisdictionSupported } from "../partition/replica-stub.js";
 import { EdgelogError, refuse } from "../protocol/errors.js";
 import { createTopicSchema } from "../protocol/schemas.js";
-import { checkTopicConfig, type TopicConfig } from "../protocol/topic.js";
+import { checkTopicConfig, isCompacted, type TopicConfig } from "../protocol/topic.js";
 import type { AppContext } from "../router/context.js";
 import { parseWith } from "../router/parse-input.js";
 
@@ -29,6 +29,9 @@ export function streamTopicConfig(c: AppContext): TopicConfig {
   const retentionMs = (json as { retentionMs?: number }).retentionMs ?? -1;
   const config: TopicConfig = { ...given, retentionMs };
   refuse(checkTopicConfig(config, c.get("limits")));
+  if (isCompacted(config)) {
+    throw new EdgelogError("INVALID_CONFIG", "a stream's appends have no key, so its topic cannot be compacted");
+  }
   if (config.jurisdiction && !jurisdictionSupported(c.env, config.jurisdiction)) {
     throw new EdgelogError("INVALID_CONFIG", `jurisdiction ${config.jurisdiction} is not supported by this runtime`);
   }

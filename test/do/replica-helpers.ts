@@ -17,6 +17,11 @@ export const TEST_CONFIG: ReplicaConfig = {
   followerFetch: false,
   placement: [],
   jurisdiction: null,
+  cleanupPolicy: "delete",
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: -1,
+  deleteRetentionMs: 86_400_000,
+  minCleanableDirtyRatio: 0.5,
 };
 
 /** An assignment of replica `replica` of partition 0; one replica, itself leader, unless

@@ -7,6 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { ReplicatedBatch } from "../../src/partition/partition-log.js";
 import type { PartitionReplica } from "../../src/partition/partition-replica.js";
 import { eventually, jsonRecord } from "./replica-helpers.js";
+
+const NO_PASSES = { passes: [], committedSeq: 0, lastSeq: 0 };
+
 import { replicatedTopic } from "./replicated-topic.js";
 
 const BATCHES = 8;
@@ -68,6 +71,7 @@ describe("coalesced replication", () => {
           highWatermark: 3,
           logStartOffset: 0,
           pendingLogStartOffset: 0,
+          compaction: NO_PASSES,
         });
         return "applied";
       } catch (error) {

@@ -7,6 +7,9 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { assignment, eventually, jsonRecord, produceRequest, sizedRecord } from "./replica-helpers.js";
+
+const NO_PASSES = { passes: [], committedSeq: 0, lastSeq: 0 };
+
 import { replicatedTopic } from "./replicated-topic.js";
 
 describe("replication", () => {
@@ -242,6 +245,7 @@ describe("retention on followers", () => {
       highWatermark: OLD_BATCHES + 1,
       logStartOffset: 0,
       pendingLogStartOffset: OLD_BATCHES,
+      compaction: NO_PASSES,
     });
     expect(held).toMatchObject({ ok: true, matched: true, pendingLogStartOffset: OLD_BATCHES });
     expect(await t.status(1)).toMatchObject({ logStartOffset: 0 });
@@ -277,6 +281,7 @@ describe("retention on followers", () => {
       highWatermark: OLD_BATCHES + 1,
       logStartOffset: 0,
       pendingLogStartOffset: OLD_BATCHES,
+      compaction: NO_PASSES,
     });
     await replica(0).injectFault("crash");
     await replica(2).injectFault("crash");

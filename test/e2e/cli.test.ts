@@ -212,6 +212,26 @@ describe("edgelog CLI", () => {
       followerFetch: true,
     });
     expect((await edgelog(["topics", "alter-config", topic])).stderr).toContain("give at least one setting");
+    const compacted = uniqueTopic("cli-compact");
+    await ok(["topics", "create", compacted, "--cleanup-policy", "compact", "--min-cleanable-dirty-ratio", "0.2"]);
+    const both = await ok([
+      "topics",
+      "alter-config",
+      compacted,
+      "--cleanup-policy",
+      "compact,delete",
+      "--delete-retention-ms",
+      "5000",
+    ]);
+    expect(both.stdout).toBe(`topic ${compacted}: cleanupPolicy="compact,delete" deleteRetentionMs=5000\n`);
+    expect(JSON.parse((await ok(["topics", "describe", compacted, "--json"])).stdout).config).toMatchObject({
+      cleanupPolicy: "compact,delete",
+      minCleanableDirtyRatio: 0.2,
+      deleteRetentionMs: 5_000,
+    });
+    expect(
+      (await edgelog(["topics", "create", uniqueTopic("cli-bad"), "--min-cleanable-dirty-ratio", "2"])).stderr,
+    ).toContain("--min-cleanable-dirty-ratio must be 0..1");
     await ok(["produce", topic, ...(await produceFlags())], "one\n");
     const group = uniqueTopic("cli-fresh");
     const fresh = await ok(["consume", topic, "-g", group]);

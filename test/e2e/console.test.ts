@@ -66,10 +66,12 @@ it("creates a topic, produces with the form and shows the record live", async ()
   const create = page.getByRole("form", { name: "Create a topic" });
   await create.getByLabel("Name").fill(topic);
   await create.getByLabel("Partitions").fill("2");
+  await create.getByLabel("Cleanup policy").selectOption("compact,delete");
   await create.getByRole("button", { name: "Create topic" }).click();
   await create.getByText(`Topic ${topic} created.`).waitFor({ timeout: WAIT_MS });
   const described = await call("GET", `/v1/topics/${topic}`);
   expect(described.body.partitions).toHaveLength(2);
+  expect(described.body.config.cleanupPolicy).toBe("compact,delete");
 
   await page.getByRole("link", { name: topic }).click();
   await page.getByRole("heading", { level: 1, name: `Topic ${topic}` }).waitFor();

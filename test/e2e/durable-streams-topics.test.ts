@@ -97,6 +97,7 @@ it("creates its topic with the config Edgelog-Topic-Config gives, refusing a bad
   for (const [bad, code] of [
     ['{"replicationFactor":9}', "INVALID_REPLICATION_FACTOR"],
     ['{"partitions":2}', "INVALID_REQUEST"],
+    ['{"cleanupPolicy":"compact"}', "INVALID_CONFIG"],
     ["{not json", "INVALID_REQUEST"],
   ] as const) {
     const refused = await call("PUT", `/v1/stream/bad-${id}`, undefined, config(bad));

@@ -52,7 +52,7 @@ describe("kafkajs through the gateway", () => {
       await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
       expect((await call("GET", `/v1/topics/${topic}`)).body.partitions).toHaveLength(4);
       const refused = admin.createTopics({
-        topics: [{ topic: `${topic}-bad`, configEntries: [{ name: "cleanup.policy", value: "compact" }] }],
+        topics: [{ topic: `${topic}-bad`, configEntries: [{ name: "segment.bytes", value: "1048576" }] }],
       });
       await expect(refused).rejects.toMatchObject({ errors: [{ type: "INVALID_CONFIG" }] });
       await admin.deleteTopics({ topics: [topic] });

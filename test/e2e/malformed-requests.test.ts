@@ -23,6 +23,8 @@ interface Case {
 
 const MiB = 1024 * 1024;
 const TOPIC = uniqueTopic("malformed");
+/** A compacted topic, for the keyless produce; it stays empty. */
+const COMPACTED = uniqueTopic("malformed-compacted");
 const PARTITIONS = 2;
 /** Records produced before the table runs, per partition. */
 const SEEDED = [3, 2] as const;
@@ -44,6 +46,9 @@ const badCreateNames = {
   retention0: uniqueTopic("bad-ret0"),
   retentionMinus2: uniqueTopic("bad-retm2"),
   unknownField: uniqueTopic("bad-field"),
+  dirtyRatio: uniqueTopic("bad-dirty-ratio"),
+  compactionLags: uniqueTopic("bad-compaction-lags"),
+  cleanupPolicy: uniqueTopic("bad-cleanup-policy"),
   placement: uniqueTopic("bad-placement"),
   jurisdiction: uniqueTopic("bad-jurisdiction"),
   malformed: uniqueTopic("bad-json"),
@@ -805,7 +810,31 @@ const cases: Case[] = [
     name: "create a topic with an unknown field",
     method: "POST",
     path: "/v1/topics",
-    body: { name: badCreateNames.unknownField, cleanupPolicy: "compact" },
+    body: { name: badCreateNames.unknownField, segmentBytes: 1_048_576 },
+    status: 400,
+    code: "INVALID_REQUEST",
+  },
+  {
+    name: "create a topic with minCleanableDirtyRatio 1.5",
+    method: "POST",
+    path: "/v1/topics",
+    body: { name: badCreateNames.dirtyRatio, cleanupPolicy: "compact", minCleanableDirtyRatio: 1.5 },
+    status: 400,
+    code: "INVALID_REQUEST",
+  },
+  {
+    name: "create a topic with maxCompactionLagMs below minCompactionLagMs",
+    method: "POST",
+    path: "/v1/topics",
+    body: { name: badCreateNames.compactionLags, minCompactionLagMs: 10_000, maxCompactionLagMs: 5_000 },
+    status: 400,
+    code: "INVALID_CONFIG",
+  },
+  {
+    name: "create a topic with an unknown cleanupPolicy",
+    method: "POST",
+    path: "/v1/topics",
+    body: { name: badCreateNames.cleanupPolicy, cleanupPolicy: "delete,compact" },
     status: 400,
     code: "INVALID_REQUEST",
   },
@@ -857,6 +886,22 @@ const cases: Case[] = [
     body: { retentionMs: 1000, segmentMs: 1000 },
     status: 400,
     code: "INVALID_REQUEST",
+  },
+  {
+    name: "alter a delete topic's cleanupPolicy to compact",
+    method: "PATCH",
+    path: topicAt,
+    body: { cleanupPolicy: "compact" },
+    status: 400,
+    code: "INVALID_CONFIG",
+  },
+  {
+    name: "produce a keyless record to a compacted topic",
+    method: "POST",
+    path: `/v1/topics/${COMPACTED}/records`,
+    body: { records: [{ key: "k", value: 1 }, { value: 2 }] },
+    status: 400,
+    code: "INVALID_RECORD",
   },
   {
     name: "alter a topic's replicationFactor (fixed at creation)",
@@ -994,6 +1039,7 @@ describe("malformed and out-of-limit requests", () => {
 
   beforeAll(async () => {
     await createTopic(TOPIC, PARTITIONS);
+    await createTopic(COMPACTED, 1, { cleanupPolicy: "compact" });
     for (const [partition, count] of SEEDED.entries()) {
       const records = Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: { i }, partition }));
       const reply = await produce(TOPIC, records);
@@ -1005,6 +1051,7 @@ describe("malformed and out-of-limit requests", () => {
 
   afterAll(async () => {
     await call("DELETE", topicAt);
+    await call("DELETE", `/v1/topics/${COMPACTED}`);
   });
 
   it("has at least 35 distinct cases", () => {
@@ -1042,5 +1089,7 @@ describe("malformed and out-of-limit requests", () => {
     expect(namesOfBadCreates.length).toBeGreaterThanOrEqual(20);
     expect(namesOfBadCreates.filter((n) => names.has(n))).toEqual([]);
     expect(listed.body.topics.filter((t: { name: string }) => t.name === TOPIC)).toHaveLength(1);
+    const compacted = await call("GET", `/v1/topics/${COMPACTED}/partitions/0/records?offset=0`);
+    expect([compacted.body.records, compacted.body.nextOffset]).toEqual([[], 0]);
   });
 });

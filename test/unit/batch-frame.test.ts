@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { renderRecords } from "../../src/partition/log-read.js";
 import { checkProduceFrame, type FrameLimits } from "../../src/protocol/batch-frame.js";
+import { encodeCompactedBatch } from "../../src/protocol/compacted-batch.js";
 import { fetchFrame, frameRecords, readFetchFrame } from "../../src/protocol/fetch-frame.js";
 import { MalformedFrame } from "../../src/protocol/frame-cursor.js";
-import { encodeBatch, type ProduceRecord, stampBatch } from "../../src/protocol/record-codec.js";
+import { decodeBatch, encodeBatch, type ProduceRecord, stampBatch } from "../../src/protocol/record-codec.js";
 
 const LIMITS: FrameLimits = { maxRecordsPerRequest: 10, maxRecordBytes: 64, maxHeadersPerRecord: 2 };
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -104,8 +105,16 @@ describe("the produce batch frame", () => {
 describe("the fetch frame", () => {
   const stored = (records: ProduceRecord[], nowMs: number) => stampBatch(encodeBatch(records, "binary"), nowMs).payload;
   const batches = [
-    { baseOffset: 10, payload: stored([record({ value: bytes("a") }), record({ key: null, value: null })], 5) },
-    { baseOffset: 12, payload: stored([record({ value: bytes("c"), headers: [[bytes("h"), bytes("v")]] })], 6) },
+    {
+      baseOffset: 10,
+      lastOffset: 11,
+      payload: stored([record({ value: bytes("a") }), record({ key: null, value: null })], 5),
+    },
+    {
+      baseOffset: 12,
+      lastOffset: 12,
+      payload: stored([record({ value: bytes("c"), headers: [[bytes("h"), bytes("v")]] })], 6),
+    },
   ];
 
   it("copies stored records from the fetch offset within maxRecords and maxBytes, and reads back", () => {
@@ -153,5 +162,76 @@ describe("the fetch frame", () => {
     ]) {
       expect(() => readFetchFrame(bad)).toThrow(MalformedFrame);
     }
+  });
+
+  describe("across a compacted log's gaps", () => {
+    // Offsets 20..29: a compacted row keeping 21 and 24, a row compacted empty (25..27),
+    // then a dense row of 28 and 29.
+    const kept = (offsetDelta: number, value: string) => ({
+      offsetDelta,
+      record: { ...record({ value: bytes(value) }), timestamp: 100 + offsetDelta },
+    });
+    const rows = [
+      { baseOffset: 20, lastOffset: 24, payload: encodeCompactedBatch("binary", [kept(1, "x"), kept(4, "y")], -1) },
+      { baseOffset: 25, lastOffset: 27, payload: encodeCompactedBatch("binary", [], -1) },
+      {
+        baseOffset: 28,
+        lastOffset: 29,
+        payload: stored([record({ value: bytes("z") }), record({ value: bytes("w") })], 7),
+      },
+    ];
+    const readAt = (offset: number, end: number, maxRecords = 10) =>
+      renderRecords(rows, offset, end, { maxRecords, maxBytes: 1_000, encoding: "batch" });
+    const framed = (offset: number, end: number, maxRecords = 10) => {
+      const read = readAt(offset, end, maxRecords);
+      const response = { ...read, fetchOffset: offset, highWatermark: end, logStartOffset: 20 };
+      const [only] = readFetchFrame(fetchFrame([{ topic: "t", partition: 0, ok: true, response }]));
+      if (!only?.ok) throw new Error("no records");
+      return only;
+    };
+
+    it("lists each record's offset, and the JSON read of the same rows agrees", () => {
+      const only = framed(20, 30);
+      expect(only).toMatchObject({ recordCount: 4, nextOffset: 30, offsets: [21, 24, 28, 29] });
+      expect(frameRecords(only).map((r) => [r.offset, text(r.value)])).toEqual([
+        [21, "x"],
+        [24, "y"],
+        [28, "z"],
+        [29, "w"],
+      ]);
+      const json = renderRecords(rows, 20, 30, { maxRecords: 10, maxBytes: 1_000, encoding: "base64" });
+      const offsets = (JSON.parse(new TextDecoder().decode(json.records)) as { offset: number }[]).map((r) => r.offset);
+      expect([offsets, json.nextOffset]).toEqual([only.offsets, 30]);
+    });
+
+    it("passes a gap read whole, stops inside a row at maxRecords, and keeps dense reads dense", () => {
+      // Full after 24: the empty row after it is passed too, before the next record.
+      expect(framed(22, 30, 1)).toMatchObject({ recordCount: 1, offsets: [24], nextOffset: 28 });
+      expect(readAt(22, 30, 1).nextOffset).toBe(
+        renderRecords(rows, 22, 30, { maxRecords: 1, maxBytes: 1_000, encoding: "json" }).nextOffset,
+      );
+      // Nothing kept from 25 to 27: the answer is empty but moves on past the gap.
+      expect(framed(25, 28)).toMatchObject({ recordCount: 0, offsets: null, nextOffset: 28 });
+      expect(framed(25, 30)).toMatchObject({ recordCount: 2, offsets: [28, 29], nextOffset: 30 });
+      expect(framed(28, 30)).toMatchObject({ recordCount: 2, offsets: null, nextOffset: 30 });
+      expect(framed(21, 30, 1)).toMatchObject({ recordCount: 1, offsets: null, nextOffset: 22 });
+      expect(decodeBatch(rows[1]!.payload).records).toEqual([]);
+    });
+
+    it("refuses offsets that do not increase or pass nextOffset", () => {
+      const read = readAt(20, 30);
+      const response = { ...read, fetchOffset: 20, highWatermark: 30, logStartOffset: 20 };
+      const frame = fetchFrame([{ topic: "t", partition: 0, ok: true, response }]);
+      const offsetsAt = 1 + 4 + 2 + 1 + 4 + 1 + 36;
+      const edit = (i: number, value: number) => {
+        const copy = frame.slice();
+        new DataView(copy.buffer).setFloat64(offsetsAt + 8 * i, value, true);
+        return copy;
+      };
+      expect(() => readFetchFrame(edit(0, 21))).not.toThrow();
+      for (const bad of [edit(1, 21), edit(3, 30), edit(0, 19), edit(2, 28.5)]) {
+        expect(() => readFetchFrame(bad)).toThrow(MalformedFrame);
+      }
+    });
   });
 });

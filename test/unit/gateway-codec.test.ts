@@ -173,7 +173,7 @@ describe("RecordBatch v2", () => {
           errorCode: 0,
           highWatermark: 9,
           logStartOffset: 2,
-          records: writeBatch(frameRecordsOf(fetched)),
+          records: writeBatch(frameRecordsOf(fetched), 9),
         },
       ],
       [
@@ -201,6 +201,34 @@ describe("RecordBatch v2", () => {
       ["8", "1699999999000", null, 3000, ["h"]],
     ]);
     expect(failedPartition).toMatchObject({ partition: 0, errorCode: 1, messages: [] });
+  });
+});
+
+describe("batches across a compacted log's gaps", () => {
+  it("a batch covers the span to nextOffset, and an empty span is an empty batch kafkajs reads", async () => {
+    const record = (offset: number): TestRecord => ({
+      offset,
+      timestampMs: 1_700_000_000_000 + offset,
+      key: Buffer.from("k"),
+      value: Buffer.from("v"),
+      headers: [],
+    });
+    const decode = async (records: Buffer) => {
+      const answers = new Map<string, PartitionAnswer>([
+        [keyOf("t", 0), { partition: 0, errorCode: 0, highWatermark: 20, logStartOffset: 0, records }],
+      ]);
+      const body = fetchBody([{ name: "t", id: null, partitions: [0] }], answers, 11);
+      return ((await decodeResponse("fetch/v11", body)) as { responses: { partitions: Record<string, unknown>[] }[] })
+        .responses[0]!.partitions[0]!;
+    };
+    const spanned = writeBatch(frameRecordsOf([record(3), record(7)], 2), 12);
+    // lastOffsetDelta (bytes 23..27) reaches offset 11 from base offset 3.
+    expect([Number(spanned.readBigInt64BE(0)), spanned.readInt32BE(23)]).toEqual([3, 8]);
+    expect(((await decode(spanned)).messages as { offset: string }[]).map((m) => m.offset)).toEqual(["3", "7"]);
+    const empty = writeBatch(frameRecordsOf([], 5), 9);
+    expect([Number(empty.readBigInt64BE(0)), empty.readInt32BE(23), empty.readInt32BE(57)]).toEqual([5, 3, 0]);
+    expect((await decode(empty)).messages).toEqual([]);
+    expect(writeBatch(frameRecordsOf([], 5), 5).length).toBe(0);
   });
 });
 

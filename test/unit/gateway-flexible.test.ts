@@ -168,7 +168,7 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
           errorCode: 0,
           highWatermark: 9,
           logStartOffset: 2,
-          records: writeBatch(frameRecordsOf(fetched)),
+          records: writeBatch(frameRecordsOf(fetched), 9),
         },
       ],
     ]);
@@ -237,7 +237,7 @@ describe("flexible versions against @platformatic/kafka's encoders", () => {
           errorCode: 0,
           highWatermark: 4,
           logStartOffset: 0,
-          records: writeBatch(frameRecordsOf(fetched)),
+          records: writeBatch(frameRecordsOf(fetched), 9),
         },
       ],
     ]);

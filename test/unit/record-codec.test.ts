@@ -82,10 +82,16 @@ describe("batch codec", () => {
     const pending = [{ ...records[0]!, timestamp: null }, records[1]!, records[2]!];
     const stamped = stampBatch(encodeBatch(pending, "json"), 99);
     expect(stamped.timestamps).toEqual([99, 0, 42]);
+    expect(stamped.keylessCount).toBe(pending.filter((r) => r.key === null).length);
     expect(stamped.sizeBytes).toBe(records.reduce((n, r) => n + recordSizeBytes(r), 0));
     expect(decodeBatch(stamped.payload).records).toEqual([{ ...records[0]!, timestamp: 99 }, records[1], records[2]]);
     const tail = decodeBatch(sliceBatch(stamped, 1, 3));
-    expect(tail).toEqual({ format: "json", records: [records[1], records[2]] });
+    expect(tail).toEqual({
+      format: "json",
+      records: [records[1], records[2]],
+      offsetDeltas: null,
+      deleteHorizonMs: -1,
+    });
     expect(() => stampBatch(encodeBatch(pending, "json").subarray(0, 20), 99)).toThrow();
   });
 
@@ -315,5 +321,18 @@ describe("the renderer of fetched records", () => {
     expect(text(recordEvents(response))).toBe(
       recordTexts.map((r, i) => `id: ${10 + i}\nevent: record\ndata: ${r}\n\n`).join(""),
     );
+    // A compacted log's gaps: each event's id is its record's own offset.
+    const gapped = new RecordsJson();
+    for (const offset of [12, 17, 1234])
+      gapped.add({ timestamp: 1, key: null, value: utf8.encode("1"), headers: [] }, offset, "json", "json");
+    const withGaps: FetchedRecords = {
+      ...response,
+      recordStarts: gapped.recordStarts,
+      recordCount: 3,
+      records: gapped.finish(),
+      nextOffset: 1300,
+    };
+    expect([...text(recordEvents(withGaps)).matchAll(/id: (\d+)/g)].map((m) => m[1])).toEqual(["12", "17", "1234"]);
+    expect(() => recordEvents({ ...withGaps, nextOffset: 1000 })).toThrow(/below 1000/);
   });
 });

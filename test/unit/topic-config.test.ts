@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, resolveLimits } from "../../src/protocol/limits.js";
+import { alterTopicSchema, createTopicSchema } from "../../src/protocol/schemas.js";
 import {
+  checkConfigChange,
   checkPartitionCount,
   checkTopicConfig,
   checkTopicName,
@@ -34,6 +36,33 @@ describe("topic rules", () => {
     expect(checkTopicConfig({ ...DEFAULT_TOPIC_CONFIG, placement: ["weur", "enam"] }, limits)?.code).toBe(
       "INVALID_CONFIG",
     );
+  });
+
+  it("checks the compaction fields and which cleanupPolicy changes are allowed", () => {
+    const compact = { ...DEFAULT_TOPIC_CONFIG, cleanupPolicy: "compact" as const };
+    expect(checkTopicConfig(compact, limits)).toBeNull();
+    expect(checkTopicConfig({ ...compact, maxCompactionLagMs: 0 }, limits)?.code).toBe("INVALID_CONFIG");
+    expect(checkTopicConfig({ ...compact, minCompactionLagMs: 10, maxCompactionLagMs: 5 }, limits)?.code).toBe(
+      "INVALID_CONFIG",
+    );
+    expect(checkTopicConfig({ ...compact, minCompactionLagMs: 10, maxCompactionLagMs: 10 }, limits)).toBeNull();
+    expect(checkTopicConfig({ ...compact, minCleanableDirtyRatio: 1.5 }, limits)?.code).toBe("INVALID_CONFIG");
+    expect(checkConfigChange(compact, { ...compact, cleanupPolicy: "compact,delete" })).toBeNull();
+    expect(checkConfigChange(compact, DEFAULT_TOPIC_CONFIG)?.code).toBe("INVALID_CONFIG");
+    expect(checkConfigChange(DEFAULT_TOPIC_CONFIG, compact)?.code).toBe("INVALID_CONFIG");
+    const created = createTopicSchema.parse({ name: "t" });
+    expect(created).toMatchObject({
+      cleanupPolicy: "delete",
+      minCompactionLagMs: 0,
+      maxCompactionLagMs: -1,
+      deleteRetentionMs: 86_400_000,
+      minCleanableDirtyRatio: 0.5,
+    });
+    expect(createTopicSchema.safeParse({ name: "t", cleanupPolicy: "compact,delete" }).success).toBe(true);
+    expect(createTopicSchema.safeParse({ name: "t", cleanupPolicy: "delete,compact" }).success).toBe(false);
+    expect(createTopicSchema.safeParse({ name: "t", minCleanableDirtyRatio: -0.1 }).success).toBe(false);
+    expect(createTopicSchema.safeParse({ name: "t", maxCompactionLagMs: -2 }).success).toBe(false);
+    expect(alterTopicSchema.safeParse({ deleteRetentionMs: 1000 }).success).toBe(true);
   });
 
   it("lets EDGELOG_LIMITS override any limit, and refuses unknown or bad ones", () => {

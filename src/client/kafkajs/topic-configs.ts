@@ -11,7 +11,12 @@ type Field =
   | "minInsyncReplicas"
   | "uncleanLeaderElection"
   | "replicaLagTimeMs"
-  | "followerFetch";
+  | "followerFetch"
+  | "cleanupPolicy"
+  | "minCompactionLagMs"
+  | "maxCompactionLagMs"
+  | "deleteRetentionMs"
+  | "minCleanableDirtyRatio";
 
 const BY_KAFKA_NAME: Record<string, Field> = {
   "retention.ms": "retentionMs",
@@ -21,7 +26,15 @@ const BY_KAFKA_NAME: Record<string, Field> = {
   "replica.lag.time.max.ms": "replicaLagTimeMs",
   // Edgelog's own: followers may answer fetches (Kafka's is the consumer's client.rack).
   "follower.fetch.enable": "followerFetch",
+  "cleanup.policy": "cleanupPolicy",
+  "min.compaction.lag.ms": "minCompactionLagMs",
+  "max.compaction.lag.ms": "maxCompactionLagMs",
+  "delete.retention.ms": "deleteRetentionMs",
+  "min.cleanable.dirty.ratio": "minCleanableDirtyRatio",
 };
+
+/** Kafka's max.compaction.lag.ms default (Long.MAX_VALUE): Edgelog's -1, unbounded. */
+const KAFKA_UNBOUNDED_MS = "9223372036854775807";
 
 export const KAFKA_CONFIG_NAMES = Object.keys(BY_KAFKA_NAME);
 
@@ -32,7 +45,7 @@ export interface ConfigEntry {
 
 /** configEntries as Edgelog's topic config fields. */
 export function fromConfigEntries(entries: ConfigEntry[] = []): Partial<TopicConfig> {
-  const config: Partial<Record<Field, number | boolean>> = {};
+  const config: Partial<Record<Field, number | boolean | string>> = {};
   for (const { name, value } of entries) {
     const field = BY_KAFKA_NAME[name];
     if (!field) {
@@ -47,11 +60,15 @@ export function fromConfigEntries(entries: ConfigEntry[] = []): Partial<TopicCon
   return config as Partial<TopicConfig>;
 }
 
-function parseValue(name: string, field: Field, value: string): number | boolean {
+/** The server checks ranges and the policy's name; this checks the value's type. */
+function parseValue(name: string, field: Field, value: string): number | boolean | string {
+  const text = String(value);
+  if (field === "cleanupPolicy") return text.replaceAll(" ", "");
+  if (field === "maxCompactionLagMs" && text === KAFKA_UNBOUNDED_MS) return -1;
   if (typeof DEFAULT_TOPIC_CONFIG[field] === "boolean") {
-    if (value === "true" || value === "false") return value === "true";
-  } else if (/^-?\d+$/.test(String(value))) {
-    return Number(value);
+    if (text === "true" || text === "false") return text === "true";
+  } else if (field === "minCleanableDirtyRatio" ? /^\d+(\.\d+)?$/.test(text) : /^-?\d+$/.test(text)) {
+    return Number(text);
   }
   throw new KafkaJSProtocolError("INVALID_CONFIG", `invalid value ${value} for ${name}`, false);
 }
@@ -69,7 +86,17 @@ export interface DescribedConfigEntry {
 /** Kafka's ConfigSource: TOPIC_CONFIG, DEFAULT_CONFIG. */
 const TOPIC_CONFIG = 1;
 const DEFAULT_CONFIG = 5;
-const ALTERABLE = new Set<Field>(["retentionMs", "retentionBytes", "minInsyncReplicas", "followerFetch"]);
+const ALTERABLE = new Set<Field>([
+  "retentionMs",
+  "retentionBytes",
+  "minInsyncReplicas",
+  "followerFetch",
+  "cleanupPolicy",
+  "minCompactionLagMs",
+  "maxCompactionLagMs",
+  "deleteRetentionMs",
+  "minCleanableDirtyRatio",
+]);
 
 export function toConfigEntries(config: TopicConfig, names?: string[]): DescribedConfigEntry[] {
   const chosen = names && names.length > 0 ? names : KAFKA_CONFIG_NAMES;
@@ -80,7 +107,7 @@ export function toConfigEntries(config: TopicConfig, names?: string[]): Describe
     return [
       {
         configName,
-        configValue: String(config[field]),
+        configValue: configValue(field, config[field]),
         readOnly: !ALTERABLE.has(field),
         isDefault,
         configSource: isDefault ? DEFAULT_CONFIG : TOPIC_CONFIG,
@@ -89,4 +116,8 @@ export function toConfigEntries(config: TopicConfig, names?: string[]): Describe
       },
     ];
   });
+}
+
+function configValue(field: Field, value: TopicConfig[Field]): string {
+  return field === "maxCompactionLagMs" && value === -1 ? KAFKA_UNBOUNDED_MS : String(value);
 }

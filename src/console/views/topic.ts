@@ -91,6 +91,7 @@ function configSection(topic: TopicDescription): HTMLElement {
     ["Min in-sync replicas", String(c.minInsyncReplicas)],
     ["Retention", c.retentionMs < 0 ? "forever" : `${(c.retentionMs / 3_600_000).toFixed(1)} h`],
     ["Retention bytes", c.retentionBytes < 0 ? "no limit" : bytes(c.retentionBytes)],
+    ["Cleanup policy", c.cleanupPolicy],
     ["Follower fetch", c.followerFetch ? "on" : "off"],
     ["Unclean leader election", c.uncleanLeaderElection ? "on" : "off"],
     ["Placement", c.placement.join(", ") || "any"],

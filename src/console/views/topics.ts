@@ -1,9 +1,10 @@
 // Topics: the list with partitions, records and bytes, a create form, and delete with
 // confirmation (the name must be typed: a deleted topic's records are gone).
 
+import { CLEANUP_POLICIES, type CleanupPolicy } from "../../protocol/topic.js";
 import { errorText } from "../api.js";
 import { bytes, count, h, link, mount, table } from "../dom.js";
-import { cardForm, field, fieldValue, input, onSubmit, statusLine } from "../form.js";
+import { cardForm, field, fieldValue, input, onSubmit, select, statusLine } from "../form.js";
 import { MAX_SUMMARIZED_TOPICS, type TopicSummary, topicSummaries } from "../topic-summary.js";
 import { confirmAction, heading, jumpForm, load, type View, type ViewContext } from "../view.js";
 
@@ -71,6 +72,10 @@ async function deleteTopic(context: ViewContext, name: string, refresh: () => Pr
   await refresh();
 }
 
+function cleanupPolicyOf(value: string): CleanupPolicy {
+  return CLEANUP_POLICIES.find((p) => p === value) ?? "delete";
+}
+
 function createForm(context: ViewContext, refresh: () => Promise<void>): HTMLElement {
   const status = statusLine();
   const form = cardForm("Create a topic", {
@@ -94,6 +99,15 @@ function createForm(context: ViewContext, refresh: () => Promise<void>): HTMLEle
         input({ name: "retentionHours", type: "number", min: -1, value: 168, required: true }),
         "-1 keeps records forever",
       ),
+      field(
+        "Cleanup policy",
+        select("cleanupPolicy", [
+          ["delete", "delete (retention)"],
+          ["compact", "compact (last record of each key)"],
+          ["compact,delete", "compact and delete"],
+        ]),
+        "Compacted topics need a key on every record",
+      ),
     ],
     actions: [h("button", { type: "submit" }, "Create topic")],
     after: [status],
@@ -106,6 +120,7 @@ function createForm(context: ViewContext, refresh: () => Promise<void>): HTMLEle
       replicationFactor: Number(fieldValue(values, "replicationFactor")),
       minInsyncReplicas: Number(fieldValue(values, "minInsyncReplicas")),
       retentionMs: hours < 0 ? -1 : Math.round(hours * HOUR_MS),
+      cleanupPolicy: cleanupPolicyOf(fieldValue(values, "cleanupPolicy")),
     });
     form.reset();
     await refresh();

@@ -133,23 +133,29 @@ const CRC_AT = 17;
 /** A stored record's timestamp, then its key's length. */
 const STORED_TIMESTAMP_BYTES = 8;
 
-/** One uncompressed batch of a fetch frame's records (stored layout, offsets dense from
- * fetchOffset), written straight from their bytes into one buffer of its exact size:
- * a pass for the sizes, a pass for the bytes, no object per record. Throws
- * MalformedFrame when the records do not add up. */
-export function writeBatch({ fetchOffset, recordCount, bytes }: FrameRecords): Buffer {
-  if (recordCount === 0) return Buffer.alloc(0);
+/** One uncompressed batch of a fetch frame's records (stored layout), written straight
+ * from their bytes into one buffer of its exact size: a pass for the sizes, a pass for
+ * the bytes, no object per record. The batch spans up to `nextOffset`, so a client moves
+ * past the records compaction removed, as Kafka's cleaned batches keep their
+ * lastOffsetDelta; a span without records is an empty batch. Throws MalformedFrame when
+ * the records do not add up. */
+export function writeBatch(records: FrameRecords, nextOffset: number): Buffer {
+  const { fetchOffset, recordCount, offsets, bytes } = records;
+  if (recordCount === 0 && nextOffset <= fetchOffset) return Buffer.alloc(0);
+  const offsetOf = (i: number) => (offsets ? offsets[i]! : fetchOffset + i);
+  const baseOffset = recordCount > 0 ? offsetOf(0) : fetchOffset;
+  const lastOffset = Math.max(recordCount > 0 ? offsetOf(recordCount - 1) : baseOffset, nextOffset - 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const firstTimestampMs = view.getFloat64(0, true);
-  const layout = measure(view, recordCount, firstTimestampMs);
+  const firstTimestampMs = recordCount > 0 ? view.getFloat64(0, true) : -1;
+  const layout = measure(view, recordCount, firstTimestampMs, (i) => offsetOf(i) - baseOffset);
   const out = new BatchOut(Buffer.allocUnsafe(layout.size));
   const { buffer } = out;
-  buffer.writeBigInt64BE(BigInt(fetchOffset), 0);
+  buffer.writeBigInt64BE(BigInt(baseOffset), 0);
   buffer.writeInt32BE(layout.size - LENGTH_FIELD_END, 8);
   buffer.writeInt32BE(-1, 12);
   buffer.writeInt8(MAGIC, 16);
   buffer.writeInt16BE(0, 21);
-  buffer.writeInt32BE(recordCount - 1, 23);
+  buffer.writeInt32BE(lastOffset - baseOffset, 23);
   buffer.writeBigInt64BE(BigInt(firstTimestampMs), 27);
   buffer.writeBigInt64BE(BigInt(layout.maxTimestampMs), 35);
   buffer.writeBigInt64BE(-1n, 43);
@@ -162,7 +168,7 @@ export function writeBatch({ fetchOffset, recordCount, bytes }: FrameRecords): B
     out.varint(layout.bodies[i]!);
     buffer[out.at++] = 0;
     out.varint(view.getFloat64(at, true) - firstTimestampMs);
-    out.varint(i);
+    out.varint(offsetOf(i) - baseOffset);
     at = out.field(bytes, view, at + STORED_TIMESTAMP_BYTES);
     at = out.field(bytes, view, at);
     const headerCount = view.getUint16(at, true);
@@ -182,7 +188,12 @@ interface Layout {
   maxTimestampMs: number;
 }
 
-function measure(view: DataView, recordCount: number, firstTimestampMs: number): Layout {
+function measure(
+  view: DataView,
+  recordCount: number,
+  firstTimestampMs: number,
+  offsetDelta: (i: number) => number,
+): Layout {
   const bodies: number[] = [];
   let size = BATCH_HEAD_BYTES;
   let maxTimestampMs = firstTimestampMs;
@@ -191,7 +202,7 @@ function measure(view: DataView, recordCount: number, firstTimestampMs: number):
     const timestampMs = view.getFloat64(at, true);
     maxTimestampMs = Math.max(maxTimestampMs, timestampMs);
     at += STORED_TIMESTAMP_BYTES;
-    let body = 1 + varintBytes(timestampMs - firstTimestampMs) + varintBytes(i);
+    let body = 1 + varintBytes(timestampMs - firstTimestampMs) + varintBytes(offsetDelta(i));
     for (let f = 0; f < 2; f++) {
       const length = view.getInt32(at, true);
       at += 4 + Math.max(length, 0);
