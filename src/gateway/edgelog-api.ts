@@ -235,5 +235,13 @@ function partitionFetchOf(entry: FramePartition): PartitionFetch {
   const { topic, partition } = entry;
   if (!entry.ok) return { topic, partition, error: entry.error };
   const { recordCount, nextOffset, highWatermark, logStartOffset } = entry;
-  return { topic, partition, batch: writeBatch(entry, nextOffset), recordCount, nextOffset, highWatermark, logStartOffset };
+  return {
+    topic,
+    partition,
+    batch: writeBatch(entry, nextOffset),
+    recordCount,
+    nextOffset,
+    highWatermark,
+    logStartOffset,
+  };
 }
