@@ -20,7 +20,7 @@ import { parseArgs, promisify } from "node:util";
 // wrangler's own WebSocket client (a dependency of wrangler): its inspector proxy
 // refuses undici's handshake.
 import WebSocket from "ws";
-import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import { startWranglerDev } from "../scripts/wrangler-dev.mjs";
 import { findGroup } from "./lib/cpu.mjs";
 import { startFloor } from "./lib/floor-dev.mjs";
 import { agent } from "./lib/http.mjs";
@@ -51,7 +51,7 @@ const floor = o.target === "floor";
 const persistTo = join(scratch, o.target ?? "edgelog");
 const server = floor
   ? await startFloor(persistTo)
-  : await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
+  : await startWranglerDev({ persistTo, vars: { EDGELOG_AUTH: "off" } });
 try {
   const pgid = findGroup(persistTo);
   const cmd = readFileSync(`/proc/${pgid}/cmdline`, "utf8").split("\0");

@@ -29,7 +29,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import { startWranglerDev } from "../scripts/wrangler-dev.mjs";
 import * as C from "./compaction.mjs";
 import * as G from "./gateway.mjs";
 import { findGroup } from "./lib/cpu.mjs";
@@ -301,7 +301,7 @@ if (systems.has("edgelog"))
   starting.push(
     (async () => {
       const persistTo = join(scratch, "edgelog");
-      const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
+      const cluster = await startWranglerDev({ persistTo, vars: { EDGELOG_AUTH: "off" } });
       env.edgelog = cluster.url;
       clusterOutput = cluster.output;
       pgids.edgelog = findGroup(persistTo);

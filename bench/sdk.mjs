@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { Agent, request } from "undici";
-import { freePort, startWranglerDev } from "../scripts/wrangler-dev.mjs";
+import { startWranglerDev } from "../scripts/wrangler-dev.mjs";
 
 const quick = process.argv.includes("--quick");
 const DURATION_MS = quick ? 3_000 : 10_000;
@@ -77,7 +77,7 @@ async function createTopic(baseUrl, name) {
 
 async function main() {
   const persistTo = await mkdtemp(join(tmpdir(), "edgelog-bench-sdk-"));
-  const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
+  const cluster = await startWranglerDev({ persistTo, vars: { EDGELOG_AUTH: "off" } });
   const results = [];
   try {
     const { Edgelog } = await loadSdk(persistTo);

@@ -7,7 +7,8 @@ export interface Cluster {
 }
 
 export interface StartOptions {
-  port: number;
+  /** Default: a free port (tried again on another if it is taken before wrangler binds it). */
+  port?: number;
   persistTo: string;
   /** Default testWorkerName(persistTo); `npm start` passes "edgelog". */
   name?: string;

@@ -35,15 +35,31 @@ export function testWorkerName(persistTo) {
   return `edgelog-test-${createHash("sha256").update(persistTo).digest("hex").slice(0, 12)}`;
 }
 
+/** Attempts at a start on a port of its own choosing (see startWranglerDev). */
+const FREE_PORT_ATTEMPTS = 3;
+
 /**
  * Edgelog's Worker by default; `cwd` (with its wrangler.toml) and `readyPath` start
- * another, such as a user's Worker in the package tests.
+ * another, such as a user's Worker in the package tests. Without `port`, on a free port:
+ * another process may take a free port between its probe and wrangler's bind, so a
+ * start refused with "Address already in use" is tried again on another.
  * `ip` may be any loopback address; `localProtocol` "https" serves a self-signed
  * certificate.
  * @param {{ port: number, persistTo: string, name?: string, cwd?: string, readyPath?: string, ip?: string, localProtocol?: "http" | "https", vars?: Record<string, string>, logLevel?: string, stdio?: "inherit" | "pipe" }} options
  * @returns {Promise<{ url: string, name: string, stop: () => Promise<void>, output: () => string }>}
  */
-export async function startWranglerDev({
+export async function startWranglerDev(options) {
+  if (options.port !== undefined) return await startOnce({ ...options, port: options.port });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ ...options, port: await freePort() });
+    } catch (error) {
+      if (attempt >= FREE_PORT_ATTEMPTS || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce({
   port,
   persistTo,
   name = testWorkerName(persistTo),

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { type Cluster, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 import { call } from "./http.js";
 
 describe("auth on by default", () => {
@@ -17,11 +17,10 @@ describe("auth on by default", () => {
     dir = await mkdtemp(join(tmpdir(), "edgelog-auth-"));
     [withToken, withoutToken] = await Promise.all([
       startWranglerDev({
-        port: await freePort(),
         persistTo: join(dir, "a"),
         vars: { EDGELOG_ADMIN_TOKEN: "s3cret-root" },
       }),
-      startWranglerDev({ port: await freePort(), persistTo: join(dir, "b") }),
+      startWranglerDev({ persistTo: join(dir, "b") }),
     ]);
   });
 

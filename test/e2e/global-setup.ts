@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +17,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const persistTo = await mkdtemp(join(tmpdir(), "edgelog-e2e-"));
-  const cluster = await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
+  const cluster = await startWranglerDev({ persistTo, vars: { EDGELOG_AUTH: "off" } });
   project.provide("baseUrl", cluster.url);
   project.provide("clusterName", cluster.name);
   return async () => {

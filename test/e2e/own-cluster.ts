@@ -4,11 +4,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { type Cluster, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 
 export async function startOwnCluster(name: string, vars: Record<string, string>): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), `edgelog-${name}-`));
-  const cluster = await startWranglerDev({ port: await freePort(), persistTo: dir, vars });
+  const cluster = await startWranglerDev({ persistTo: dir, vars });
   return {
     ...cluster,
     stop: async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 import { launchBrowser } from "./browser.js";
 import { baseUrl, uniqueTopic } from "./http.js";
 import { ROOT, rewrite, run, runUntil, type UserProject, userProject } from "./user-project.js";
@@ -163,7 +163,6 @@ it("runs in the user's Worker under wrangler dev, through a service binding and 
   ]);
   const persistTo = await mkdtemp(join(tmpdir(), "edgelog-user-worker-"));
   const worker = await startWranglerDev({
-    port: await freePort(),
     persistTo,
     name: "my-app",
     cwd: project.dir,

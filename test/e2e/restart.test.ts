@@ -5,13 +5,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { type Cluster, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 import { call, createTopic, fetchRecords, produce, uniqueTopic } from "./http.js";
 
 const PARTITIONS = 2;
 
 async function start(persistTo: string): Promise<Cluster> {
-  return await startWranglerDev({ port: await freePort(), persistTo, vars: { EDGELOG_AUTH: "off" } });
+  return await startWranglerDev({ persistTo, vars: { EDGELOG_AUTH: "off" } });
 }
 
 async function allRecords(topic: string, url: string) {

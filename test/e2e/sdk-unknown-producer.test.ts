@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { type Cluster, freePort, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
+import { type Cluster, startWranglerDev } from "../../scripts/wrangler-dev.mjs";
 import { Edgelog } from "../../src/client/index.js";
 import { call } from "./http.js";
 
@@ -16,8 +16,7 @@ const TOPIC = "orders";
 
 it("gets a new producerId when the server answers UNKNOWN_PRODUCER_ID", { timeout: 120_000 }, async () => {
   const persistTo = await mkdtemp(join(tmpdir(), "edgelog-unknown-producer-"));
-  const start = async (vars: Record<string, string>) =>
-    await startWranglerDev({ port: await freePort(), persistTo, vars });
+  const start = async (vars: Record<string, string>) => await startWranglerDev({ persistTo, vars });
   let cluster: Cluster | null = null;
   try {
     cluster = await start({ EDGELOG_AUTH: "off" });
