@@ -72,7 +72,7 @@ describe("compaction across replicas", () => {
     const batches = randomBatches(7, 30);
     await write(t, 0, batches);
     const expected = model(batches);
-    await settled(async () => {
+    await eventually(async () => {
       const logs = await Promise.all([0, 1, 2].map((r) => stored(t, r)));
       return logs.every((log) => JSON.stringify(log) === JSON.stringify(expected));
     });
@@ -107,7 +107,11 @@ describe("compaction across replicas", () => {
     await settled(async () => JSON.stringify(await stored(t, 0)) === JSON.stringify(expected));
   });
 
-  it("through rounds of leader crashes, restarts and elections at random points of compaction, all replicas end alike", async () => {
+  // The final agreement needs pushes and alarm steps on every replica: on a loaded CI
+  // machine that took longer than the 15 s `settled` allows (once in three full runs).
+  it("through rounds of leader crashes, restarts and elections at random points of compaction, all replicas end alike", {
+    timeout: 90_000,
+  }, async () => {
     const t = await replicatedTopic(COMPACT);
     const written: Written[][] = [];
     let leader = 0;
@@ -132,12 +136,12 @@ describe("compaction across replicas", () => {
     const expected = JSON.stringify(model(written));
     // The logs agree, and so, once the last pass (which may change nothing) is applied
     // everywhere, do the passes.
-    await settled(async () => {
+    await eventually(async () => {
       const logs = await Promise.all([0, 1, 2].map((r) => stored(t, r)));
       const passes = await Promise.all([0, 1, 2].map((r) => progressOf(t, r)));
       const agreed = new Set(passes.map((p) => `${p.appliedSeq}/${p.committedSeq}`)).size === 1;
       return agreed && logs.every((log) => JSON.stringify(log) === expected);
-    });
+    }, 60_000);
   });
 
   it("a deposed leader with a diverged suffix under compacted offsets truncates it, then agrees", async () => {
