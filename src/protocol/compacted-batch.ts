@@ -43,14 +43,7 @@ export function encodeCompactedBatch(
     out.view.setUint32(out.at, offsetDelta, true);
     out.view.setFloat64(out.at + OFFSET_DELTA_BYTES, record.timestamp, true);
     out.at += OFFSET_DELTA_BYTES + 8;
-    out.writeField(record.key);
-    out.writeField(record.value);
-    out.view.setUint16(out.at, record.headers.length, true);
-    out.at += 2;
-    for (const [name, value] of record.headers) {
-      out.writeField(name);
-      out.writeField(value);
-    }
+    out.writeRecordFields(record);
   }
   invariant(out.at === size, `encodeCompactedBatch wrote ${out.at} bytes, expected ${size}`);
   return out.bytes;

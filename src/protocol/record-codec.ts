@@ -82,6 +82,18 @@ export class BatchCursor {
     this.at += field.length;
   }
 
+  /** A record's key, value and headers, in the layout both batch versions share. */
+  writeRecordFields(record: Pick<StoredRecord, "key" | "value" | "headers">): void {
+    this.writeField(record.key);
+    this.writeField(record.value);
+    this.view.setUint16(this.at, record.headers.length, true);
+    this.at += 2;
+    for (const [name, value] of record.headers) {
+      this.writeField(name);
+      this.writeField(value);
+    }
+  }
+
   readField(): Uint8Array | null {
     const length = this.skipField();
     return length < 0 ? null : this.bytes.subarray(this.at - length, this.at);
@@ -107,14 +119,7 @@ export function encodeBatch(records: readonly ProduceRecord[], format: RecordFor
   for (const r of records) {
     out.view.setFloat64(out.at, r.timestamp ?? LEADER_TIMESTAMP, true);
     out.at += 8;
-    out.writeField(r.key);
-    out.writeField(r.value);
-    out.view.setUint16(out.at, r.headers.length, true);
-    out.at += 2;
-    for (const [name, value] of r.headers) {
-      out.writeField(name);
-      out.writeField(value);
-    }
+    out.writeRecordFields(r);
   }
   if (out.at !== size) throw new Error(`encodeBatch wrote ${out.at} bytes, expected ${size}`);
   return out.bytes;
