@@ -137,7 +137,8 @@ it("browses from an offset and from a time", async () => {
   const local = await page.evaluate(
     (ms) => {
       const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-      return d.toISOString().slice(0, 19);
+      // The browser drops ":00" seconds from the value it holds, and fill checks it.
+      return d.toISOString().slice(0, 19).replace(/:00$/, "");
     },
     firstMs + 2 * 60_000,
   );

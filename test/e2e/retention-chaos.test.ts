@@ -24,6 +24,11 @@ const RETENTION_BYTES = 6_000;
 const VALUE_BYTES = 400;
 const RETRIABLE = new Set([503, 504]);
 const MAX_ROUNDS = 100_000;
+/** Acknowledged records each partition gets before the run ends, faults or not: four
+ * times what retention keeps, so retention must have deleted on every partition. */
+const MIN_ACKED_PER_PARTITION = 60;
+/** How long producing may go on after the faults end, to reach that. */
+const AFTER_FAULTS_MS = 60_000;
 
 interface Acked {
   partition: number;
@@ -132,16 +137,28 @@ it(`retention under ${FAULTS} random faults never serves a deleted record again 
   );
   const chaos = chaosTopic(cluster.url, TOPIC, REPLICAS);
   const acked: Acked[] = [];
-  let done = false;
+  let failed = false;
+  let faultsEndedAtMs: number | null = null;
+  const enoughAcked = () =>
+    Array.from({ length: PARTITIONS }, (_, p) => acked.filter((a) => a.partition === p).length).every(
+      (n) => n >= MIN_ACKED_PER_PARTITION,
+    );
+  // A failed check ends every task; otherwise producing and reading go on past the
+  // faults (healed by then) until every partition has had enough to retain, bounded.
+  const done = () =>
+    failed || (faultsEndedAtMs !== null && (enoughAcked() || Date.now() - faultsEndedAtMs > AFTER_FAULTS_MS));
+  const failing = <T>(task: Promise<T>) =>
+    task.catch((error) => {
+      failed = true;
+      throw error;
+    });
   const reader = new StartReader();
-  // Whichever ends first (the faults, or a failed check) ends them all.
-  const untilDone = <T>(task: Promise<T>) => task.finally(() => (done = true));
   const [faults, ...others] = await Promise.allSettled([
-    untilDone(chaos.runFaults(seededRandom(SEED).next, FAULTS, () => done)),
-    ...Array.from({ length: PRODUCERS }, (_, i) =>
-      untilDone(producer(i, seededRandom(SEED + i + 1).next, () => done, acked)),
+    failing(chaos.runFaults(seededRandom(SEED).next, FAULTS, () => failed)).finally(
+      () => (faultsEndedAtMs = Date.now()),
     ),
-    untilDone(reader.run(() => done)),
+    ...Array.from({ length: PRODUCERS }, (_, i) => failing(producer(i, seededRandom(SEED + i + 1).next, done, acked))),
+    failing(reader.run(done)),
   ]);
   for (const outcome of [faults, ...others]) if (outcome?.status === "rejected") throw outcome.reason;
   const applied = faults?.status === "fulfilled" ? faults.value : new Map();
