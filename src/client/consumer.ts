@@ -7,6 +7,7 @@
 
 import { partitionKey, splitKey, type TopicPartition, toPartitions } from "../protocol/assignment.js";
 import type { Assignment } from "../protocol/group.js";
+import { linkedSignal } from "./abort.js";
 import { Admin } from "./admin.js";
 import { ConsumerEventEmitter, type ConsumerEventName, type ConsumerEvents } from "./consumer-events.js";
 import { batchesOf, type FetchAnswer, fetchPartitions } from "./consumer-fetch.js";
@@ -225,8 +226,8 @@ export class Consumer {
       }
       let answer: FetchAnswer;
       const changed = member.nextChange();
+      const link = linkedSignal([this.stop.signal, changed]);
       try {
-        const signal = AbortSignal.any([this.stop.signal, changed]);
         answer = await fetchPartitions(
           this.transport,
           this.options,
@@ -234,7 +235,7 @@ export class Consumer {
           this.startAt,
           wanted,
           member.heartbeatIntervalMs,
-          signal,
+          link.signal,
         );
       } catch (error) {
         if (this.stop.signal.aborted) return;
@@ -243,6 +244,8 @@ export class Consumer {
         if (!isRetriableError(error)) throw error;
         await sleep(backoffMs(this.retry, Math.min(failures++, this.retry.retries)), this.stop.signal);
         continue;
+      } finally {
+        link.release();
       }
       const batches = batchesOf(answer, this.positions, this.startAt);
       // A paused partition's records wait for resume(): its position has not moved.

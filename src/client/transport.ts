@@ -2,6 +2,7 @@
 // or a typed error. Retries are the caller's business: only it knows whether a call
 // may be repeated.
 
+import { linkedSignal } from "./abort.js";
 import { clientError, type EdgelogClientError, protocolError } from "./errors.js";
 
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -78,6 +79,7 @@ export class Transport {
     const headers = this.headers({ accept });
     if (body !== undefined) headers["content-type"] = contentType;
     const timeoutMs = this.options.requestTimeoutMs + extraTimeMs;
+    const link = linkedSignal([signal], timeoutMs);
     try {
       const response = await this.options.fetch(`${this.base}${path}`, {
         method,
@@ -88,11 +90,13 @@ export class Transport {
             : body instanceof Uint8Array
               ? (body as Uint8Array<ArrayBuffer>)
               : JSON.stringify(body),
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+        signal: link.signal,
       });
       return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
     } catch (error) {
       throw networkError(method, path, timeoutMs, error);
+    } finally {
+      link.release();
     }
   }
 
@@ -106,14 +110,17 @@ export class Transport {
     const timeoutMs = this.options.requestTimeoutMs;
     const headersDue = new AbortController();
     const timer = setTimeout(() => headersDue.abort(new DOMException("no headers in time", "TimeoutError")), timeoutMs);
+    // Linked for the stream's whole life: `signal` ends it, the timer only its start.
+    const link = linkedSignal([signal, headersDue.signal]);
     let response: Response;
     try {
       response = await this.options.fetch(`${this.base}${path}`, {
         method: "GET",
         headers: this.headers(headers),
-        signal: AbortSignal.any([signal, headersDue.signal]),
+        signal: link.signal,
       });
     } catch (error) {
+      link.release();
       throw networkError("GET", path, timeoutMs, headersDue.signal.aborted ? headersDue.signal.reason : error);
     } finally {
       clearTimeout(timer);

@@ -1,0 +1,39 @@
+// One abort signal for a call, aborted by any of its sources or by its timeout. Not
+// AbortSignal.any() nor AbortSignal.timeout(): Node 20 holds both weakly, and once
+// nothing else holds them a garbage collection loses the abort (nodejs/node#57736), so
+// a fetch waited past its timeout and a revoked consumer never let go. Here the
+// sources' listeners and the timer hold the controller until the call releases it.
+
+export interface LinkedSignal {
+  readonly signal: AbortSignal;
+  /** Detaches from the sources and stops the timer: call it once the call is done. */
+  release(): void;
+}
+
+export function linkedSignal(sources: readonly (AbortSignal | undefined)[], timeoutMs?: number): LinkedSignal {
+  const controller = new AbortController();
+  const attached: AbortSignal[] = [];
+  const onAbort = (event: Event) => abort((event.target as AbortSignal).reason);
+  const timer =
+    timeoutMs === undefined
+      ? null
+      : setTimeout(() => abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+  function release(): void {
+    if (timer !== null) clearTimeout(timer);
+    for (const source of attached.splice(0)) source.removeEventListener("abort", onAbort);
+  }
+  function abort(reason: unknown): void {
+    release();
+    controller.abort(reason);
+  }
+  for (const source of sources) {
+    if (!source) continue;
+    if (source.aborted) {
+      abort(source.reason);
+      break;
+    }
+    source.addEventListener("abort", onAbort);
+    attached.push(source);
+  }
+  return { signal: controller.signal, release };
+}
