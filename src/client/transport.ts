@@ -81,18 +81,20 @@ export class Transport {
     const timeoutMs = this.options.requestTimeoutMs + extraTimeMs;
     const link = linkedSignal([signal], timeoutMs);
     try {
-      const response = await this.options.fetch(`${this.base}${path}`, {
-        method,
-        headers,
-        body:
-          body === undefined
-            ? null
-            : body instanceof Uint8Array
-              ? (body as Uint8Array<ArrayBuffer>)
-              : JSON.stringify(body),
-        signal: link.signal,
-      });
-      return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+      const response = await link.settle(
+        this.options.fetch(`${this.base}${path}`, {
+          method,
+          headers,
+          body:
+            body === undefined
+              ? null
+              : body instanceof Uint8Array
+                ? (body as Uint8Array<ArrayBuffer>)
+                : JSON.stringify(body),
+          signal: link.signal,
+        }),
+      );
+      return { response, bytes: new Uint8Array(await link.settle(response.arrayBuffer())) };
     } catch (error) {
       throw networkError(method, path, timeoutMs, error);
     } finally {
@@ -114,11 +116,13 @@ export class Transport {
     const link = linkedSignal([signal, headersDue.signal]);
     let response: Response;
     try {
-      response = await this.options.fetch(`${this.base}${path}`, {
-        method: "GET",
-        headers: this.headers(headers),
-        signal: link.signal,
-      });
+      response = await link.settle(
+        this.options.fetch(`${this.base}${path}`, {
+          method: "GET",
+          headers: this.headers(headers),
+          signal: link.signal,
+        }),
+      );
     } catch (error) {
       link.release();
       throw networkError("GET", path, timeoutMs, headersDue.signal.aborted ? headersDue.signal.reason : error);
