@@ -7,6 +7,7 @@ import { EdgelogClientError } from "../client/errors.js";
 import { segment, Transport } from "../client/transport.js";
 import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
 import { type FramePartition, readFetchFrame } from "../protocol/fetch-frame.js";
+import type { KafkaConfigValues } from "../protocol/kafka-topic-configs.js";
 import { encodeBatch, type ProduceRecord } from "../protocol/record-codec.js";
 import { type KafkaRecord, writeBatch } from "./codec/record-batch.js";
 import { nodeFetch } from "./node-fetch.js";
@@ -18,17 +19,7 @@ export interface TopicListing {
 
 export interface TopicDescription {
   name: string;
-  config: {
-    replicationFactor: number;
-    minInsyncReplicas: number;
-    retentionMs: number;
-    retentionBytes: number;
-    cleanupPolicy: string;
-    minCompactionLagMs: number;
-    maxCompactionLagMs: number;
-    deleteRetentionMs: number;
-    minCleanableDirtyRatio: number;
-  };
+  config: { replicationFactor: number } & KafkaConfigValues;
   partitions: unknown[];
 }
 

@@ -34,19 +34,34 @@ describe("kafkajs through the gateway", () => {
     try {
       const topic = uniqueTopic("kjs-admin");
       const created = await admin.createTopics({
-        topics: [{ topic, numPartitions: 2, configEntries: [{ name: "retention.ms", value: "3600000" }] }],
+        topics: [
+          {
+            topic,
+            numPartitions: 2,
+            configEntries: [
+              { name: "retention.ms", value: "3600000" },
+              { name: "replica.lag.time.max.ms", value: "20000" },
+              { name: "follower.fetch.enable", value: "true" },
+            ],
+          },
+        ],
       });
       expect(created).toBe(true);
       expect(await admin.listTopics()).toContain(topic);
       const described = await call("GET", `/v1/topics/${topic}`);
-      expect(described.body.config.retentionMs).toBe(3_600_000);
+      expect(described.body.config).toMatchObject({
+        retentionMs: 3_600_000,
+        replicaLagTimeMs: 20_000,
+        followerFetch: true,
+      });
       expect(described.body.partitions).toHaveLength(2);
       const configs = await admin.describeConfigs({
-        resources: [{ type: 2, name: topic, configNames: ["retention.ms"] }],
+        resources: [{ type: 2, name: topic, configNames: ["retention.ms", "replica.lag.time.max.ms"] }],
         includeSynonyms: false,
       });
       expect(configs.resources[0]?.configEntries).toMatchObject([
-        { configName: "retention.ms", configValue: "3600000" },
+        { configName: "replica.lag.time.max.ms", configValue: "20000", readOnly: true },
+        { configName: "retention.ms", configValue: "3600000", readOnly: false },
       ]);
       await expect(admin.createTopics({ topics: [{ topic, numPartitions: 1 }] })).resolves.toBe(false);
       await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });

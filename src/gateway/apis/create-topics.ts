@@ -4,13 +4,14 @@
 // describes each created topic (GET /v1/topics/{t}), from v7 with its derived topic id.
 
 import { mapBounded } from "../../common/bounded-map.js";
+import { kafkaConfigEntries } from "../../protocol/kafka-topic-configs.js";
 import type { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { TopicDescription } from "../edgelog-api.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
 import { type KafkaApi, NO_THROTTLE_MS, NO_TOPIC_ID, type RequestContext } from "./api.js";
 import { errorCodeOf, errorMessageOf } from "./call-error.js";
-import { edgelogSettingsOf, kafkaConfigsOf, TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
+import { edgelogSettingsOf, TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
 
 const DESCRIBED_FROM = 5;
 
@@ -79,7 +80,7 @@ function writeResult(w: Writer, result: TopicResult, context: RequestContext): v
   if (version >= DESCRIBED_FROM) {
     const { created } = result;
     w.int32(created ? created.partitions.length : -1).int16(created ? created.config.replicationFactor : -1);
-    w.nullableArray(created ? kafkaConfigsOf(created) : null, flexible, (c, config) => {
+    w.nullableArray(created ? kafkaConfigEntries(created.config) : null, flexible, (c, config) => {
       c.string(config.name, flexible).nullableString(config.value, flexible).bool(config.readOnly);
       c.int8(TOPIC_CONFIG_SOURCE).bool(false).endStruct(flexible); // is_sensitive: none is
     });

@@ -2,12 +2,13 @@
 // GET /v1/topics/{topic}); a broker has no settings of its own to describe.
 
 import { mapBounded } from "../../common/bounded-map.js";
+import { type KafkaConfigEntry, kafkaConfigEntries } from "../../protocol/kafka-topic-configs.js";
 import type { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
 import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { errorCodeOf, errorMessageOf } from "./call-error.js";
-import { type DescribedConfig, kafkaConfigsOf, TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
+import { TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
 
 const TOPIC_RESOURCE = 2;
 const BROKER_RESOURCE = 4;
@@ -22,7 +23,7 @@ interface Described {
   resource: Resource;
   errorCode: number;
   errorMessage: string | null;
-  configs: DescribedConfig[];
+  configs: KafkaConfigEntry[];
 }
 
 export const describeConfigsApi: KafkaApi = {
@@ -66,7 +67,7 @@ async function describe(resource: Resource, context: RequestContext): Promise<De
     return { resource, errorCode: KAFKA_ERROR.INVALID_REQUEST, errorMessage: "only topics and brokers", configs: [] };
   }
   try {
-    const all = kafkaConfigsOf(await context.edgelog.describeTopic(resource.name));
+    const all = kafkaConfigEntries((await context.edgelog.describeTopic(resource.name)).config);
     const configs = resource.keys === null ? all : all.filter((c) => resource.keys?.includes(c.name));
     return { resource, errorCode: KAFKA_ERROR.NONE, errorMessage: null, configs };
   } catch (error) {
