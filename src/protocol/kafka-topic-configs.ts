@@ -60,13 +60,35 @@ export function kafkaConfigField(name: string): KafkaConfigField | undefined {
 
 /** A Kafka config value as Edgelog's field holds it; null when it is not of the
  * field's type. The server checks ranges and the policy's name. */
-export function fromKafkaValue(field: KafkaConfigField, text: string): number | boolean | string | null {
+function fromKafkaValue(field: KafkaConfigField, text: string): number | boolean | string | null {
   if (field === "cleanupPolicy") return text.replaceAll(" ", "");
   if (field === "maxCompactionLagMs" && text === KAFKA_UNBOUNDED_MS) return -1;
   if (typeof DEFAULT_TOPIC_CONFIG[field] === "boolean")
     return text === "true" || text === "false" ? text === "true" : null;
   if (field === "minCleanableDirtyRatio") return /^\d+(\.\d+)?$/.test(text) ? Number(text) : null;
   return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
+}
+
+export type KafkaConfigsResult =
+  | { ok: true; config: Partial<Record<KafkaConfigField, number | boolean | string>> }
+  | { ok: false; message: string };
+
+/** Kafka's configs (CreateTopics, AlterConfigs) as Edgelog's fields; the first name it
+ * does not have, or value not of its field's type, refuses them all. */
+export function fromKafkaConfigs(configs: readonly { name: string; value: string | null }[]): KafkaConfigsResult {
+  const config: Partial<Record<KafkaConfigField, number | boolean | string>> = {};
+  for (const { name, value } of configs) {
+    const field = kafkaConfigField(name);
+    if (!field)
+      return {
+        ok: false,
+        message: `topic config ${name} is not supported by Edgelog (it has ${KAFKA_CONFIG_NAMES.join(", ")})`,
+      };
+    const parsed = value === null ? null : fromKafkaValue(field, value);
+    if (parsed === null) return { ok: false, message: `invalid value ${value} for ${name}` };
+    config[field] = parsed;
+  }
+  return { ok: true, config };
 }
 
 export interface KafkaConfigEntry {

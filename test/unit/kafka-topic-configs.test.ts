@@ -4,7 +4,7 @@
 
 import { expect, it } from "vitest";
 import {
-  fromKafkaValue,
+  fromKafkaConfigs,
   KAFKA_CONFIG_NAMES,
   kafkaConfigEntries,
   kafkaConfigField,
@@ -28,7 +28,7 @@ it("describes every config in name order, and each value parses back to the fiel
   expect(entries.map((e) => e.name)).toEqual([...KAFKA_CONFIG_NAMES].sort());
   for (const { name, value } of entries) {
     const field = kafkaConfigField(name)!;
-    expect(fromKafkaValue(field, value), name).toEqual(CONFIG[field]);
+    expect(fromKafkaConfigs([{ name, value }]), name).toEqual({ ok: true, config: { [field]: CONFIG[field] } });
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
   expect(byName.get("max.compaction.lag.ms")?.value).toBe("9223372036854775807");
@@ -45,11 +45,20 @@ it("describes the names asked for, leaving out unknown ones", () => {
 });
 
 it("refuses values of the wrong type and names it does not have", () => {
-  expect(fromKafkaValue("retentionMs", "1e3")).toBeNull();
-  expect(fromKafkaValue("retentionMs", "99999999999999999999")).toBeNull();
-  expect(fromKafkaValue("followerFetch", "yes")).toBeNull();
-  expect(fromKafkaValue("minCleanableDirtyRatio", "-0.5")).toBeNull();
-  expect(fromKafkaValue("cleanupPolicy", "compact, delete")).toBe("compact,delete");
+  for (const [name, value] of [
+    ["retention.ms", "1e3"],
+    ["retention.ms", "99999999999999999999"],
+    ["follower.fetch.enable", "yes"],
+    ["min.cleanable.dirty.ratio", "-0.5"],
+    ["retention.ms", null],
+    ["segment.bytes", "1048576"],
+  ] as const) {
+    expect(fromKafkaConfigs([{ name, value }]).ok, `${name}=${value}`).toBe(false);
+  }
+  expect(fromKafkaConfigs([{ name: "cleanup.policy", value: "compact, delete" }])).toEqual({
+    ok: true,
+    config: { cleanupPolicy: "compact,delete" },
+  });
   expect(kafkaConfigField("segment.bytes")).toBeUndefined();
   expect(kafkaConfigField("toString")).toBeUndefined();
 });

@@ -2,13 +2,7 @@
 // names): createTopics' configEntries, describeConfigs and alterConfigs. A name Edgelog
 // does not have is refused as Kafka refuses an unknown config (INVALID_CONFIG).
 
-import {
-  fromKafkaValue,
-  KAFKA_CONFIG_NAMES,
-  type KafkaConfigValues,
-  kafkaConfigEntries,
-  kafkaConfigField,
-} from "../../protocol/kafka-topic-configs.js";
+import { fromKafkaConfigs, type KafkaConfigValues, kafkaConfigEntries } from "../../protocol/kafka-topic-configs.js";
 import type { TopicConfig } from "../../protocol/topic.js";
 import { KafkaJSProtocolError } from "./errors.js";
 
@@ -19,21 +13,9 @@ export interface ConfigEntry {
 
 /** configEntries as Edgelog's topic config fields. */
 export function fromConfigEntries(entries: ConfigEntry[] = []): Partial<TopicConfig> {
-  const config: Record<string, number | boolean | string> = {};
-  for (const { name, value } of entries) {
-    const field = kafkaConfigField(name);
-    if (!field) {
-      throw new KafkaJSProtocolError(
-        "INVALID_CONFIG",
-        `topic config ${name} is not supported by Edgelog (it has ${KAFKA_CONFIG_NAMES.join(", ")})`,
-        false,
-      );
-    }
-    const parsed = fromKafkaValue(field, String(value));
-    if (parsed === null) throw new KafkaJSProtocolError("INVALID_CONFIG", `invalid value ${value} for ${name}`, false);
-    config[field] = parsed;
-  }
-  return config as Partial<TopicConfig>;
+  const result = fromKafkaConfigs(entries.map(({ name, value }) => ({ name, value: String(value) })));
+  if (!result.ok) throw new KafkaJSProtocolError("INVALID_CONFIG", result.message, false);
+  return result.config as Partial<TopicConfig>;
 }
 
 export interface DescribedConfigEntry {

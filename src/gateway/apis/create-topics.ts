@@ -4,14 +4,14 @@
 // describes each created topic (GET /v1/topics/{t}), from v7 with its derived topic id.
 
 import { mapBounded } from "../../common/bounded-map.js";
-import { kafkaConfigEntries } from "../../protocol/kafka-topic-configs.js";
+import { fromKafkaConfigs, kafkaConfigEntries } from "../../protocol/kafka-topic-configs.js";
 import type { Reader } from "../codec/reader.js";
 import { Writer } from "../codec/writer.js";
 import type { TopicDescription } from "../edgelog-api.js";
 import { KAFKA_ERROR } from "../kafka-errors.js";
 import { type KafkaApi, NO_THROTTLE_MS, NO_TOPIC_ID, type RequestContext } from "./api.js";
 import { errorCodeOf, errorMessageOf } from "./call-error.js";
-import { edgelogSettingsOf, TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
+import { TOPIC_CONFIG_SOURCE } from "./topic-configs.js";
 
 const DESCRIBED_FROM = 5;
 
@@ -90,7 +90,7 @@ function writeResult(w: Writer, result: TopicResult, context: RequestContext): v
 
 async function createTopic(topic: TopicToCreate, context: RequestContext): Promise<TopicResult> {
   if (topic.assignments > 0) return refused(topic.name, "Edgelog assigns replicas itself");
-  const configs = edgelogSettingsOf(topic.configs);
+  const configs = fromKafkaConfigs(topic.configs);
   if (!configs.ok) {
     return { name: topic.name, errorCode: KAFKA_ERROR.INVALID_CONFIG, errorMessage: configs.message, created: null };
   }
@@ -99,7 +99,7 @@ async function createTopic(topic: TopicToCreate, context: RequestContext): Promi
       name: topic.name,
       ...(topic.numPartitions > 0 ? { partitions: topic.numPartitions } : {}),
       ...(topic.replicationFactor > 0 ? { replicationFactor: topic.replicationFactor } : {}),
-      ...configs.settings,
+      ...configs.config,
     });
   } catch (error) {
     return { name: topic.name, errorCode: errorCodeOf(error), errorMessage: errorMessageOf(error), created: null };
