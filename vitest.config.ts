@@ -13,8 +13,9 @@ export default defineConfig({
           cloudflareTest({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
-            // Few long-poll slots and group members, so those bounds are testable; short
-            // timeouts, so failures are found quickly; liveness left to the tests.
+            // Few long-poll slots, group members and kept compaction passes, so those
+            // bounds are testable; short timeouts, so failures are found quickly;
+            // liveness left to the tests.
             miniflare: {
               bindings: {
                 EDGELOG_AUTH: "off",
@@ -25,6 +26,7 @@ export default defineConfig({
                   peerTimeoutMs: 1_000,
                   catchUpIntervalMs: 100,
                   livenessIntervalMs: 60_000,
+                  compactionPassesKept: 2,
                 }),
               },
             },

@@ -53,11 +53,13 @@ export interface CleanedRow {
   deleteHorizonMs: number;
 }
 
-/** The row as `pass` leaves it. */
+/** The row as `pass` leaves it. Its records at or past the pass's end stay as they
+ * are: a follower may hold a row the leader merged across the end of a pass it has not
+ * applied yet (row-merge.ts). */
 export function cleanRow(row: CleanerRow, lastOffsets: ReadonlyMap<string, number>, pass: CompactionPass): CleanedRow {
   invariant(
-    row.lastOffset < pass.endOffset,
-    `row ${row.baseOffset}..${row.lastOffset} ends below the pass end ${pass.endOffset}`,
+    row.baseOffset < pass.endOffset,
+    `row ${row.baseOffset}..${row.lastOffset} starts below the pass end ${pass.endOffset}`,
   );
   const decoded = decodeBatch(row.payload);
   const horizon = decoded.deleteHorizonMs;
@@ -66,8 +68,9 @@ export function cleanRow(row: CleanerRow, lastOffsets: ReadonlyMap<string, numbe
   decoded.records.forEach((record, i) => {
     const offset = recordOffset(decoded, row.baseOffset, i);
     invariant(offset <= row.lastOffset, `a record at ${offset} in row ${row.baseOffset}..${row.lastOffset}`);
-    const superseded = record.key !== null && (lastOffsets.get(keyText(record.key)) ?? offset) > offset;
-    const expired = record.value === null && horizon >= 0 && pass.nowMs > horizon;
+    const cleaned = offset < pass.endOffset;
+    const superseded = cleaned && record.key !== null && (lastOffsets.get(keyText(record.key)) ?? offset) > offset;
+    const expired = cleaned && record.value === null && horizon >= 0 && pass.nowMs > horizon;
     if (superseded || expired) return;
     if (record.value === null) tombstones++;
     kept.push({ offsetDelta: offset - row.baseOffset, record });

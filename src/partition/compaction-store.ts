@@ -2,6 +2,7 @@
 // order, so all write the same bytes), how far this replica has applied them, and the
 // stored rows a step reads and rewrites.
 
+import { invariant } from "../common/invariant.js";
 import { decodeBatch } from "../protocol/record-codec.js";
 import type { CleanerRow, CompactionPass, RowSummary } from "./cleaner.js";
 
@@ -25,10 +26,18 @@ export interface CompactionProgress {
   nextDeleteHorizonMs: number;
 }
 
-/** Passes kept after they were applied, for followers that have not heard of them. */
-export const KEPT_PASSES = 1_000;
+export type StoredRow = CleanerRow & RowSummary & { sizeBytes: number; leaderEpoch: number; producerId: number | null };
 
-export type StoredRow = CleanerRow & RowSummary & { sizeBytes: number };
+/** A stored row compaction rewrites (row-merge.ts). */
+export interface RowRewrite {
+  baseOffset: number;
+  /** Its stored size before: a rewrite of a row that changed meanwhile fails. */
+  oldBytes: number;
+  payload: Uint8Array;
+  /** Set when it absorbs the rows after it: its new end, its newest timestamp, and the
+   * rows absorbed (deleted). */
+  merge?: { lastOffset: number; maxTimestamp: number; absorbed: { baseOffset: number; oldBytes: number }[] };
+}
 
 const INITIAL: CompactionProgress = {
   committedSeq: 0,
@@ -39,7 +48,11 @@ const INITIAL: CompactionProgress = {
 };
 
 export class CompactionStore {
-  constructor(private readonly sql: SqlStorage) {
+  /** `passesKept`: applied passes kept for followers that have not heard of them. */
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly passesKept: number,
+  ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS compaction_passes (seq INTEGER PRIMARY KEY, leader_epoch INTEGER NOT NULL,
       end_offset INTEGER NOT NULL, now_ms REAL NOT NULL, delete_retention_ms INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS compaction_state (id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -111,7 +124,7 @@ export class CompactionStore {
   }
 
   /** Stores `pass`, replacing any not yet committed from `pass.seq` on; forgets
-   * applied passes past the last KEPT_PASSES. */
+   * applied passes past the last `passesKept`. */
   savePass(pass: NumberedPass, appliedSeq: number): void {
     this.sql.exec("DELETE FROM compaction_passes WHERE seq >= ?", pass.seq);
     this.sql.exec(
@@ -122,22 +135,33 @@ export class CompactionStore {
       pass.nowMs,
       pass.deleteRetentionMs,
     );
-    this.sql.exec("DELETE FROM compaction_passes WHERE seq <= ?", Math.min(pass.seq - KEPT_PASSES, appliedSeq));
+    this.sql.exec("DELETE FROM compaction_passes WHERE seq <= ?", Math.min(pass.seq - this.passesKept, appliedSeq));
   }
 
-  /** Rows with base offset in [from, end), in order: at most maxRows, and
-   * past maxBytes only for the first. */
+  /** Rows holding offsets in [from, end), in order (the first may start below
+   * `from`: a follower holds rows of the leader's merged across a pass's end): at most
+   * maxRows, and past maxBytes only for the first. */
   rows(from: number, end: number, maxRows: number, maxBytes: number): StoredRow[] {
+    // The row before `from`, its end checked here: a WHERE on last_offset would scan
+    // every older row when none holds `from` (the usual case).
+    const before = this.sql
+      .exec<{ base: number; last: number }>(
+        "SELECT base_offset AS base, last_offset AS last FROM batches WHERE base_offset < ? ORDER BY base_offset DESC LIMIT 1",
+        from,
+      )
+      .toArray()[0];
     const cursor = this.sql.exec<{
       base_offset: number;
       last_offset: number;
       max_timestamp: number;
       size_bytes: number;
+      leader_epoch: number;
+      producer_id: number | null;
       payload: ArrayBuffer;
     }>(
-      `SELECT base_offset, last_offset, max_timestamp, size_bytes, payload FROM batches
+      `SELECT base_offset, last_offset, max_timestamp, size_bytes, leader_epoch, producer_id, payload FROM batches
        WHERE base_offset >= ? AND base_offset < ? ORDER BY base_offset LIMIT ?`,
-      from,
+      before && before.last >= from ? before.base : from,
       end,
       maxRows,
     );
@@ -151,10 +175,51 @@ export class CompactionStore {
         lastOffset: r.last_offset,
         maxTimestamp: r.max_timestamp,
         sizeBytes: r.size_bytes,
+        leaderEpoch: r.leader_epoch,
+        producerId: r.producer_id,
         payload: new Uint8Array(r.payload),
       });
     }
     return rows;
+  }
+
+  /** Compaction's rewrites, each of a row that keeps its base offset and, when it
+   * absorbs the rows after it, takes their end (a merge). Returns the rows written
+   * (updated or deleted) and the change in stored bytes. */
+  rewriteRows(rewrites: readonly RowRewrite[]): { rowsWritten: number; bytesDelta: number } {
+    let rowsWritten = 0;
+    let bytesDelta = 0;
+    for (const { baseOffset, oldBytes, payload, merge } of rewrites) {
+      for (const absorbed of merge?.absorbed ?? []) {
+        const sql = "DELETE FROM batches WHERE base_offset = ? AND size_bytes = ? AND producer_id IS NULL";
+        const deleted = this.sql.exec(sql, absorbed.baseOffset, absorbed.oldBytes).rowsWritten;
+        invariant(deleted === 1, `a merged row at ${absorbed.baseOffset} of ${absorbed.oldBytes} bytes is stored`);
+        bytesDelta -= absorbed.oldBytes;
+        rowsWritten += deleted;
+      }
+      const written = merge
+        ? this.sql.exec(
+            `UPDATE batches SET payload = ?, size_bytes = ?, last_offset = ?, max_timestamp = ?, producer_id = NULL,
+               producer_epoch = NULL, base_sequence = NULL WHERE base_offset = ? AND size_bytes = ?`,
+            payload,
+            payload.length,
+            merge.lastOffset,
+            merge.maxTimestamp,
+            baseOffset,
+            oldBytes,
+          ).rowsWritten
+        : this.sql.exec(
+            "UPDATE batches SET payload = ?, size_bytes = ? WHERE base_offset = ? AND size_bytes = ?",
+            payload,
+            payload.length,
+            baseOffset,
+            oldBytes,
+          ).rowsWritten;
+      invariant(written === 1, `a compacted row at ${baseOffset} of ${oldBytes} bytes is stored`);
+      bytesDelta += payload.length - oldBytes;
+      rowsWritten += written;
+    }
+    return { rowsWritten, bytesDelta };
   }
 
   /** Stored bytes of the rows with base offset at or past `offset`. */

@@ -7,6 +7,7 @@
 // is in SQLite, so a restart resumes the pass (cleaning is idempotent).
 
 import { invariant } from "../common/invariant.js";
+import type { Limits } from "../protocol/limits.js";
 import { isCompacted } from "../protocol/topic.js";
 import {
   addLastOffsets,
@@ -20,6 +21,7 @@ import { type CompactionProgress, CompactionStore, type NumberedPass, type Store
 import type { PartitionLog } from "./partition-log.js";
 import type { ReplicaRoles } from "./replica-roles.js";
 import type { ReplicaConfig } from "./replica-types.js";
+import { type CleanedStoredRow, mayMerge, planRewrites } from "./row-merge.js";
 
 /** One step's bounds: a step is one synchronous transaction, so they bound how long a
  * produce or fetch may wait behind it (the cleaner does 4 MiB in ~25-50 ms in Node). */
@@ -50,6 +52,7 @@ export interface CompactionHost {
   nowMs(): number;
   /** Schedules the compaction task at `dueAtMs` (unless it is due earlier). */
   schedule(dueAtMs: number): Promise<void>;
+  limits: Pick<Limits, "compactionPassesKept" | "maxMergedRowBytes">;
 }
 
 export interface CompactionMetrics {
@@ -100,13 +103,11 @@ export class Compaction {
 
   /** The state as storage holds it (a restart). */
   restore(): void {
-    this.store = new CompactionStore(this.host.sql);
+    this.store = new CompactionStore(this.host.sql, this.host.limits.compactionPassesKept);
     this.progress = this.store.progress();
     this.storedSeq = this.store.lastSeq();
-    this.map = null;
     this.choosingAtMs = null;
-    this.cleanBytes = null;
-    this.oldestDirtyMs = undefined;
+    this.forgetPass();
   }
 
   get state(): Readonly<CompactionProgress> {
@@ -163,6 +164,9 @@ export class Compaction {
   learn(sync: CompactionSync): number {
     const { committedSeq } = this.progress;
     const fresh = sync.passes.filter((p) => p.seq > committedSeq);
+    const first = fresh[0];
+    // A committed pass past a gap: the leader no longer keeps the passes in between.
+    if (first && first.seq > this.expectedSeq() && first.seq <= sync.committedSeq) this.skipTo(first.seq);
     const differs = (p: NumberedPass) => this.store.passAt(p.seq)?.leaderEpoch !== p.leaderEpoch;
     const stale = this.storedSeq > Math.max(sync.lastSeq, committedSeq);
     if (!stale && !fresh.some(differs) && Math.min(sync.committedSeq, this.storedSeq) <= committedSeq) {
@@ -171,7 +175,7 @@ export class Compaction {
     this.host.writeSync(() => {
       if (stale) this.store.dropAfter(Math.max(sync.lastSeq, committedSeq));
       for (const pass of fresh) {
-        if (pass.seq > this.store.lastSeq() + 1) break; // a gap: the leader resends from what this answers
+        if (pass.seq > this.expectedSeq()) break; // a gap: the leader resends from what this answers
         if (differs(pass)) this.store.savePass(pass, this.progress.appliedSeq);
       }
       const committable = Math.min(sync.committedSeq, this.store.lastSeq());
@@ -180,6 +184,30 @@ export class Compaction {
     this.storedSeq = this.store.lastSeq();
     this.scheduleSoon();
     return this.storedSeq;
+  }
+
+  /** The seq of the next pass this replica can store. */
+  private expectedSeq(): number {
+    return Math.max(this.store.lastSeq(), this.progress.appliedSeq) + 1;
+  }
+
+  /** The leader no longer keeps the passes before `seq`: take pass `seq` next. Its key
+   * map from this replica's own cleaning point covers the passes missed (they end no
+   * earlier); only tombstones may stay longer here (ARCHITECTURE.md). */
+  private skipTo(seq: number): void {
+    this.host.writeSync(() => {
+      this.store.dropAfter(0);
+      this.save({ ...this.progress, committedSeq: seq - 1, appliedSeq: seq - 1, cursor: -1 });
+    });
+    this.storedSeq = 0;
+    this.forgetPass();
+  }
+
+  /** What was worked out for the pass in progress and the dirty section it left. */
+  private forgetPass(): void {
+    this.map = null;
+    this.cleanBytes = null;
+    this.oldestDirtyMs = undefined;
   }
 
   /** New rows from the leader may complete what the next pass needs. */
@@ -298,17 +326,20 @@ export class Compaction {
 
   private cleanRows(pass: NumberedPass, rows: StoredRow[], map: KeyMap, from: number): void {
     let horizon = from === 0 ? -1 : this.progress.nextDeleteHorizonMs;
-    const rewrites: { baseOffset: number; payload: Uint8Array; oldBytes: number }[] = [];
+    const log = this.host.log();
+    const cleanedRows: CleanedStoredRow[] = [];
     for (const row of rows) {
       const cleaned = cleanRow(row, map.lastOffsets, pass);
       if (cleaned.deleteHorizonMs >= 0)
         horizon = horizon < 0 ? cleaned.deleteHorizonMs : Math.min(horizon, cleaned.deleteHorizonMs);
-      if (!cleaned.payload) continue;
-      rewrites.push({ baseOffset: row.baseOffset, payload: cleaned.payload, oldBytes: row.sizeBytes });
       this.counters.compactionRecordsRemoved += cleaned.recordsRemoved;
       this.counters.compactionBytesRemoved += cleaned.bytesRemoved;
+      cleanedRows.push({ row, cleaned, mergeable: mayMerge(row, cleaned, pass.endOffset, log.producers) });
     }
-    this.counters.compactionRowsRewritten += this.host.log().replacePayloads(rewrites);
+    const rewrites = planRewrites(cleanedRows, this.host.limits.maxMergedRowBytes);
+    const { rowsWritten, bytesDelta } = this.store.rewriteRows(rewrites);
+    if (rowsWritten > 0) log.rowsRewritten(bytesDelta);
+    this.counters.compactionRowsRewritten += rowsWritten;
     const last = rows.at(-1);
     const done = !last || last.lastOffset + 1 >= pass.endOffset;
     if (!done) {
@@ -322,9 +353,7 @@ export class Compaction {
       cursor: -1,
       nextDeleteHorizonMs: horizon,
     });
-    this.map = null;
-    this.cleanBytes = null;
-    this.oldestDirtyMs = undefined;
+    this.forgetPass();
     this.counters.compactionPasses++;
     this.counters.compactionPassMs += this.host.nowMs() - (this.passStartedMs ?? this.host.nowMs());
     this.passStartedMs = null;

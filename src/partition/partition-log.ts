@@ -190,13 +190,16 @@ export class PartitionLog {
   /** Whether this log holds exactly the records before `offset`, the last of them of
    * epoch `prevEpoch`: where a leader's batches may continue it. */
   continuesAt(offset: number, prevEpoch: number): boolean {
-    const { logStartOffset, logEndOffset } = this.offsets;
-    if (offset > logEndOffset || offset < logStartOffset || !this.isBatchBoundary(offset)) return false;
+    const { logStartOffset, highWatermark, logEndOffset } = this.offsets;
+    if (offset > logEndOffset || offset < logStartOffset) return false;
+    // Above the highWatermark a log that ends inside a batch diverged; below it a
+    // follower's may end inside a row compaction merged since (batch-rows.ts splits it).
+    if (offset > highWatermark && !this.isBatchBoundary(offset)) return false;
     return offset === logStartOffset || this.epochAt(offset - 1) === prevEpoch;
   }
 
   /** Whether `offset` starts a stored batch or is the logEndOffset. */
-  isBatchBoundary(offset: number): boolean {
+  private isBatchBoundary(offset: number): boolean {
     if (offset === this.offsets.logEndOffset || offset === this.offsets.logStartOffset) return true;
     return this.sql.exec("SELECT 1 FROM batches WHERE base_offset = ?", offset).toArray().length > 0;
   }
@@ -351,18 +354,11 @@ export class PartitionLog {
     return true;
   }
 
-  /** Compaction's rewrites: each row keeps its offsets and gets a new payload. */
-  replacePayloads(rewrites: readonly { baseOffset: number; payload: Uint8Array; oldBytes: number }[]): number {
-    let rowsWritten = 0;
-    for (const { baseOffset, payload, oldBytes } of rewrites) {
-      const sql = "UPDATE batches SET payload = ?, size_bytes = ? WHERE base_offset = ? AND size_bytes = ?";
-      const written = this.sql.exec(sql, payload, payload.length, baseOffset, oldBytes).rowsWritten;
-      invariant(written === 1, `a compacted row at ${baseOffset} of ${oldBytes} bytes is stored`);
-      this.storedBytes += payload.length - oldBytes;
-      rowsWritten += written;
-    }
-    if (rewrites.length > 0) this.recent.clear();
-    return rowsWritten;
+  /** Compaction rewrote stored rows (compaction-store.ts), changing the stored size
+   * by `bytesDelta`: the cached batches may be among them. */
+  rowsRewritten(bytesDelta: number): void {
+    this.storedBytes += bytesDelta;
+    this.recent.clear();
   }
 
   /** The stored size of the batches wholly below `offset`. */

@@ -106,6 +106,7 @@ export class PartitionReplica extends DurableObject<Env> {
       writeSync: (write) => this.writeSync(write),
       nowMs: () => this.time.now(),
       schedule: (dueAtMs) => this.tasks.schedule("compaction", dueAtMs),
+      limits: this.limits,
     });
     this.follower = new FollowerReplication({
       limits: this.limits,

@@ -80,6 +80,13 @@ export class ProducerStates {
     );
   }
 
+  /** Whether the row at `baseOffset` is among the batches remembered for `producerId`
+   * (compaction keeps such rows as they are: rebuilding this state needs them). */
+  remembers(producerId: number, baseOffset: number): boolean {
+    const row = this.row(producerId);
+    return row !== undefined && (JSON.parse(row.entries) as Entry[]).some((e) => e.baseOffset === baseOffset);
+  }
+
   /** After a truncation the remembered batches may be gone: rebuild from the log. */
   rebuild(): void {
     this.sql.exec("DELETE FROM producer_state");

@@ -11,8 +11,10 @@ import {
   batchFormat,
   COMPACTED_FIXED_BYTES,
   COMPACTED_VERSION,
+  decodeBatch,
   encodedRecordBytes,
   type RecordFormat,
+  recordOffset,
   type StoredRecord,
 } from "./record-codec.js";
 
@@ -47,4 +49,43 @@ export function encodeCompactedBatch(
   }
   invariant(out.at === size, `encodeCompactedBatch wrote ${out.at} bytes, expected ${size}`);
   return out.bytes;
+}
+
+/** A stored row as the row rewrites below take it. */
+export interface OffsetRow {
+  baseOffset: number;
+  payload: Uint8Array;
+}
+
+/** The records of `rows` (adjacent, in offset order, all of one format and holding no
+ * tombstone horizon) as one version 2 row at the first's base offset: what compaction
+ * writes when it merges rows that cleaning left small. */
+export function mergeCompactedRows(rows: readonly OffsetRow[]): Uint8Array {
+  const first = rows[0];
+  invariant(first !== undefined, "a merge of no rows");
+  const merged: OffsetRecord[] = [];
+  let format: RecordFormat | null = null;
+  for (const row of rows) {
+    const decoded = decodeBatch(row.payload);
+    invariant(format === null || decoded.format === format, "merged rows share a format");
+    invariant(decoded.deleteHorizonMs < 0, "a merged row holds no tombstone horizon");
+    format = decoded.format;
+    decoded.records.forEach((record, i) => {
+      merged.push({ offsetDelta: recordOffset(decoded, row.baseOffset, i) - first.baseOffset, record });
+    });
+  }
+  return encodeCompactedBatch(format!, merged, -1);
+}
+
+/** The part of a stored row from `offset` on, as a version 2 row based at `offset`
+ * (its tombstone horizon kept): what a leader sends a follower whose log ends inside
+ * one of its merged rows. */
+export function sliceCompactedRow(row: OffsetRow, offset: number): Uint8Array {
+  const decoded = decodeBatch(row.payload);
+  const kept: OffsetRecord[] = [];
+  decoded.records.forEach((record, i) => {
+    const at = recordOffset(decoded, row.baseOffset, i);
+    if (at >= offset) kept.push({ offsetDelta: at - offset, record });
+  });
+  return encodeCompactedBatch(decoded.format, kept, decoded.deleteHorizonMs);
 }

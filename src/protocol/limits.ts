@@ -63,6 +63,11 @@ export const DEFAULT_LIMITS = {
   /** How often a replica of a replicated partition writes its highWatermark (Kafka's
    * replica.high.watermark.checkpoint.interval.ms); a restart may recover a lower one. */
   highWatermarkCheckpointIntervalMs: 5_000,
+  /** Compaction passes a replica keeps after applying them, for followers that have not
+   * heard of them; one further behind starts again from the oldest kept. */
+  compactionPassesKept: 1_000,
+  /** Payload bytes of a row compaction merges from the small rows cleaning left. */
+  maxMergedRowBytes: 256 * 1024,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -8,6 +8,7 @@ import {
   compactionDue,
   keyText,
 } from "../../src/partition/cleaner.js";
+import { planRewrites } from "../../src/partition/row-merge.js";
 import { decodeBatch, encodeBatch, type ProduceRecord, recordOffset } from "../../src/protocol/record-codec.js";
 import { seededRandom } from "../random.js";
 
@@ -59,18 +60,42 @@ function randomLog(seed: number) {
   return { random, written, rows, endMs: now };
 }
 
-/** One pass as the compaction task runs it: the map over the dirty section, then every
- * row below the end cleaned against it. */
+/** One pass as the compaction task runs it: the map over the rows holding the dirty
+ * section, then every row starting below the end cleaned against it. */
 function runPass(rows: Row[], cleanedUpTo: number, pass: CompactionPass): Row[] {
   const lastOffsets = new Map<string, number>();
   for (const row of rows)
-    if (row.lastOffset >= cleanedUpTo && row.lastOffset < pass.endOffset)
+    if (row.lastOffset >= cleanedUpTo && row.baseOffset < pass.endOffset)
       addLastOffsets(lastOffsets, row, pass.endOffset);
   return rows.map((row) => {
-    if (row.lastOffset >= pass.endOffset) return row;
+    if (row.baseOffset >= pass.endOffset) return row;
     const cleaned = cleanRow(row, lastOffsets, pass);
     return cleaned.payload ? { ...row, payload: cleaned.payload } : row;
   });
+}
+
+/** The rows below `endOffset` that hold no tombstone merged as a step merges them
+ * (row-merge.ts), with a small row bound so that runs of several form. */
+function mergeRows(rows: Row[], endOffset: number): Row[] {
+  const entries = rows.map((row) => {
+    const decoded = decodeBatch(row.payload);
+    const tombstones = decoded.records.some((r) => r.value === null);
+    const cleaned = { payload: null, recordsRemoved: 0, bytesRemoved: 0, deleteHorizonMs: tombstones ? 1 : -1 };
+    const stored = { ...row, sizeBytes: row.payload.length, leaderEpoch: 0, producerId: null };
+    return { row: stored, cleaned, mergeable: !tombstones && row.lastOffset < endOffset };
+  });
+  const merged = new Map(rows.map((row) => [row.baseOffset, row]));
+  for (const rewrite of planRewrites(entries, 400)) {
+    const row = merged.get(rewrite.baseOffset)!;
+    merged.set(rewrite.baseOffset, {
+      ...row,
+      payload: rewrite.payload,
+      lastOffset: rewrite.merge?.lastOffset ?? row.lastOffset,
+      maxTimestamp: rewrite.merge?.maxTimestamp ?? row.maxTimestamp,
+    });
+    for (const absorbed of rewrite.merge?.absorbed ?? []) merged.delete(absorbed.baseOffset);
+  }
+  return [...merged.values()];
 }
 
 function readAll(rows: readonly Row[]): Written[] {
@@ -89,12 +114,15 @@ describe("the cleaner against a model", () => {
   it("keeps the last record of every key below the pass end, order and offsets, and tombstones for deleteRetentionMs", () => {
     let cases = 0;
     let removed = 0;
+    let merges = 0;
     for (let seed = 1; seed <= 400; seed++) {
       const { random, written, rows: initial, endMs } = randomLog(seed);
       const minLagMs = random.pick([0, 0, 1_000, 20_000]);
       const deleteRetentionMs = random.pick([0, 5_000, 60_000]);
       const highWatermark = random.next() < 0.3 ? written.length - random.int(written.length) : written.length;
       let rows = initial;
+      // The same passes with the rows merged after each (a replica that merges).
+      let mergedRows = initial;
       let cleanedUpTo = 0;
       const passes: CompactionPass[] = [];
       let nowMs = endMs;
@@ -117,6 +145,11 @@ describe("the cleaner against a model", () => {
         for (const gone of before.filter((b) => !readAll(rows).some((r) => r.offset === b.offset))) {
           expect(gone.offset).toBeLessThan(pass.endOffset);
         }
+        mergedRows = mergeRows(runPass(mergedRows, cleanedUpTo, pass), pass.endOffset);
+        expect(readAll(mergedRows)).toEqual(readAll(rows));
+        expect(mergedRows.slice(1).map((r) => r.baseOffset)).toEqual(
+          mergedRows.slice(0, -1).map((r) => r.lastOffset + 1),
+        );
         passes.push(pass);
         cleanedUpTo = pass.endOffset;
       }
@@ -129,6 +162,13 @@ describe("the cleaner against a model", () => {
         replayed = runPass(replayed, i === 0 ? 0 : passes[i - 1]!.endOffset, pass);
       });
       expect(readAll(replayed)).toEqual(got);
+      // So does one handed the merging replica's rows, which may span the ends of
+      // passes it has not applied yet.
+      let replayedMerged = mergedRows;
+      passes.forEach((pass, i) => {
+        replayedMerged = runPass(replayedMerged, i === 0 ? 0 : passes[i - 1]!.endOffset, pass);
+      });
+      expect(readAll(replayedMerged)).toEqual(got);
       expect(got, `seed ${seed}`).toEqual(expected);
       for (let i = 1; i < got.length; i++) expect(got[i]!.offset).toBeGreaterThan(got[i - 1]!.offset);
       // No live key lost: every key's final value below the end is there.
@@ -139,11 +179,13 @@ describe("the cleaner against a model", () => {
       }
       for (const row of rows)
         expect(row.baseOffset).toBe(initial.find((r) => r.baseOffset === row.baseOffset)!.baseOffset);
+      merges += initial.length - mergedRows.length;
       cases++;
       removed += written.length - got.length;
     }
     expect(cases).toBe(400);
     expect(removed).toBeGreaterThan(0);
+    expect(merges).toBeGreaterThan(0);
   });
 
   it("decides when a pass is due: dirty ratio, maxCompactionLagMs, an expired tombstone", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderRecords } from "../../src/partition/log-read.js";
-import { encodeCompactedBatch } from "../../src/protocol/compacted-batch.js";
+import { encodeCompactedBatch, mergeCompactedRows, sliceCompactedRow } from "../../src/protocol/compacted-batch.js";
 import { decodeBatch, encodeBatch, recordOffset, type StoredRecord } from "../../src/protocol/record-codec.js";
 
 const utf8 = new TextEncoder();
@@ -69,5 +69,28 @@ describe("compacted rows (version 2)", () => {
     // The highWatermark inside a row: nothing past it, and nextOffset stays below it.
     const belowEnd = renderRecords(rows.slice(1), 4, 8, limits);
     expect([offsetsOf(belowEnd.records), belowEnd.nextOffset]).toEqual([[6], 7]);
+  });
+
+  it("merge adjacent rows into one at the first's base, and split one from an offset inside it", () => {
+    const rows = [
+      { baseOffset: 10, payload: encodeBatch([record("a", 10), record("b", 11)], "json") },
+      { baseOffset: 12, payload: encodeCompactedBatch("json", [{ offsetDelta: 3, record: record("c", 15) }], -1) },
+      { baseOffset: 18, payload: encodeCompactedBatch("json", [], -1) },
+      { baseOffset: 20, payload: encodeBatch([record("d", 20)], "json") },
+    ];
+    const merged = { baseOffset: 10, payload: mergeCompactedRows(rows) };
+    const decoded = decodeBatch(merged.payload);
+    expect(decoded.records.map((_, i) => recordOffset(decoded, 10, i))).toEqual([10, 11, 15, 20]);
+    expect(decoded.records.map((r) => new TextDecoder().decode(r.key!))).toEqual(["a", "b", "c", "d"]);
+    expect(offsetsOf(renderRecords([{ ...merged, lastOffset: 20 }], 12, 21, limits).records)).toEqual([15, 20]);
+    const tombstone = encodeCompactedBatch("json", [{ offsetDelta: 0, record: record("e", null) }], 9_000);
+    expect(() => mergeCompactedRows([...rows, { baseOffset: 21, payload: tombstone }])).toThrow(/tombstone horizon/);
+    const binary = encodeBatch([record("f", 22)], "binary");
+    expect(() => mergeCompactedRows([...rows, { baseOffset: 22, payload: binary }])).toThrow(/share a format/);
+    // From offset 12 (in a gap): the records at 15 and 20, based at 12.
+    const slice = decodeBatch(sliceCompactedRow(merged, 12));
+    expect(slice.records.map((_, i) => recordOffset(slice, 12, i))).toEqual([15, 20]);
+    expect(decodeBatch(sliceCompactedRow({ baseOffset: 21, payload: tombstone }, 21)).deleteHorizonMs).toBe(9_000);
+    expect(decodeBatch(sliceCompactedRow(merged, 21)).records).toEqual([]);
   });
 });
