@@ -4,7 +4,8 @@
 
 import { invariant } from "../common/invariant.js";
 import { decodeBatch } from "../protocol/record-codec.js";
-import type { CleanerRow, CompactionPass, RowSummary } from "./cleaner.js";
+import type { CompactionPass } from "./cleaner.js";
+import type { RowRewrite, StoredRow } from "./row-merge.js";
 
 export interface NumberedPass extends CompactionPass {
   seq: number;
@@ -24,19 +25,6 @@ export interface CompactionProgress {
   cursor: number;
   /** The earliest horizon of a tombstone left by the applied passes; -1 when none. */
   nextDeleteHorizonMs: number;
-}
-
-export type StoredRow = CleanerRow & RowSummary & { sizeBytes: number; leaderEpoch: number; producerId: number | null };
-
-/** A stored row compaction rewrites (row-merge.ts). */
-export interface RowRewrite {
-  baseOffset: number;
-  /** Its stored size before: a rewrite of a row that changed meanwhile fails. */
-  oldBytes: number;
-  payload: Uint8Array;
-  /** Set when it absorbs the rows after it: its new end, its newest timestamp, and the
-   * rows absorbed (deleted). */
-  merge?: { lastOffset: number; maxTimestamp: number; absorbed: { baseOffset: number; oldBytes: number }[] };
 }
 
 const INITIAL: CompactionProgress = {

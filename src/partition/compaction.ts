@@ -1,10 +1,11 @@
 // Log compaction of one replica, in bounded steps from its alarm. The leader chooses a
 // pass (its end offset, its time, deleteRetentionMs: cleaner.ts) by building the key
 // map over the dirty section; once the ISR holds the pass it is committed, and every
-// replica applies the committed passes in order, each to the same bytes, so all write
-// the same rows. Applying a pass: build its key map, then clean every row below its end,
-// each step at most STEP_ROWS rows and STEP_BYTES bytes in one transaction; the progress
-// is in SQLite, so a restart resumes the pass (cleaning is idempotent).
+// replica applies the committed passes in order, so all keep the same records (each
+// merges small rows on its own: row-merge.ts). Applying a pass: build its key map, then
+// clean every row below its end, each step at most STEP_ROWS rows and STEP_BYTES bytes
+// in one transaction; the progress is in SQLite, so a restart resumes the pass
+// (cleaning is idempotent).
 
 import { invariant } from "../common/invariant.js";
 import type { Limits } from "../protocol/limits.js";
@@ -17,11 +18,11 @@ import {
   type DirtyState,
   dirtyRatio,
 } from "./cleaner.js";
-import { type CompactionProgress, CompactionStore, type NumberedPass, type StoredRow } from "./compaction-store.js";
+import { type CompactionProgress, CompactionStore, type NumberedPass } from "./compaction-store.js";
 import type { PartitionLog } from "./partition-log.js";
 import type { ReplicaRoles } from "./replica-roles.js";
 import type { ReplicaConfig } from "./replica-types.js";
-import { type CleanedStoredRow, mayMerge, planRewrites } from "./row-merge.js";
+import { type CleanedStoredRow, mayMerge, planRewrites, type StoredRow } from "./row-merge.js";
 
 /** One step's bounds: a step is one synchronous transaction, so they bound how long a
  * produce or fetch may wait behind it (the cleaner does 4 MiB in ~25-50 ms in Node). */
@@ -334,7 +335,11 @@ export class Compaction {
         horizon = horizon < 0 ? cleaned.deleteHorizonMs : Math.min(horizon, cleaned.deleteHorizonMs);
       this.counters.compactionRecordsRemoved += cleaned.recordsRemoved;
       this.counters.compactionBytesRemoved += cleaned.bytesRemoved;
-      cleanedRows.push({ row, cleaned, mergeable: mayMerge(row, cleaned, pass.endOffset, log.producers) });
+      cleanedRows.push({
+        row,
+        cleaned,
+        mergeable: mayMerge(row, cleaned, pass.endOffset, (id, base) => log.producers.remembers(id, base)),
+      });
     }
     const rewrites = planRewrites(cleanedRows, this.host.limits.maxMergedRowBytes);
     const { rowsWritten, bytesDelta } = this.store.rewriteRows(rewrites);

@@ -5,9 +5,21 @@
 // still belongs to a row.
 
 import { mergeCompactedRows } from "../protocol/compacted-batch.js";
-import type { CleanedRow } from "./cleaner.js";
-import type { RowRewrite, StoredRow } from "./compaction-store.js";
-import type { ProducerStates } from "./producer-state.js";
+import type { CleanedRow, CleanerRow, RowSummary } from "./cleaner.js";
+
+/** A stored row as a compaction step reads it. */
+export type StoredRow = CleanerRow & RowSummary & { sizeBytes: number; leaderEpoch: number; producerId: number | null };
+
+/** A stored row compaction rewrites (compaction-store.ts writes it). */
+export interface RowRewrite {
+  baseOffset: number;
+  /** Its stored size before: a rewrite of a row that changed meanwhile fails. */
+  oldBytes: number;
+  payload: Uint8Array;
+  /** Set when it absorbs the rows after it: its new end, its newest timestamp, and the
+   * rows absorbed (deleted). */
+  merge?: { lastOffset: number; maxTimestamp: number; absorbed: { baseOffset: number; oldBytes: number }[] };
+}
 
 /** A row as cleaning left it, and whether it may be merged at all. */
 export interface CleanedStoredRow {
@@ -20,9 +32,14 @@ export interface CleanedStoredRow {
 /** Whether a cleaned row may be merged: it holds no tombstone (whose horizon is the
  * row's), lies wholly below the pass's end, and is no batch an idempotent producer's
  * state is rebuilt from (Kafka keeps each producer's last batches too). */
-export function mayMerge(row: StoredRow, cleaned: CleanedRow, endOffset: number, producers: ProducerStates): boolean {
+export function mayMerge(
+  row: StoredRow,
+  cleaned: CleanedRow,
+  endOffset: number,
+  remembered: (producerId: number, baseOffset: number) => boolean,
+): boolean {
   if (cleaned.deleteHorizonMs >= 0 || row.lastOffset >= endOffset) return false;
-  return row.producerId === null || !producers.remembers(row.producerId, row.baseOffset);
+  return row.producerId === null || !remembered(row.producerId, row.baseOffset);
 }
 
 /** Offset deltas of a version 2 row are u32. */
