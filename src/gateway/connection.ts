@@ -15,13 +15,10 @@ const MIN_FRAME_BYTES = 8;
 
 export type ConnectionContext = Omit<RequestContext, "version" | "flexible" | "session">;
 
-/** Kafka's api key of Produce. */
-const PRODUCE_API_KEY = 0;
 export class Connection {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private readonly inFlight: Promise<Buffer[] | null>[] = [];
-  private lastProduce: Promise<unknown> = Promise.resolve();
   private writing = false;
   private closed = false;
   private readonly session = new ConnectionSession();
@@ -68,7 +65,7 @@ export class Connection {
       const frame = buffered.subarray(SIZE_BYTES, SIZE_BYTES + size);
       this.pending = buffered.length > SIZE_BYTES + size ? [buffered.subarray(SIZE_BYTES + size)] : [];
       this.pendingBytes = buffered.length - SIZE_BYTES - size;
-      this.inFlight.push(frame.readInt16BE(0) === PRODUCE_API_KEY ? this.produceInOrder(frame) : this.handle(frame));
+      this.inFlight.push(this.handle(frame));
       void this.flush();
     }
     if (!this.closed) this.socket.resume();
@@ -83,15 +80,6 @@ export class Connection {
   private joined(): Buffer {
     if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending)];
     return this.pending[0] as Buffer;
-  }
-
-  /** A broker appends one connection's produce requests in the order they came; their
-   * calls to Edgelog could overtake each other, so each starts once the one before it
-   * is done. (Other requests, fetches above all, still run side by side.) */
-  private produceInOrder(frame: Buffer): Promise<Buffer[] | null> {
-    const handled = this.lastProduce.then(() => this.handle(frame));
-    this.lastProduce = handled;
-    return handled;
   }
 
   private async handle(frame: Buffer): Promise<Buffer[] | null> {

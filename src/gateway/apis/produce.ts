@@ -20,6 +20,7 @@ import {
 import { Writer } from "../codec/writer.js";
 import type { ProduceOptions } from "../edgelog-api.js";
 import { KAFKA_ERROR, type KafkaErrorName } from "../kafka-errors.js";
+import type { ProduceTurn } from "../produce-order.js";
 import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { errorCodeOf, errorMessageOf } from "./call-error.js";
 
@@ -53,13 +54,27 @@ export const produceApi: KafkaApi = {
         : acks !== 0 && acks !== 1 && acks !== -1
           ? { name: "INVALID_REQUIRED_ACKS", message: `acks ${acks} is not 0, 1 or -1` }
           : null;
+    // Every partition's turn is taken here, before the first await: in arrival order.
+    const order = context.session.produceOrder;
+    const turns = topics.map((topic) => topic.partitions.map((p) => order.reserve(`${topic.name}\u0000${p.index}`)));
     const answers = await Promise.all(
-      topics.map(async (topic) => ({
+      topics.map(async (topic, t) => ({
         name: topic.name,
         partitions: refusal
-          ? topic.partitions.map((p) => failed(p.index, refusal.name, refusal.message))
-          : await mapBounded(topic.partitions, context.limits.maxConcurrentCalls, (partition) =>
-              producePartition(topic.name, partition, acks as ProduceOptions["acks"], context),
+          ? topic.partitions.map((p, i) => {
+              turns[t]![i]!.done();
+              return failed(p.index, refusal.name, refusal.message);
+            })
+          : await mapBounded(
+              topic.partitions.map((partition, i) => ({ partition, turn: turns[t]![i]! })),
+              context.limits.maxConcurrentCalls,
+              async ({ partition, turn }) => {
+                try {
+                  return await producePartition(topic.name, partition, acks as ProduceOptions["acks"], turn, context);
+                } finally {
+                  turn.done();
+                }
+              },
             ),
       })),
     );
@@ -97,6 +112,7 @@ async function producePartition(
   topic: string,
   partition: PartitionData,
   acks: ProduceOptions["acks"],
+  turn: ProduceTurn,
   context: RequestContext,
 ): Promise<PartitionAnswer> {
   if (partition.records === null) return failed(partition.index, "INVALID_RECORD", "no records");
@@ -108,6 +124,7 @@ async function producePartition(
     if (!records.ok) return failed(partition.index, records.code, records.message);
     decoded.push({ batch, records: records.records });
   }
+  await turn.ready;
   let baseOffset = -1;
   for (const { batch, records } of decoded) {
     try {
