@@ -8,8 +8,7 @@ import { segment, Transport } from "../client/transport.js";
 import { BATCH_MEDIA_TYPE } from "../protocol/batch-frame.js";
 import { type FramePartition, readFetchFrame } from "../protocol/fetch-frame.js";
 import type { KafkaConfigValues } from "../protocol/kafka-topic-configs.js";
-import { encodeBatch, type ProduceRecord } from "../protocol/record-codec.js";
-import { type KafkaRecord, writeBatch } from "./codec/record-batch.js";
+import { writeBatch } from "./codec/record-batch.js";
 import { nodeFetch } from "./node-fetch.js";
 
 export interface TopicListing {
@@ -136,20 +135,15 @@ export class EdgelogApi {
     await this.transport.request("POST", `/v1/topics/${segment(topic)}/partitions`, { count });
   }
 
-  /** Appends records to one partition; the offset of the first, or null for acks=0. */
-  async produce(
-    topic: string,
-    partition: number,
-    records: KafkaRecord[],
-    options: ProduceOptions,
-  ): Promise<number | null> {
+  /** Appends a binary batch (encodeBatch) to one partition; the offset of its first
+   * record, or null for acks=0. */
+  async produce(topic: string, partition: number, batch: Uint8Array, options: ProduceOptions): Promise<number | null> {
     const acks = options.acks === -1 ? "all" : String(options.acks);
     const producer = options.producer;
     const idempotent = producer
       ? `&producerId=${producer.producerId}&producerEpoch=${producer.producerEpoch}&baseSequence=${producer.baseSequence}`
       : "";
     const path = `/v1/topics/${segment(topic)}/partitions/${partition}/records?acks=${acks}${idempotent}`;
-    const batch = encodeBatch(records.map(produceRecordOf), "binary");
     const answer = await this.transport.request<{ results?: { offset: number }[] }>("POST", path, batch, {
       contentType: BATCH_MEDIA_TYPE,
     });
@@ -206,18 +200,6 @@ export class EdgelogApi {
   async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
     return await this.transport.request("POST", "/v1/producers", {});
   }
-}
-
-const utf8 = new TextEncoder();
-
-function produceRecordOf(record: KafkaRecord): ProduceRecord {
-  return {
-    key: record.key,
-    value: record.value,
-    // Null header values never get here: the Produce API refuses them (apis/produce.ts).
-    headers: record.headers.map((h) => [utf8.encode(h.key), h.value ?? new Uint8Array(0)]),
-    timestamp: record.timestampMs >= 0 ? record.timestampMs : null,
-  };
 }
 
 /** A partition's answer with its records made a RecordBatch here, so that a read-ahead

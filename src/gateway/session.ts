@@ -7,7 +7,7 @@
 // only source of truth for assignments.
 
 import type { Assignment, EdgelogApi } from "./edgelog-api.js";
-import { ProduceOrder } from "./produce-order.js";
+import { PartitionAppenders } from "./partition-appender.js";
 import { ReadAhead } from "./read-ahead.js";
 
 export interface ClassicMember {
@@ -39,8 +39,8 @@ export class ConnectionSession {
   authenticated: EdgelogApi | null = null;
   /** The Fetch read-ahead of this connection (read-ahead.ts). */
   readonly readAhead = new ReadAhead();
-  /** Turns of this connection's produces, per partition (produce-order.ts). */
-  readonly produceOrder = new ProduceOrder();
+  /** This connection's produces, in order per partition (partition-appender.ts). */
+  readonly appenders = new PartitionAppenders();
 
   private full(): boolean {
     return this.classic.size + this.consumers.size >= MAX_MEMBERS_PER_CONNECTION;

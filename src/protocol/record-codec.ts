@@ -125,6 +125,30 @@ export function encodeBatch(records: readonly ProduceRecord[], format: RecordFor
   return out.bytes;
 }
 
+/** Produce batches of one format as one batch of all their records, in order. */
+export function concatBatches(batches: readonly Uint8Array[]): Uint8Array {
+  const first = batches[0];
+  invariant(first !== undefined, "at least one batch to concatenate");
+  let size = BATCH_FIXED_BYTES;
+  let count = 0;
+  for (const batch of batches) {
+    invariant(batch[0] === BATCH_VERSION && batch[1] === first[1], "batches of one version and format");
+    size += batch.length - BATCH_FIXED_BYTES;
+    count += new DataView(batch.buffer, batch.byteOffset, batch.length).getUint32(2, true);
+  }
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, BATCH_VERSION);
+  view.setUint8(1, first[1]!);
+  view.setUint32(2, count, true);
+  let at = BATCH_FIXED_BYTES;
+  for (const batch of batches) {
+    out.set(batch.subarray(BATCH_FIXED_BYTES), at);
+    at += batch.length - BATCH_FIXED_BYTES;
+  }
+  return out;
+}
+
 /** An encoded produce batch after the leader stamped it. */
 export interface StampedBatch {
   payload: Uint8Array;

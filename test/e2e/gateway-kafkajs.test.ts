@@ -124,4 +124,46 @@ describe("kafkajs through the gateway", () => {
     const values = all.map((r) => Buffer.from(r.value, "base64").toString()).sort();
     expect(values).toEqual(sent.sort());
   });
+
+  // kafkajs may put concurrent sends on the wire in another order than they were called,
+  // so arrival order is kcat's test (gateway-kcat.test.ts); this one checks the offsets.
+  it("pipelined sends to one partition: each is stored whole, at the base offset it was answered", async () => {
+    const topic = uniqueTopic("kjs-pipelined");
+    await call("POST", "/v1/topics", { name: topic, partitions: 1, replicationFactor: 1 });
+    const producer = kafka.producer();
+    await producer.connect();
+    const rowsBefore = await rowsWritten(topic);
+    try {
+      // 12 sends in flight on one connection: they queue behind each other's calls, so
+      // the gateway sends the queued ones together (partition-appender.ts).
+      const sends = Array.from({ length: 12 }, (_, s) =>
+        producer.send({
+          topic,
+          acks: 1,
+          messages: Array.from({ length: 5 + s }, (_, i) => ({ key: `s${s}`, value: `${s}:${i}` })),
+        }),
+      );
+      const answers = await Promise.all(sends);
+      // One stored row per call: fewer rows than sends, so some calls carried several.
+      const written = (await rowsWritten(topic)) - rowsBefore;
+      expect(written).toBeGreaterThan(0);
+      expect(written).toBeLessThan(sends.length);
+      const stored = await fetchAll<{ offset: number; value: string }>(topic, 0);
+      expect(stored).toHaveLength(answers.reduce((sum, _, s) => sum + 5 + s, 0));
+      const values = new Map(stored.map((r) => [r.offset, Buffer.from(r.value, "base64").toString()]));
+      for (const [s, answer] of answers.entries()) {
+        const base = Number(answer[0]?.baseOffset);
+        for (let i = 0; i < 5 + s; i++) expect(values.get(base + i)).toBe(`${s}:${i}`);
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  });
 });
+
+/** The rows the topic's replicas have written, from Edgelog's /metrics. */
+async function rowsWritten(topic: string): Promise<number> {
+  const metrics = await call("GET", "/metrics");
+  const pattern = new RegExp(`^edgelog_sqlite_rows_written_total\\{topic="${topic}",[^}]*\\} (\\d+)$`, "gm");
+  return [...metrics.text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+}

@@ -7,6 +7,7 @@
 // with UNSUPPORTED_FOR_MESSAGE_FORMAT, and every client that writes v2 batches sends v3+.
 
 import { mapBounded } from "../../common/bounded-map.js";
+import { encodeBatch, type ProduceRecord } from "../../protocol/record-codec.js";
 import { decompress } from "../codec/compression.js";
 import type { Reader } from "../codec/reader.js";
 import { MalformedFrame } from "../codec/reader.js";
@@ -20,7 +21,7 @@ import {
 import { Writer } from "../codec/writer.js";
 import type { ProduceOptions } from "../edgelog-api.js";
 import { KAFKA_ERROR, type KafkaErrorName } from "../kafka-errors.js";
-import type { ProduceTurn } from "../produce-order.js";
+import type { AppendBatch, AppendSlot } from "../partition-appender.js";
 import { type KafkaApi, NO_THROTTLE_MS, type RequestContext } from "./api.js";
 import { errorCodeOf, errorMessageOf } from "./call-error.js";
 
@@ -54,29 +55,26 @@ export const produceApi: KafkaApi = {
         : acks !== 0 && acks !== 1 && acks !== -1
           ? { name: "INVALID_REQUIRED_ACKS", message: `acks ${acks} is not 0, 1 or -1` }
           : null;
-    // Every partition's turn is taken here, before the first await: in arrival order.
-    const order = context.session.produceOrder;
-    const turns = topics.map((topic) => topic.partitions.map((p) => order.reserve(`${topic.name}\u0000${p.index}`)));
+    // Every partition's place is taken here, before the first await: in arrival order.
+    const appenders = context.session.appenders;
     const answers = await Promise.all(
-      topics.map(async (topic, t) => ({
-        name: topic.name,
-        partitions: refusal
-          ? topic.partitions.map((p, i) => {
-              turns[t]![i]!.done();
-              return failed(p.index, refusal.name, refusal.message);
-            })
-          : await mapBounded(
-              topic.partitions.map((partition, i) => ({ partition, turn: turns[t]![i]! })),
-              context.limits.maxConcurrentCalls,
-              async ({ partition, turn }) => {
-                try {
-                  return await producePartition(topic.name, partition, acks as ProduceOptions["acks"], turn, context);
-                } finally {
-                  turn.done();
-                }
-              },
-            ),
-      })),
+      topics.map(async (topic) => {
+        const slots = topic.partitions.map((p) => appenders.reserve(`${topic.name}\u0000${p.index}`));
+        return {
+          name: topic.name,
+          partitions: refusal
+            ? topic.partitions.map((p, i) => {
+                slots[i]!.cancel();
+                return failed(p.index, refusal.name, refusal.message);
+              })
+            : await mapBounded(
+                topic.partitions.map((partition, i) => ({ partition, slot: slots[i]! })),
+                context.limits.maxConcurrentCalls,
+                async ({ partition, slot }) =>
+                  await producePartition(topic.name, partition, acks as ProduceOptions["acks"], slot, context),
+              ),
+        };
+      }),
     );
     if (acks === 0) return null;
     return produceBody(answers, context.version);
@@ -112,40 +110,56 @@ async function producePartition(
   topic: string,
   partition: PartitionData,
   acks: ProduceOptions["acks"],
-  turn: ProduceTurn,
+  slot: AppendSlot,
   context: RequestContext,
 ): Promise<PartitionAnswer> {
-  if (partition.records === null) return failed(partition.index, "INVALID_RECORD", "no records");
-  const split = readBatches(partition.records, MAX_BATCHES_PER_PARTITION);
-  if (!split.ok) return failed(partition.index, split.code, split.message);
-  const decoded: { batch: ProducedBatch; records: KafkaRecord[] }[] = [];
-  for (const batch of split.batches) {
-    const records = await recordsOf(batch, context.limits.maxBatchBytes);
-    if (!records.ok) return failed(partition.index, records.code, records.message);
-    decoded.push({ batch, records: records.records });
+  const batches = await appendBatchesOf(partition, context.limits.maxBatchBytes);
+  if (!batches.ok) {
+    slot.cancel();
+    return failed(partition.index, batches.code, batches.message);
   }
-  await turn.ready;
-  let baseOffset = -1;
-  for (const { batch, records } of decoded) {
-    try {
-      const offset = await context.edgelog.produce(topic, partition.index, records, {
-        acks,
-        producer: batch.producerId >= 0n ? producerOf(batch) : undefined,
-      });
-      if (baseOffset < 0 && offset !== null) baseOffset = offset;
-    } catch (error) {
-      return {
-        index: partition.index,
-        errorCode: errorCodeOf(error),
-        baseOffset: -1,
-        errorMessage: errorMessageOf(error),
-      };
-    }
+  const { edgelog } = context;
+  const outcome = await slot.append({
+    acks,
+    batches: batches.batches,
+    send: async (frame, producer, callAcks) =>
+      await edgelog.produce(topic, partition.index, frame, { acks: callAcks, producer }),
+  });
+  if (!outcome.ok) {
+    return {
+      index: partition.index,
+      errorCode: errorCodeOf(outcome.error),
+      baseOffset: -1,
+      errorMessage: errorMessageOf(outcome.error),
+    };
   }
-  return { index: partition.index, errorCode: KAFKA_ERROR.NONE, baseOffset, errorMessage: null };
+  return { index: partition.index, errorCode: KAFKA_ERROR.NONE, baseOffset: outcome.baseOffset, errorMessage: null };
 }
 
-type RecordsResult = { ok: true; records: KafkaRecord[] } | { ok: false; code: KafkaErrorName; message: string };
+type Refusal = { ok: false; code: KafkaErrorName; message: string };
+
+/** A partition's Kafka batches, checked and made Edgelog binary batches. */
+async function appendBatchesOf(
+  partition: PartitionData,
+  maxBatchBytes: number,
+): Promise<{ ok: true; batches: AppendBatch[] } | Refusal> {
+  if (partition.records === null) return { ok: false, code: "INVALID_RECORD", message: "no records" };
+  const split = readBatches(partition.records, MAX_BATCHES_PER_PARTITION);
+  if (!split.ok) return split;
+  const batches: AppendBatch[] = [];
+  for (const batch of split.batches) {
+    const records = await recordsOf(batch, maxBatchBytes);
+    if (!records.ok) return records;
+    batches.push({
+      frame: encodeBatch(records.records.map(produceRecordOf), "binary"),
+      recordCount: records.records.length,
+      producer: batch.producerId >= 0n ? producerOf(batch) : undefined,
+    });
+  }
+  return { ok: true, batches };
+}
+
+type RecordsResult = { ok: true; records: KafkaRecord[] } | Refusal;
 
 async function recordsOf(batch: ProducedBatch, maxBytes: number): Promise<RecordsResult> {
   const inflated = await decompress(batch.attributes & COMPRESSION_MASK, batch.recordsBytes, maxBytes);
@@ -180,6 +194,18 @@ function headersProblem(records: KafkaRecord[]): string | null {
     }
   }
   return null;
+}
+
+const utf8 = new TextEncoder();
+
+function produceRecordOf(record: KafkaRecord): ProduceRecord {
+  return {
+    key: record.key,
+    value: record.value,
+    // Null header values never get here: headersProblem refuses them.
+    headers: record.headers.map((h) => [utf8.encode(h.key), h.value ?? new Uint8Array(0)]),
+    timestamp: record.timestampMs >= 0 ? record.timestampMs : null,
+  };
 }
 
 function producerOf(batch: ProducedBatch): NonNullable<ProduceOptions["producer"]> {
