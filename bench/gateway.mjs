@@ -1,14 +1,18 @@
 // Gateway scenarios: the same 1 KB records as the HTTP scenarios, through a real
-// `edgelog gateway` (the built CLI) in front of the same cluster. Produce with kafkajs
-// in batches of 100 (against produce-rf1-b100, the HTTP route, in the same run); the
-// catch-up read with kcat, a native client (against catchup-read).
+// `edgelog gateway` (the built CLI) in front of the same cluster. Produce in batches of
+// 100 with kafkajs and with kcat, a native client (against produce-rf1-b100, the HTTP
+// route, in the same run); the catch-up read with kcat (against catchup-read).
 
 import { spawn } from "node:child_process";
+import { rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort } from "../scripts/wrangler-dev.mjs";
+import { cpuWindow } from "./lib/cpu.mjs";
 import { delta, scrapeTopic } from "./lib/metrics.mjs";
 import { load1 } from "./lib/stats.mjs";
-import { closedLoop, costs, createTopic, filledTopic, RAW, row } from "./scenarios.mjs";
+import { closedLoop, costs, createTopic, filledTopic, RAW, RECORD_BYTES, row } from "./scenarios.mjs";
 
 const require = createRequire(import.meta.url);
 const BIN = new URL("../dist/edgelog.mjs", import.meta.url).pathname;
@@ -80,6 +84,62 @@ export async function gatewayProduce(ctx, baseUrl, s) {
     await producer.disconnect();
     await gateway.stop();
   }
+}
+
+/** Keys of kcat's produced lines, as in the HTTP scenarios' keyed loads. */
+const KCAT_KEYS = 1_000;
+
+/**
+ * kcat (librdkafka) produces keyed 1 KB lines from a file through the gateway, in
+ * batches of 100 with acks=1, as fast as it pipelines them; a fifth of --records
+ * (200,000 by default), timed from its start to its exit (every record acknowledged).
+ * @param {Ctx & { records: number }} ctx @param {string} baseUrl @param {{ name: string }} s
+ */
+export async function gatewayKcatProduce(ctx, baseUrl, s) {
+  const total = Math.max(4_000, Math.round(ctx.records / 5));
+  const file = join(tmpdir(), `edgelog-bench-${s.name}-${ctx.runId}.txt`);
+  const value = "x".repeat(RECORD_BYTES);
+  await writeFile(file, Array.from({ length: total }, (_, i) => `k${i % KCAT_KEYS}:${value}\n`).join(""));
+  const gateway = await startGateway(baseUrl);
+  try {
+    const topic = `bench-${s.name}-${ctx.runId}`;
+    await createTopic(baseUrl, topic, 1, 1);
+    const before = await scrapeTopic(baseUrl, topic);
+    const loadBefore = load1();
+    const cpuEnd = cpuWindow(ctx.pgid);
+    const started = performance.now();
+    await runKcat([
+      ...["-b", gateway.broker, "-P", "-t", topic, "-p", "0", "-K:", "-l", file],
+      ...["-X", "batch.num.messages=100", "-X", "acks=1"],
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuEnd();
+    const d = delta(before, await scrapeTopic(baseUrl, topic));
+    if (d.recordsIn !== total) throw new Error(`kcat produced ${d.recordsIn} records of ${total}`);
+    const run = { records: total, seconds, latencies: [seconds * 1000], cpu };
+    return row(run, { concurrency: 1, load: [loadBefore, load1()], ...costs(d, d.recordsIn, d.requests) });
+  } finally {
+    await gateway.stop();
+    await rm(file, { force: true });
+  }
+}
+
+/** @param {string[]} args */
+function runKcat(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn("kcat", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), READ_TIMEOUT_MS);
+    child.stderr.on("data", (chunk) => {
+      stderr = (stderr + String(chunk)).slice(-2_000);
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(undefined);
+      else reject(new Error(`kcat exited with ${code}: ${stderr}`));
+    });
+  });
 }
 
 /**

@@ -197,6 +197,14 @@ const EDGELOG_OTHERS = [
     plannedMs: durationMs + warmupMs,
   },
   {
+    name: "gateway-kcat-produce",
+    system: "edgelog",
+    run: (env, ctx) => G.gatewayKcatProduce(ctx, /** @type {string} */ (env.edgelog), { name: "gateway-kcat-produce" }),
+    peers: { http: "produce-rf1-b100" },
+    ratio: "throughput",
+    plannedMs: 0,
+  },
+  {
     name: "gateway-catchup-kcat",
     system: "edgelog",
     run: (env, ctx) => G.gatewayCatchUp(ctx, /** @type {string} */ (env.edgelog), { name: "gateway-catchup-kcat" }),

@@ -85,6 +85,13 @@ export const TARGETS = [
     atLeast: 0.7,
   },
   {
+    target: "gateway produce (kcat, b100) ≥ 0.7× the HTTP route",
+    of: "gateway-kcat-produce",
+    figure: "recordsPerSecond",
+    peer: "produce-rf1-b100",
+    atLeast: 0.7,
+  },
+  {
     target: "gateway catch-up (kcat) ≥ 100,000 records/s",
     of: "gateway-catchup-kcat",
     figure: "recordsPerSecond",
