@@ -59,8 +59,9 @@ export class Connection {
         this.close(`frame of ${size} bytes (allowed ${MIN_FRAME_BYTES}..${maxFrameBytes})`);
         return;
       }
-      // Joined only once whole: a large frame arrives in many chunks.
-      if (this.pendingBytes < SIZE_BYTES + size) return;
+      // Joined only once whole: a large frame arrives in many chunks, so read on (a
+      // socket paused at the in-flight bound must resume for the rest of this frame).
+      if (this.pendingBytes < SIZE_BYTES + size) break;
       const buffered = this.joined();
       const frame = buffered.subarray(SIZE_BYTES, SIZE_BYTES + size);
       this.pending = buffered.length > SIZE_BYTES + size ? [buffered.subarray(SIZE_BYTES + size)] : [];

@@ -84,6 +84,22 @@ describe("kcat through the gateway", () => {
     }
   });
 
+  it("a producer pipelining far past the in-flight bound (16) is read to its end, in order", async () => {
+    const topic = uniqueTopic("kcat-pipelined");
+    await createTopic(topic, 1);
+    // 300 requests of 10 KB each: frames arrive split across reads while the connection
+    // is paused at its bound (a stall there once hung librdkafka until its 60 s timeout).
+    const lines = Array.from({ length: 3_000 }, (_, i) => `k${i % 10}:${i} ${"x".repeat(1_000)}`);
+    const produced = await kcat(
+      ["-b", gateway.broker, "-P", "-t", topic, "-p", "0", "-K:", "-X", "batch.num.messages=10", "-X", "linger.ms=0"],
+      `${lines.join("\n")}\n`,
+      20_000,
+    );
+    expect(produced.code, produced.stderr).toBe(0);
+    const [records = []] = await partitionRecords(topic, 1);
+    expect(records.map((r) => `${text(r.key)}:${text(r.value)}`)).toEqual(lines);
+  });
+
   it("produces gzip batches and headers, and idempotently with enable.idempotence=true", async () => {
     const topic = uniqueTopic("kcat-idem");
     await createTopic(topic, 1);
