@@ -124,19 +124,23 @@ export async function gatewayKcatProduce(ctx, baseUrl, s) {
   }
 }
 
-/** @param {string[]} args */
-function runKcat(args) {
+/**
+ * Runs kcat to its exit; rejects unless it exits 0. @param {string[]} args
+ * @param {(chunk: Buffer) => void} [onStdout] @returns {Promise<void>}
+ */
+function runKcat(args, onStdout) {
   return new Promise((resolve, reject) => {
-    const child = spawn("kcat", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("kcat", args, { stdio: ["ignore", onStdout ? "pipe" : "ignore", "pipe"] });
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), READ_TIMEOUT_MS);
+    if (onStdout) child.stdout?.on("data", onStdout);
     child.stderr.on("data", (chunk) => {
       stderr = (stderr + String(chunk)).slice(-2_000);
     });
     child.once("error", reject);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(undefined);
+      if (code === 0) resolve();
       else reject(new Error(`kcat exited with ${code}: ${stderr}`));
     });
   });
@@ -165,21 +169,10 @@ export async function gatewayCatchUp(ctx, baseUrl, s) {
 }
 
 /** @param {string} broker @param {string} topic @returns {Promise<number>} records read */
-function kcatRead(broker, topic) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("kcat", ["-b", broker, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "\\n"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let lines = 0;
-    const timer = setTimeout(() => child.kill("SIGKILL"), READ_TIMEOUT_MS);
-    child.stdout.on("data", (chunk) => {
-      for (const byte of chunk) if (byte === 10) lines++;
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(lines);
-      else reject(new Error(`kcat exited with ${code}`));
-    });
+async function kcatRead(broker, topic) {
+  let lines = 0;
+  await runKcat(["-b", broker, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "\\n"], (chunk) => {
+    for (const byte of chunk) if (byte === 10) lines++;
   });
+  return lines;
 }
