@@ -27,6 +27,7 @@ import {
   stampBatch,
 } from "../../src/protocol/record-codec.js";
 import { Utf8Arena } from "../../src/protocol/utf8-arena.js";
+import { Utf8Writer } from "../../src/protocol/utf8-writer.js";
 import { prepareRecords } from "../../src/router/produce-records.js";
 import { seededRandom } from "../random.js";
 import { wellFormed } from "../well-formed.js";
@@ -145,6 +146,17 @@ describe("RecordsJson", () => {
       const one = new RecordsJson();
       one.add({ timestamp: 1, key: utf8.encode(key), value: null, headers: [] }, 0, "json", "json");
       expect(JSON.parse(new TextDecoder().decode(one.finish()))[0].key).toBe(key);
+    }
+  });
+});
+
+describe("Utf8Writer.number", () => {
+  it("writes numbers as JSON.stringify does: safe integers digit by digit, the rest as text", () => {
+    const numbers = [0, 7, 9, 10, 99, 100, 1_796_297_551_268, Number.MAX_SAFE_INTEGER, -1, 1.5, 2 ** 60];
+    for (const n of numbers) {
+      const out = new Utf8Writer(1);
+      out.number(n);
+      expect(new TextDecoder().decode(out.written())).toBe(JSON.stringify(n));
     }
   });
 });
