@@ -41,7 +41,12 @@ export function linkedSignal(sources: readonly (AbortSignal | undefined)[], time
   }
   const { signal } = controller;
   function settle<T>(promise: Promise<T>): Promise<T> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (signal.aborted) {
+      // The promise was made before this call (a body read started as the abort came):
+      // its own rejection must not go unhandled.
+      promise.catch(() => {});
+      return Promise.reject(signal.reason);
+    }
     let onAborted = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAborted = () => reject(signal.reason);

@@ -112,3 +112,15 @@ it("ends a call at once when its signal aborts while a compressed body is read",
   expect(outcomes.get("pending after 2 s"), JSON.stringify([...outcomes])).toBeUndefined();
   expect(outcomes.get("REQUEST_TIMED_OUT")).toBeGreaterThan(0);
 });
+
+it("settling a promise after the abort still handles that promise's own rejection", async () => {
+  const source = new AbortController();
+  const link = linkedSignal([source.signal]);
+  source.abort(new Error("stopped"));
+  // A body read begun just as the abort came rejects too; unhandled, it fails the run.
+  const read = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("read aborted")), 1));
+  await expect(link.settle(read)).rejects.toThrow("stopped");
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  link.release();
+});
+
