@@ -123,4 +123,3 @@ it("settling a promise after the abort still handles that promise's own rejectio
   await new Promise((resolve) => setTimeout(resolve, 10));
   link.release();
 });
-
