@@ -138,3 +138,16 @@ export function compactionDue(state: DirtyState, triggers: CompactionTriggers, n
 export function dirtyRatio(state: Pick<DirtyState, "dirtyBytes" | "totalBytes">): number {
   return state.totalBytes === 0 ? 0 : state.dirtyBytes / state.totalBytes;
 }
+
+/** When a pass is due: `nowMs` if it is due now, else the first time maxCompactionLagMs
+ * or a tombstone's horizon makes it due; null when only more writes can. */
+export function compactionDueAtMs(state: DirtyState, triggers: CompactionTriggers, nowMs: number): number | null {
+  if (compactionDue(state, triggers, nowMs)) return nowMs;
+  const byLag =
+    triggers.maxCompactionLagMs >= 0 && state.oldestDirtyTimestampMs !== null
+      ? state.oldestDirtyTimestampMs + triggers.maxCompactionLagMs + 1
+      : null;
+  const byHorizon = state.nextDeleteHorizonMs >= 0 ? state.nextDeleteHorizonMs + 1 : null;
+  if (byLag === null) return byHorizon;
+  return byHorizon === null ? byLag : Math.min(byLag, byHorizon);
+}

@@ -14,7 +14,7 @@ import {
   addLastOffsets,
   type CompactionPass,
   cleanRow,
-  compactionDue,
+  compactionDueAtMs,
   type DirtyState,
   dirtyRatio,
 } from "./cleaner.js";
@@ -233,19 +233,8 @@ export class Compaction {
     if (this.leaderEpoch() === null) return;
     if (this.choosingAtMs !== null) return await this.host.schedule(now);
     if (this.storedSeq > this.progress.committedSeq) return; // replication commits it first
-    const state = this.dirtyState();
-    const due = compactionDue(state, config, now) ? now : this.laterDueMs(state, config);
+    const due = compactionDueAtMs(this.dirtyState(), config, now);
     if (due !== null) await this.host.schedule(Math.max(due, this.idleUntilMs));
-  }
-
-  private laterDueMs(state: DirtyState, config: ReplicaConfig): number | null {
-    const byLag =
-      config.maxCompactionLagMs >= 0 && state.oldestDirtyTimestampMs !== null
-        ? state.oldestDirtyTimestampMs + config.maxCompactionLagMs + 1
-        : null;
-    const byHorizon = state.nextDeleteHorizonMs >= 0 ? state.nextDeleteHorizonMs + 1 : null;
-    if (byLag === null) return byHorizon;
-    return byHorizon === null ? byLag : Math.min(byLag, byHorizon);
   }
 
   /** Whether this replica's log holds the pass's rows as the leader's: below its own

@@ -6,6 +6,7 @@ import {
   cleanableEnd,
   cleanRow,
   compactionDue,
+  compactionDueAtMs,
   keyText,
 } from "../../src/partition/cleaner.js";
 import { planRewrites } from "../../src/partition/row-merge.js";
@@ -198,6 +199,13 @@ describe("the cleaner against a model", () => {
     expect(compactionDue({ ...state, nextDeleteHorizonMs: 5_000 }, triggers, 5_000)).toBe(false);
     expect(compactionDue({ ...state, nextDeleteHorizonMs: 4_999 }, triggers, 5_000)).toBe(true);
     expect(compactionDue({ ...state, dirtyBytes: 0, oldestDirtyTimestampMs: null }, triggers, 5_000)).toBe(false);
+    // And when: now if due, else the first time the lag or a tombstone horizon makes it so.
+    expect(compactionDueAtMs({ ...state, dirtyBytes: 50 }, triggers, 5_000)).toBe(5_000);
+    expect(compactionDueAtMs(state, triggers, 5_000)).toBeNull();
+    expect(compactionDueAtMs(state, { ...triggers, maxCompactionLagMs: 4_000 }, 5_000)).toBe(5_001);
+    expect(compactionDueAtMs({ ...state, nextDeleteHorizonMs: 6_000 }, triggers, 5_000)).toBe(6_001);
+    const both = { ...state, nextDeleteHorizonMs: 5_500 };
+    expect(compactionDueAtMs(both, { ...triggers, maxCompactionLagMs: 4_000 }, 5_000)).toBe(5_001);
   });
 
   it("tells binary keys apart", () => {
