@@ -1,7 +1,8 @@
 // A replica's stored records as JSON, for the chaos test's comparison of replicas
 // (a test hook: the router exposes it only with EDGELOG_FAULTS=1).
 
-import { decodeBatch, RecordsJson, recordOffset } from "../protocol/record-codec.js";
+import { RecordsJson } from "../protocol/records-json.js";
+import { StoredRowRecords } from "../protocol/stored-row.js";
 import type { PartitionLog } from "./partition-log.js";
 
 const MAX_DUMP_RECORDS = 100_000;
@@ -10,11 +11,8 @@ const MAX_DUMP_RECORDS = 100_000;
 export function dumpRecords(log: PartitionLog, fromOffset: number): string {
   const records = new RecordsJson();
   for (const batch of log.batchesFrom(fromOffset, Number.MAX_SAFE_INTEGER, MAX_DUMP_RECORDS)) {
-    const decoded = decodeBatch(batch.payload);
-    decoded.records.forEach((record, i) => {
-      const offset = recordOffset(decoded, batch.baseOffset, i);
-      if (offset >= fromOffset) records.add(record, offset, decoded.format, "json");
-    });
+    const row = new StoredRowRecords(batch.payload, batch.baseOffset);
+    while (row.next()) if (row.offset >= fromOffset) records.add(row, "json");
   }
   return new TextDecoder().decode(records.finish());
 }

@@ -1,18 +1,9 @@
 // Rendering a fetch answer from stored batches: committed records only, within the
 // fetch's maxRecords and maxBytes.
 
-import { StoredRecordWalker } from "../protocol/fetch-frame.js";
-import {
-  BATCH_FIXED_BYTES,
-  COMPACTED_FIXED_BYTES,
-  COMPACTED_VERSION,
-  decodeBatch,
-  type Encoding,
-  type ReadForm,
-  RecordsJson,
-  recordOffset,
-  recordSizeBytes,
-} from "../protocol/record-codec.js";
+import type { Encoding, ReadForm } from "../protocol/record-codec.js";
+import { RecordsJson } from "../protocol/records-json.js";
+import { StoredRowRecords } from "../protocol/stored-row.js";
 import { Utf8Writer } from "../protocol/utf8-writer.js";
 
 export interface ReadResult {
@@ -67,21 +58,15 @@ function renderJson(
   let sizeBytes = 0;
   let nextOffset = offset;
   for (const batch of batches) {
-    const decoded = decodeBatch(batch.payload);
-    const { format, records } = decoded;
-    if (rendered.count === 0 && records.length > 0)
-      rendered.expect(answerBytes(batch.payload.length / records.length, end - offset, maxRecords, maxBytes));
-    // Version 1 rows are dense: skip straight to `offset`; version 2 rows are scanned.
-    const first = decoded.offsetDeltas ? 0 : Math.max(0, offset - batch.baseOffset);
-    for (let i = first; i < records.length; i++) {
-      const at = recordOffset(decoded, batch.baseOffset, i);
-      if (at < offset) continue;
-      const size = recordSizeBytes(records[i]!);
-      const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + size > maxBytes);
-      if (at >= end || full) return readResult(rendered, sizeBytes, nextOffset);
-      rendered.add(records[i]!, at, format, encoding);
-      sizeBytes += size;
-      nextOffset = at + 1;
+    const row = new StoredRowRecords(batch.payload, batch.baseOffset);
+    if (rendered.count === 0) rendered.expect(answerBytes(row.bytesPerRecord, end - offset, maxRecords, maxBytes));
+    while (row.next()) {
+      if (row.offset < offset) continue;
+      const full = rendered.count >= maxRecords || (rendered.count > 0 && sizeBytes + row.sizeBytes > maxBytes);
+      if (row.offset >= end || full) return readResult(rendered, sizeBytes, nextOffset);
+      rendered.add(row, encoding);
+      sizeBytes += row.sizeBytes;
+      nextOffset = row.offset + 1;
     }
     if (batch.lastOffset >= end) break;
     nextOffset = Math.max(nextOffset, batch.lastOffset + 1);
@@ -110,42 +95,34 @@ function copyRecords(
   let sizeBytes = 0;
   let nextOffset = offset;
   let full = false;
-  for (const row of batches) {
-    const { baseOffset, payload } = row;
-    if (recordStarts.length === 0) out.expect(copiedBytes(payload, end - offset, maxRecords, maxBytes));
-    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-    const compacted = view.getUint8(0) === COMPACTED_VERSION;
-    const walker = new StoredRecordWalker(payload);
-    let at = compacted ? COMPACTED_FIXED_BYTES : BATCH_FIXED_BYTES;
+  for (const batch of batches) {
+    const row = new StoredRowRecords(batch.payload, batch.baseOffset);
+    if (recordStarts.length === 0) out.expect(copiedBytes(row, end - offset, maxRecords, maxBytes));
     let runStart = -1;
-    for (let i = 0; at < payload.length; i++) {
-      const delta = compacted ? view.getUint32(at, true) : i;
-      if (compacted) at += OFFSET_DELTA_BYTES;
-      walker.walk(at);
-      const recordAt = baseOffset + delta;
-      if (recordAt >= offset) {
-        full =
-          recordAt >= end ||
-          recordStarts.length >= maxRecords ||
-          (recordStarts.length > 0 && sizeBytes + walker.sizeBytes > maxBytes);
-        if (full) break;
-        if (compacted) {
-          recordStarts.push(out.length);
-          out.bytes(payload.subarray(at, walker.end));
-        } else {
-          if (runStart < 0) runStart = at;
-          recordStarts.push(out.length + at - runStart);
-        }
-        offsets.push(recordAt);
-        sizeBytes += walker.sizeBytes;
-        nextOffset = recordAt + 1;
+    let runEnd = -1;
+    while (row.next()) {
+      if (row.offset < offset) continue;
+      full =
+        row.offset >= end ||
+        recordStarts.length >= maxRecords ||
+        (recordStarts.length > 0 && sizeBytes + row.sizeBytes > maxBytes);
+      if (full) break;
+      if (row.compacted) {
+        recordStarts.push(out.length);
+        out.range(batch.payload, row.start, row.end);
+      } else {
+        if (runStart < 0) runStart = row.start;
+        recordStarts.push(out.length + row.start - runStart);
+        runEnd = row.end;
       }
-      at = walker.end;
+      offsets.push(row.offset);
+      sizeBytes += row.sizeBytes;
+      nextOffset = row.offset + 1;
     }
-    if (runStart >= 0) out.bytes(payload.subarray(runStart, at));
-    if (full || row.lastOffset >= end) break;
+    if (runStart >= 0) out.range(batch.payload, runStart, runEnd);
+    if (full || batch.lastOffset >= end) break;
     // A compacted row read whole: its gaps are passed too.
-    nextOffset = Math.max(nextOffset, row.lastOffset + 1);
+    nextOffset = Math.max(nextOffset, batch.lastOffset + 1);
   }
   const read: ReadResult = {
     records: out.written(),
@@ -158,15 +135,11 @@ function copyRecords(
   return read;
 }
 
-/** A version 2 record's offset minus its row's base offset, stored before it. */
-const OFFSET_DELTA_BYTES = 4;
-
-/** About how large a copy of stored records gets, from the first batch's bytes per
+/** About how large a copy of stored records gets, from the first row's bytes per
  * record (maxBytes counts keys, values and headers, not their framing). */
-function copiedBytes(payload: Uint8Array, available: number, maxRecords: number, maxBytes: number): number {
-  const stored = new DataView(payload.buffer, payload.byteOffset).getUint32(2, true);
+function copiedBytes(row: StoredRowRecords, available: number, maxRecords: number, maxBytes: number): number {
   const records = Math.min(available, maxRecords);
-  return Math.min(records * Math.ceil(payload.length / stored), maxBytes + records * STORED_RECORD_FRAMING_BYTES);
+  return Math.min(records * Math.ceil(row.bytesPerRecord), maxBytes + records * STORED_RECORD_FRAMING_BYTES);
 }
 
 /** A stored record's timestamp, key and value lengths and header count. */

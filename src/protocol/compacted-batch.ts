@@ -17,8 +17,7 @@ import {
   recordOffset,
   type StoredRecord,
 } from "./record-codec.js";
-
-const OFFSET_DELTA_BYTES = 4;
+import { OFFSET_DELTA_BYTES } from "./stored-row.js";
 
 export interface OffsetRecord {
   offsetDelta: number;

@@ -186,36 +186,3 @@ function nullableField(cursor: FrameCursor): Uint8Array | null {
   const length = cursor.i32();
   return length === -1 ? null : cursor.take(length);
 }
-
-/** Where a stored record ends, and its size as limits count it (recordSizeBytes). A
- * class with fields, not a returned object: it runs once per record fetched. */
-export class StoredRecordWalker {
-  end = 0;
-  sizeBytes = 0;
-  private readonly view: DataView;
-
-  constructor(payload: Uint8Array) {
-    this.view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  }
-
-  /** Walks the record starting at `at`, which the log stored (so it is well formed). */
-  walk(at: number): void {
-    let p = at + 8;
-    let size = 0;
-    for (let f = 0; f < 2; f++) {
-      const length = this.view.getInt32(p, true);
-      p += 4 + Math.max(length, 0);
-      size += Math.max(length, 0);
-    }
-    const headerCount = this.view.getUint16(p, true);
-    p += 2;
-    for (let f = 0; f < headerCount * 2; f++) {
-      const length = this.view.getInt32(p, true);
-      invariant(length >= 0, "stored header names and values are never null");
-      p += 4 + length;
-      size += length;
-    }
-    this.end = p;
-    this.sizeBytes = size;
-  }
-}

@@ -1,4 +1,5 @@
-// The stored form of a batch (one SQLite row) and its rendering to the HTTP JSON form.
+// The stored form of a batch (one SQLite row); records-json.ts renders it as the HTTP
+// API's JSON.
 // Layout, little-endian: u8 version, u8 format, u32 recordCount, then per record:
 // f64 timestamp, i32 keyLength (-1 = null), key, i32 valueLength (-1 = null), value,
 // u16 headerCount, then per header i32 nameLength, name, i32 valueLength, value.
@@ -10,12 +11,9 @@
 // The same layout in format 1 is the HTTP API's binary batch (batch-frame.ts).
 
 import { invariant } from "../common/invariant.js";
-import { encodeBase64 } from "./base64.js";
 import { recordSizeBytes } from "./record-size.js";
 
 export { recordSizeBytes };
-
-import { Utf8Writer } from "./utf8-writer.js";
 
 /** `json`: key is UTF-8 text and value is JSON text. `binary`: both are raw bytes
  * (produced with encoding=base64). */
@@ -50,7 +48,6 @@ export const BATCH_FIXED_BYTES = 6;
 
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 export function encodedRecordBytes(record: ProduceRecord): number {
   return RECORD_FIXED_BYTES + recordSizeBytes(record) + record.headers.length * HEADER_FIXED_BYTES;
@@ -266,88 +263,4 @@ export function decodeBatch(payload: Uint8Array): DecodedBatch {
 /** The offset of record `index` of a decoded row at `baseOffset`. */
 export function recordOffset(batch: DecodedBatch, baseOffset: number, index: number): number {
   return baseOffset + (batch.offsetDeltas ? batch.offsetDeltas[index]! : index);
-}
-
-const COMMA = 0x2c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const FIRST_PRINTABLE = 0x20;
-const OFFSET_FIELD = utf8.encode(`{"offset":`);
-const TIMESTAMP_FIELD = utf8.encode(`,"timestamp":`);
-const KEY_FIELD = utf8.encode(`,"key":`);
-const VALUE_FIELD = utf8.encode(`,"value":`);
-const NO_HEADERS_END = utf8.encode(`,"headers":{}}`);
-
-/** Records as the JSON array text of the HTTP API, in UTF-8. JSON values are copied in
- * as stored (they are JSON text already), so a fetch neither parses nor decodes them,
- * and the router splices the bytes into its answers as they are (fetched-records.ts),
- * from where each record starts. */
-export class RecordsJson extends Utf8Writer {
-  count = 0;
-  /** Where each record's object starts in the text. */
-  readonly recordStarts: number[] = [];
-
-  constructor() {
-    super();
-    this.byte(OPEN_BRACKET);
-  }
-
-  add(record: StoredRecord, offset: number, format: RecordFormat, encoding: Encoding): void {
-    const asBase64 = encoding === "base64" || format === "binary";
-    if (this.count++ > 0) this.byte(COMMA);
-    this.recordStarts.push(this.length);
-    // Field names as prepared bytes and numbers digit by digit: a catch-up read renders
-    // thousands of records per answer, and template strings cost a string each.
-    this.bytes(OFFSET_FIELD);
-    this.number(offset);
-    this.bytes(TIMESTAMP_FIELD);
-    this.number(record.timestamp);
-    this.bytes(KEY_FIELD);
-    if (!asBase64 && record.key !== null && isPlainUtf8(record.key)) this.quoted(record.key);
-    else this.text(fieldText(record.key, asBase64));
-    this.bytes(VALUE_FIELD);
-    if (asBase64 || record.value === null) this.text(fieldText(record.value, asBase64));
-    else this.bytes(record.value);
-    const marker = asBase64 && encoding === "json";
-    if (record.headers.length === 0 && !marker) this.bytes(NO_HEADERS_END);
-    else this.text(`,"headers":${headersText(record.headers)}${marker ? `,"encoding":"base64"` : ""}}`);
-  }
-
-  /** The finished array. */
-  finish(): Uint8Array {
-    this.byte(CLOSE_BRACKET);
-    return this.written();
-  }
-
-  private quoted(b: Uint8Array): void {
-    this.byte(QUOTE);
-    this.bytes(b);
-    this.byte(QUOTE);
-  }
-}
-
-/** Whether UTF-8 text (valid, as TextEncoder makes it) becomes a JSON string by just
- * quoting it: no quote, backslash or control character to escape. */
-function isPlainUtf8(text: Uint8Array): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const b = text[i]!;
-    if (b < FIRST_PRINTABLE || b === QUOTE || b === BACKSLASH) return false;
-  }
-  return true;
-}
-
-/** A key (or, asBase64, a value) as JSON: base64 text, or the UTF-8 text as a string. */
-function fieldText(field: Uint8Array | null, asBase64: boolean): string {
-  if (field === null) return "null";
-  return JSON.stringify(asBase64 ? encodeBase64(field) : utf8Decoder.decode(field));
-}
-
-function headersText(headers: readonly [Uint8Array, Uint8Array][]): string {
-  if (headers.length === 0) return "{}";
-  const entries = headers.map(
-    ([name, value]) => `${JSON.stringify(utf8Decoder.decode(name))}:${JSON.stringify(utf8Decoder.decode(value))}`,
-  );
-  return `{${entries.join(",")}}`;
 }

@@ -6,6 +6,8 @@ const FIRST_NON_ASCII = 0x80;
 const ZERO = 0x30;
 /** written() hands out its buffer when at most 1/8 of it is unused. */
 const UNUSED_SHARE_SENT = 8;
+/** Runs up to this long are copied byte by byte (range). */
+const SHORT_RUN_BYTES = 32;
 
 const utf8 = new TextEncoder();
 
@@ -36,6 +38,19 @@ export class Utf8Writer {
     this.reserve(b.length);
     this.out.set(b, this.at);
     this.at += b.length;
+  }
+
+  /** Bytes [from, to) of `b`: a short run byte by byte (a view made to copy a key of a
+   * few bytes costs more than the copy), a longer one in one copy. */
+  range(b: Uint8Array, from: number, to: number): void {
+    const length = to - from;
+    this.reserve(length);
+    if (length > SHORT_RUN_BYTES) {
+      this.out.set(b.subarray(from, to), this.at);
+      this.at += length;
+      return;
+    }
+    for (let i = from; i < to; i++) this.out[this.at++] = b[i]!;
   }
 
   /** A number as JSON: a non-negative safe integer (offsets, timestamps) digit by

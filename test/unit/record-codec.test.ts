@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeBase64, encodeBase64 } from "../../src/protocol/base64.js";
+import { encodeCompactedBatch } from "../../src/protocol/compacted-batch.js";
 import {
   type FetchedAnswer,
   type FetchedRecords,
@@ -20,12 +21,13 @@ import {
   decodeBatch,
   encodeBatch,
   headerEntries,
-  RecordsJson,
   recordSizeBytes,
   type StoredRecord,
   sliceBatch,
   stampBatch,
 } from "../../src/protocol/record-codec.js";
+import { RecordsJson } from "../../src/protocol/records-json.js";
+import { StoredRowRecords } from "../../src/protocol/stored-row.js";
 import { Utf8Arena } from "../../src/protocol/utf8-arena.js";
 import { Utf8Writer } from "../../src/protocol/utf8-writer.js";
 import { prepareRecords } from "../../src/router/produce-records.js";
@@ -34,11 +36,29 @@ import { wellFormed } from "../well-formed.js";
 
 const utf8 = new TextEncoder();
 
-/** One record rendered alone, parsed back. */
-function renderRecord(record: StoredRecord, offset: number, format: "json" | "binary", encoding: "json" | "base64") {
+type Format = "json" | "binary";
+type Encoding = "json" | "base64";
+
+/** Records rendered as a replica renders a stored row of them at `offsets`: a compacted
+ * row (version 2) when the offsets have gaps. */
+function renderRow(records: StoredRecord[], offsets: number[], format: Format, encoding: Encoding): RecordsJson {
+  const base = offsets[0]!;
+  const payload = offsets.every((offset, i) => offset === base + i)
+    ? encodeBatch(records, format)
+    : encodeCompactedBatch(
+        format,
+        records.map((record, i) => ({ offsetDelta: offsets[i]! - base, record })),
+        -1,
+      );
+  const row = new StoredRowRecords(payload, base);
   const rendered = new RecordsJson();
-  rendered.add(record, offset, format, encoding);
-  return JSON.parse(new TextDecoder().decode(rendered.finish()))[0];
+  while (row.next()) rendered.add(row, encoding);
+  return rendered;
+}
+
+/** One record rendered alone, parsed back. */
+function renderRecord(record: StoredRecord, offset: number, format: Format, encoding: Encoding) {
+  return JSON.parse(new TextDecoder().decode(renderRow([record], [offset], format, encoding).finish()))[0];
 }
 
 describe("base64", () => {
@@ -96,6 +116,30 @@ describe("batch codec", () => {
     expect(() => stampBatch(encodeBatch(pending, "json").subarray(0, 20), 99)).toThrow();
   });
 
+  it("walks a stored row in place: each record's offset, bytes and size, in either version", () => {
+    const walk = (payload: Uint8Array, baseOffset: number) => {
+      const row = new StoredRowRecords(payload, baseOffset);
+      const seen: { offset: number; size: number; bytes: number }[] = [];
+      while (row.next()) seen.push({ offset: row.offset, size: row.sizeBytes, bytes: row.end - row.start });
+      return seen;
+    };
+    const sizes = records.map((r) => recordSizeBytes(r));
+    const dense = walk(encodeBatch(records, "json"), 40);
+    expect(dense.map((r) => [r.offset, r.size])).toEqual(records.map((_, i) => [40 + i, sizes[i]]));
+    const compacted = encodeCompactedBatch(
+      "binary",
+      records.map((record, i) => ({ offsetDelta: i * 3, record })),
+      -1,
+    );
+    const gapped = walk(compacted, 40);
+    expect(gapped.map((r) => [r.offset, r.size])).toEqual(records.map((_, i) => [40 + i * 3, sizes[i]]));
+    expect(gapped.map((r) => r.bytes)).toEqual(dense.map((r) => r.bytes));
+    // A row whose count claims more records than it holds is refused, not read past.
+    const short = encodeBatch(records, "json");
+    new DataView(short.buffer).setUint32(2, records.length - 1, true);
+    expect(() => walk(short, 0)).toThrow(/ends at/);
+  });
+
   it("counts a record's size as key + value + header UTF-8 bytes", () => {
     expect(recordSizeBytes(records[0]!)).toBe(2 + 7 + (1 + 1) + (2 + 2));
     expect(recordSizeBytes(records[1]!)).toBe(0);
@@ -133,19 +177,27 @@ describe("batch codec", () => {
 
 describe("RecordsJson", () => {
   it("renders many records, non-ASCII text and growth past its first buffer included", () => {
-    const rendered = new RecordsJson();
     const value = utf8.encode(JSON.stringify("é€😀".repeat(5_000)));
-    for (let i = 0; i < 10; i++) {
-      rendered.add({ timestamp: i, key: utf8.encode(`ключ${i}`), value, headers: [] }, i, "json", "json");
-    }
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      timestamp: i,
+      key: utf8.encode(`ключ${i}`),
+      value,
+      headers: [],
+    }));
+    const rendered = renderRow(
+      many,
+      many.map((_, i) => i),
+      "json",
+      "json",
+    );
     const parsed = JSON.parse(new TextDecoder().decode(rendered.finish()));
     expect(parsed).toHaveLength(10);
     expect(parsed[9]).toEqual({ offset: 9, timestamp: 9, key: "ключ9", value: "é€😀".repeat(5_000), headers: {} });
     expect(JSON.parse(new TextDecoder().decode(new RecordsJson().finish()))).toEqual([]);
     for (const key of ['q"uote', "back\\slash", "tab\t", "€ü", "\u2028"]) {
-      const one = new RecordsJson();
-      one.add({ timestamp: 1, key: utf8.encode(key), value: null, headers: [] }, 0, "json", "json");
-      expect(JSON.parse(new TextDecoder().decode(one.finish()))[0].key).toBe(key);
+      expect(
+        renderRecord({ timestamp: 1, key: utf8.encode(key), value: null, headers: [] }, 0, "json", "json").key,
+      ).toBe(key);
     }
   });
 });
@@ -289,16 +341,13 @@ describe("numbers of JSON values", () => {
 
 describe("the renderer of fetched records", () => {
   it("sends each record's bytes as the replica rendered them, on every read path", () => {
-    const rendered = new RecordsJson();
     const values = ['{"offset":1,"s":"},{\\"x\\":[","n":12345678901234567890}', "-0", "1e400", '"\\ud800"', "[{}]"];
-    values.forEach((value, i) => {
-      rendered.add(
-        { timestamp: i, key: utf8.encode(`k${i}`), value: utf8.encode(value), headers: [] },
-        10 + i,
-        "json",
-        "json",
-      );
-    });
+    const rendered = renderRow(
+      values.map((value, i) => ({ timestamp: i, key: utf8.encode(`k${i}`), value: utf8.encode(value), headers: [] })),
+      values.map((_, i) => 10 + i),
+      "json",
+      "json",
+    );
     const { recordStarts, count } = rendered;
     const records = rendered.finish();
     const response: FetchedRecords = {
@@ -334,9 +383,8 @@ describe("the renderer of fetched records", () => {
       recordTexts.map((r, i) => `id: ${10 + i}\nevent: record\ndata: ${r}\n\n`).join(""),
     );
     // A compacted log's gaps: each event's id is its record's own offset.
-    const gapped = new RecordsJson();
-    for (const offset of [12, 17, 1234])
-      gapped.add({ timestamp: 1, key: null, value: utf8.encode("1"), headers: [] }, offset, "json", "json");
+    const one = { timestamp: 1, key: null, value: utf8.encode("1"), headers: [] };
+    const gapped = renderRow([one, one, one], [12, 17, 1234], "json", "json");
     const withGaps: FetchedRecords = {
       ...response,
       recordStarts: gapped.recordStarts,
