@@ -1,6 +1,6 @@
 // Topics as the API shows them, and the rules their names and configs obey.
 
-import type { ErrorData } from "./errors.js";
+import type { ErrorCode, ErrorData } from "./errors.js";
 import type { Limits } from "./limits.js";
 
 export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
@@ -155,6 +155,17 @@ export function checkTopicName(name: string, limits: Limits): ErrorData | null {
     };
   }
   return null;
+}
+
+/** The Kafka code for a refused field of a topic's creation or config change
+ * (CreateTopics, AlterConfigs, CreatePartitions): a value out of range or of the wrong
+ * type is INVALID_CONFIG, as Kafka has it, the partition count and replication factor
+ * their own; the body as a whole and the name are INVALID_REQUEST. */
+export function topicFieldCode(field: string | undefined): ErrorCode {
+  if (field === "partitions" || field === "count") return "INVALID_PARTITIONS";
+  if (field === "replicationFactor") return "INVALID_REPLICATION_FACTOR";
+  if (field === undefined || field === "name") return "INVALID_REQUEST";
+  return "INVALID_CONFIG";
 }
 
 export function checkPartitionCount(count: number, limits: Limits): ErrorData | null {

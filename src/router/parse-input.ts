@@ -1,20 +1,35 @@
 // The edge of the system: request bodies, queries and path parameters become typed
-// values here, or the request is refused with INVALID_REQUEST and nothing changes.
+// values here, or the request is refused with INVALID_REQUEST (or the code of the
+// field refused, as a topic's config has) and nothing changes.
 
 import type { z } from "zod";
-import { EdgelogError, refuse } from "../protocol/errors.js";
+import { EdgelogError, type ErrorCode, refuse } from "../protocol/errors.js";
 import { checkTopicName } from "../protocol/topic.js";
 import type { AppContext } from "./context.js";
 
-export function parseWith<S extends z.ZodTypeAny>(schema: S, input: unknown, what: string): z.output<S> {
+/** `input` as the schema's type, or refused: INVALID_REQUEST, or `codeOf` the top-level
+ * field a refused value is at (undefined: the input as a whole). An unknown field is
+ * always INVALID_REQUEST. */
+export function parseWith<S extends z.ZodTypeAny>(
+  schema: S,
+  input: unknown,
+  what: string,
+  codeOf: (field: string | undefined) => ErrorCode = () => "INVALID_REQUEST",
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   // An unknown field says more about what went wrong than whatever else it broke.
   const issues = parsed.error.issues;
   const issue = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!;
   const path = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  const detail = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.join(", ")}` : issue.message;
-  throw new EdgelogError("INVALID_REQUEST", `invalid ${what}${path}: ${detail}`);
+  if (issue.code === "unrecognized_keys") {
+    throw new EdgelogError("INVALID_REQUEST", `invalid ${what}${path}: unknown field(s) ${issue.keys.join(", ")}`);
+  }
+  const field = issue.path[0];
+  throw new EdgelogError(
+    codeOf(field === undefined ? undefined : String(field)),
+    `invalid ${what}${path}: ${issue.message}`,
+  );
 }
 
 /** The query string as single values; a repeated parameter is refused. */

@@ -12,6 +12,7 @@ import {
   checkTopicName,
   type TopicDescription,
   type TopicMetadata,
+  topicFieldCode,
 } from "../protocol/topic.js";
 import type { AppContext, AppEnv } from "./context.js";
 import { forget, remember } from "./metadata-cache.js";
@@ -24,6 +25,7 @@ export const topicRoutes = new Hono<AppEnv>()
       createTopicSchema,
       await jsonBody(c, limits.maxRequestBytes),
       "topic",
+      topicFieldCode,
     );
     refuse(checkTopicName(name, limits) ?? checkPartitionCount(partitions, limits) ?? checkTopicConfig(config, limits));
     if (config.jurisdiction && !jurisdictionSupported(c.env, config.jurisdiction)) {
@@ -40,13 +42,23 @@ export const topicRoutes = new Hono<AppEnv>()
   .get("/v1/topics/:topic", async (c) => c.json(await describe(c, topicParam(c))))
   .patch("/v1/topics/:topic", async (c) => {
     const name = topicParam(c);
-    const patch = parseWith(alterTopicSchema, await jsonBody(c, c.get("limits").maxRequestBytes), "config");
+    const patch = parseWith(
+      alterTopicSchema,
+      await jsonBody(c, c.get("limits").maxRequestBytes),
+      "config",
+      topicFieldCode,
+    );
     remember(unwrap(await catalogStub(c.env).alterConfig(name, patch)).metadata);
     return c.json(await describe(c, name));
   })
   .post("/v1/topics/:topic/partitions", async (c) => {
     const name = topicParam(c);
-    const { count } = parseWith(addPartitionsSchema, await jsonBody(c, c.get("limits").maxRequestBytes), "partitions");
+    const { count } = parseWith(
+      addPartitionsSchema,
+      await jsonBody(c, c.get("limits").maxRequestBytes),
+      "partitions",
+      topicFieldCode,
+    );
     remember(unwrap(await catalogStub(c.env).addPartitions(name, count)).metadata);
     return c.json(await describe(c, name));
   })

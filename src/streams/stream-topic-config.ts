@@ -6,7 +6,7 @@
 import { jurisdictionSupported } from "../partition/replica-stub.js";
 import { EdgelogError, refuse } from "../protocol/errors.js";
 import { createTopicSchema } from "../protocol/schemas.js";
-import { checkTopicConfig, isCompacted, type TopicConfig } from "../protocol/topic.js";
+import { checkTopicConfig, isCompacted, type TopicConfig, topicFieldCode } from "../protocol/topic.js";
 import type { AppContext } from "../router/context.js";
 import { parseWith } from "../router/parse-input.js";
 
@@ -25,7 +25,7 @@ export function streamTopicConfig(c: AppContext): TopicConfig {
   } catch {
     throw new EdgelogError("INVALID_REQUEST", `${TOPIC_CONFIG_HEADER} is not JSON`);
   }
-  const given = parseWith(streamConfigSchema, json, TOPIC_CONFIG_HEADER);
+  const given = parseWith(streamConfigSchema, json, TOPIC_CONFIG_HEADER, topicFieldCode);
   const retentionMs = (json as { retentionMs?: number }).retentionMs ?? -1;
   const config: TopicConfig = { ...given, retentionMs };
   refuse(checkTopicConfig(config, c.get("limits")));

@@ -70,6 +70,16 @@ describe("kafkajs through the gateway", () => {
         topics: [{ topic: `${topic}-bad`, configEntries: [{ name: "segment.bytes", value: "1048576" }] }],
       });
       await expect(refused).rejects.toMatchObject({ errors: [{ type: "INVALID_CONFIG" }] });
+      // A value out of range is Kafka's INVALID_CONFIG too, as is a policy it does not know.
+      for (const [name, value] of [
+        ["retention.ms", "-5"],
+        ["cleanup.policy", "archive"],
+      ] as const) {
+        const outOfRange = admin.createTopics({
+          topics: [{ topic: `${topic}-bad`, configEntries: [{ name, value }] }],
+        });
+        await expect(outOfRange, name).rejects.toMatchObject({ errors: [{ type: "INVALID_CONFIG" }] });
+      }
       await admin.deleteTopics({ topics: [topic] });
       expect((await call("GET", `/v1/topics/${topic}`)).status).toBe(404);
       expect(await admin.listTopics()).not.toContain(topic);

@@ -756,7 +756,7 @@ const cases: Case[] = [
     path: "/v1/topics",
     body: { name: badCreateNames.partitionsNegative, partitions: -1 },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_PARTITIONS",
   },
   {
     name: "create a topic with partitions 1.5",
@@ -764,7 +764,7 @@ const cases: Case[] = [
     path: "/v1/topics",
     body: { name: badCreateNames.partitionsFraction, partitions: 1.5 },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_PARTITIONS",
   },
   {
     name: "create a topic with replicationFactor 0",
@@ -804,7 +804,7 @@ const cases: Case[] = [
     path: "/v1/topics",
     body: { name: badCreateNames.retentionMinus2, retentionMs: -2 },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_CONFIG",
   },
   {
     name: "create a topic with an unknown field",
@@ -820,7 +820,7 @@ const cases: Case[] = [
     path: "/v1/topics",
     body: { name: badCreateNames.dirtyRatio, cleanupPolicy: "compact", minCleanableDirtyRatio: 1.5 },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_CONFIG",
   },
   {
     name: "create a topic with maxCompactionLagMs below minCompactionLagMs",
@@ -836,7 +836,7 @@ const cases: Case[] = [
     path: "/v1/topics",
     body: { name: badCreateNames.cleanupPolicy, cleanupPolicy: "delete,compact" },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_CONFIG",
   },
   {
     name: "create a topic with an unknown placement hint",
@@ -844,7 +844,7 @@ const cases: Case[] = [
     path: "/v1/topics",
     body: { name: badCreateNames.placement, placement: ["mars"] },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_CONFIG",
   },
   {
     // Local workerd cannot confine objects to a jurisdiction: refused, never ignored.

@@ -7,11 +7,39 @@ import {
   checkTopicConfig,
   checkTopicName,
   DEFAULT_TOPIC_CONFIG,
+  topicFieldCode,
 } from "../../src/protocol/topic.js";
 
 const limits = resolveLimits(undefined);
 
 describe("topic rules", () => {
+  it("gives a refused field's value that field's Kafka code, the body and the name INVALID_REQUEST", () => {
+    // Each field's refusal as the schema makes it, through the router's mapping.
+    const codeOfFirstIssue = (body: unknown, schema: typeof createTopicSchema | typeof alterTopicSchema) => {
+      const parsed = schema.safeParse(body);
+      return parsed.success ? "accepted" : topicFieldCode(parsed.error.issues[0]?.path[0]?.toString());
+    };
+    for (const [body, code] of [
+      [{ name: "t" }, "accepted"],
+      [{ name: "t", partitions: -1 }, "INVALID_PARTITIONS"],
+      [{ name: "t", partitions: 1.5 }, "INVALID_PARTITIONS"],
+      [{ name: "t", replicationFactor: -1 }, "INVALID_REPLICATION_FACTOR"],
+      [{ name: "t", retentionMs: -2 }, "INVALID_CONFIG"],
+      [{ name: "t", retentionBytes: "1GB" }, "INVALID_CONFIG"],
+      [{ name: "t", cleanupPolicy: "archive" }, "INVALID_CONFIG"],
+      [{ name: "t", minCleanableDirtyRatio: 1.5 }, "INVALID_CONFIG"],
+      [{ name: "t", replicaLagTimeMs: 10 }, "INVALID_CONFIG"],
+      [{ name: 7 }, "INVALID_REQUEST"],
+      [{ partitions: 1 }, "INVALID_REQUEST"],
+      [[], "INVALID_REQUEST"],
+    ] as const) {
+      expect(codeOfFirstIssue(body, createTopicSchema), JSON.stringify(body)).toBe(code);
+    }
+    expect(codeOfFirstIssue({}, alterTopicSchema)).toBe("INVALID_REQUEST");
+    expect(codeOfFirstIssue({ retentionMs: -3 }, alterTopicSchema)).toBe("INVALID_CONFIG");
+    expect(topicFieldCode("count")).toBe("INVALID_PARTITIONS");
+  });
+
   it("accepts Kafka's topic names and nothing else", () => {
     for (const ok of ["a", "orders", "a.b_c-D9", "x".repeat(249), "..."])
       expect(checkTopicName(ok, limits), ok).toBeNull();
