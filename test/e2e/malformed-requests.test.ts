@@ -965,7 +965,7 @@ const cases: Case[] = [
     path: `${topicAt}/partitions`,
     body: { count: "3" },
     status: 400,
-    code: "INVALID_REQUEST",
+    code: "INVALID_PARTITIONS",
   },
   {
     name: "describe a topic with a 250-character name",
