@@ -24,13 +24,18 @@ const VALUE_FIELD = utf8.encode(`,"value":`);
 const NO_HEADERS_END = utf8.encode(`,"headers":{}}`);
 const NULL = utf8.encode("null");
 
+/** Room left free before and after the records, for the partition fetch's answer
+ * around them (fetched-records.ts): `{"records":` before, its offsets after. */
+export const ENVELOPE_HEADROOM_BYTES = 16;
+export const ENVELOPE_TAILROOM_BYTES = 128;
+
 export class RecordsJson extends Utf8Writer {
   count = 0;
   /** Where each record's object starts in the text. */
   readonly recordStarts: number[] = [];
 
   constructor() {
-    super();
+    super(undefined, ENVELOPE_HEADROOM_BYTES);
     this.byte(OPEN_BRACKET);
   }
 
@@ -70,10 +75,11 @@ export class RecordsJson extends Utf8Writer {
     }
   }
 
-  /** The finished array. */
+  /** The finished array: a view of a buffer of its own, with the envelope's room free
+   * before and after it. */
   finish(): Uint8Array {
     this.byte(CLOSE_BRACKET);
-    return this.written();
+    return this.written(ENVELOPE_TAILROOM_BYTES);
   }
 
   private quoted(b: Uint8Array, from: number, to: number): void {

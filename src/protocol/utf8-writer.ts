@@ -15,13 +15,18 @@ export class Utf8Writer {
   protected out: Uint8Array<ArrayBuffer>;
   protected at = 0;
 
-  constructor(capacityBytes = MIN_CAPACITY_BYTES) {
-    this.out = new Uint8Array(capacityBytes);
+  /** `headroomBytes` are left unwritten before what is written (see written()). */
+  constructor(
+    capacityBytes = MIN_CAPACITY_BYTES,
+    private readonly headroomBytes = 0,
+  ) {
+    this.out = new Uint8Array(Math.max(capacityBytes, headroomBytes));
+    this.at = headroomBytes;
   }
 
   /** Bytes written so far. */
   get length(): number {
-    return this.at;
+    return this.at - this.headroomBytes;
   }
 
   /** Room for about `bytes` more, so that a large answer is not grown step by step. */
@@ -85,11 +90,17 @@ export class Utf8Writer {
     }
   }
 
-  /** What was written. RPC copies a view's whole buffer: a view is given out only when
-   * little of its buffer is unused, else a copy of its own size. */
-  written(): Uint8Array<ArrayBuffer> {
-    const unused = this.out.length - this.at;
-    return unused <= this.out.length / UNUSED_SHARE_SENT ? this.out.subarray(0, this.at) : this.out.slice(0, this.at);
+  /** What was written, as a view of a buffer with the headroom before it and at least
+   * `tailroomBytes` after it, unwritten. RPC copies a view's whole buffer: this buffer
+   * is given out only when little of it is unused, else a copy just large enough. */
+  written(tailroomBytes = 0): Uint8Array<ArrayBuffer> {
+    const size = this.at + tailroomBytes;
+    const unused = this.out.length - size;
+    if (unused >= 0 && unused <= this.out.length / UNUSED_SHARE_SENT)
+      return this.out.subarray(this.headroomBytes, this.at);
+    const copy = new Uint8Array(size);
+    copy.set(this.out.subarray(this.headroomBytes, this.at), this.headroomBytes);
+    return copy.subarray(this.headroomBytes, this.at);
   }
 
   private reserve(bytes: number): void {

@@ -202,6 +202,22 @@ describe("RecordsJson", () => {
   });
 });
 
+describe("Utf8Writer.written", () => {
+  it("gives what was written with the headroom before it and the tailroom after it free", () => {
+    for (const capacity of [8, 64, 4096]) {
+      const out = new Utf8Writer(capacity, 5);
+      out.text("abcdef");
+      const written = out.written(10);
+      expect(new TextDecoder().decode(written)).toBe("abcdef");
+      expect(out.length).toBe(6);
+      expect(written.byteOffset).toBe(5);
+      expect(written.buffer.byteLength - written.byteOffset - written.length).toBeGreaterThanOrEqual(10);
+      // Mostly unused (4096): a copy just large enough, not the whole buffer.
+      if (capacity === 4096) expect(written.buffer.byteLength).toBe(5 + 6 + 10);
+    }
+  });
+});
+
 describe("Utf8Writer.number", () => {
   it("writes numbers as JSON.stringify does: safe integers digit by digit, the rest as text", () => {
     const numbers = [0, 7, 9, 10, 99, 100, 1_796_297_551_268, Number.MAX_SAFE_INTEGER, -1, 1.5, 2 ** 60];
@@ -364,9 +380,15 @@ describe("the renderer of fetched records", () => {
       (value, i) => `{"offset":${10 + i},"timestamp":${i},"key":"k${i}","value":${value},"headers":{}}`,
     );
     expect(text(records)).toBe(`[${recordTexts.join(",")}]`);
-    expect(text(partitionFetchBody(response))).toBe(
-      `{"records":[${recordTexts.join(",")}],"nextOffset":15,"highWatermark":20,"logStartOffset":0}`,
-    );
+    const partitionAnswer = `{"records":[${recordTexts.join(",")}],"nextOffset":15,"highWatermark":20,"logStartOffset":0}`;
+    // Written around the records in the room the replica left, or, without room, copied.
+    const inPlace = partitionFetchBody(response);
+    expect(text(inPlace)).toBe(partitionAnswer);
+    expect(inPlace.buffer).toBe(records.buffer);
+    expect(text(records)).toBe(`[${recordTexts.join(",")}]`);
+    const copied = partitionFetchBody({ ...response, records: Uint8Array.from(records) });
+    expect(text(copied)).toBe(partitionAnswer);
+    expect(copied.buffer).not.toBe(records.buffer);
     const answers: FetchedAnswer[] = [
       { topic: "t", partition: 3, ok: true, response },
       { topic: "u", partition: 0, ok: false, error: { code: "OFFSET_OUT_OF_RANGE", message: "m" } },
