@@ -1,10 +1,12 @@
 // Gateway scenarios: the same 1 KB records as the HTTP scenarios, through a real
 // `edgelog gateway` (the built CLI) in front of the same cluster. Produce in batches of
 // 100 with kafkajs and with kcat, a native client (against produce-rf1-b100, the HTTP
-// route, in the same run); the catch-up read with kcat (against catchup-read).
+// route, in the same run), and with kafkajs against produces answered at once (its and
+// the gateway's own ceiling); the catch-up read with kcat (against catchup-read).
 
 import { spawn } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
+import http from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,11 +57,57 @@ async function startGateway(baseUrl) {
 }
 
 /**
+ * In front of Edgelog at `baseUrl`: every call passed on, but a produce answered at once
+ * with the next offsets, its records dropped. With the gateway pointed at it, what is
+ * left is the client's and the gateway's own cost: their ceiling on this machine.
+ * @param {string} baseUrl @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+async function instantProduceProxy(baseUrl) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  let nextOffset = 0;
+  const server = http.createServer((req, res) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      if (req.method === "POST" && /\/partitions\/\d+\/records\?/.test(req.url ?? "")) {
+        const offset = nextOffset;
+        nextOffset += body.readUInt32LE(2); // a binary batch's record count
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ results: [{ partition: 0, offset }] }));
+        return;
+      }
+      const onward = http.request(new URL(req.url ?? "/", baseUrl), { method: req.method, headers: req.headers, agent });
+      onward.on("response", (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      onward.on("error", () => res.destroy());
+      onward.end(body);
+    });
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(undefined)));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      agent.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
  * kafkajs producers through the gateway: `concurrency` sends of `batch` records in flight.
- * @param {Ctx} ctx @param {string} baseUrl @param {{ name: string, batch: number, concurrency: number }} s
+ * `instant`: with Edgelog's produces answered at once (instantProduceProxy), so only
+ * kafkajs and the gateway are measured.
+ * @param {Ctx} ctx @param {string} baseUrl
+ * @param {{ name: string, batch: number, concurrency: number, instant?: boolean }} s
  */
 export async function gatewayProduce(ctx, baseUrl, s) {
-  const gateway = await startGateway(baseUrl);
+  const proxy = s.instant ? await instantProduceProxy(baseUrl) : null;
+  const gateway = await startGateway(proxy?.url ?? baseUrl);
   const { Kafka, logLevel } = require("kafkajs");
   const kafka = new Kafka({ clientId: "bench", brokers: [gateway.broker], logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
@@ -74,15 +122,19 @@ export async function gatewayProduce(ctx, baseUrl, s) {
       await producer.send({ topic, acks: 1, messages });
       return s.batch;
     });
+    const loadAfter = load1();
+    // Through the proxy no record reaches Edgelog: there is no cost to count.
+    if (proxy) return row(run, { concurrency: s.concurrency, load: [loadBefore, loadAfter] });
     const d = delta(before, await scrapeTopic(baseUrl, topic));
     return row(run, {
       concurrency: s.concurrency,
-      load: [loadBefore, load1()],
+      load: [loadBefore, loadAfter],
       ...costs(d, d.recordsIn, run.requests),
     });
   } finally {
     await producer.disconnect();
     await gateway.stop();
+    await proxy?.stop();
   }
 }
 

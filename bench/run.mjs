@@ -197,6 +197,20 @@ const EDGELOG_OTHERS = [
     plannedMs: durationMs + warmupMs,
   },
   {
+    name: "gateway-kafkajs-instant",
+    system: "edgelog",
+    run: (env, ctx) =>
+      G.gatewayProduce(ctx, /** @type {string} */ (env.edgelog), {
+        name: "gateway-kafkajs-instant",
+        batch: 100,
+        concurrency: 8,
+        instant: true,
+      }),
+    peers: { http: "produce-rf1-b100" },
+    ratio: "throughput",
+    plannedMs: durationMs + warmupMs,
+  },
+  {
     name: "gateway-kcat-produce",
     system: "edgelog",
     run: (env, ctx) => G.gatewayKcatProduce(ctx, /** @type {string} */ (env.edgelog), { name: "gateway-kcat-produce" }),
