@@ -165,7 +165,7 @@ export function stampBatch(payload: Uint8Array, nowMs: number): StampedBatch {
   const batch = new BatchCursor(payload);
   const { view } = batch;
   invariant(payload.length >= BATCH_FIXED_BYTES && view.getUint8(0) === BATCH_VERSION, "a produce batch of version 1");
-  const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+  const format = storedFormat(view);
   const count = view.getUint32(2, true);
   const recordStarts: number[] = [];
   const timestamps: number[] = [];
@@ -229,13 +229,18 @@ export function batchFormat(format: RecordFormat): number {
   return FORMAT_CODE[format];
 }
 
+/** The format of the batch (of either version) `view` is over. */
+export function storedFormat(view: DataView): RecordFormat {
+  return view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+}
+
 export function decodeBatch(payload: Uint8Array): DecodedBatch {
   const batch = new BatchCursor(payload);
   const { view } = batch;
   const version = view.getUint8(0);
   if (version !== BATCH_VERSION && version !== COMPACTED_VERSION) throw new Error(`unknown batch version ${version}`);
   const compacted = version === COMPACTED_VERSION;
-  const format: RecordFormat = view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+  const format = storedFormat(view);
   const count = view.getUint32(2, true);
   const deleteHorizonMs = compacted ? view.getFloat64(BATCH_FIXED_BYTES, true) : -1;
   const offsetDeltas: number[] | null = compacted ? [] : null;

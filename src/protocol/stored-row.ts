@@ -10,48 +10,17 @@ import {
   BATCH_VERSION,
   COMPACTED_FIXED_BYTES,
   COMPACTED_VERSION,
-  FORMAT_CODE,
   type RecordFormat,
+  storedFormat,
 } from "./record-codec.js";
 
 /** A version 2 record's offset minus its row's base offset, stored before it. */
 export const OFFSET_DELTA_BYTES = 4;
 
-/** Where a stored record ends, and its size as limits count it (recordSizeBytes). A
- * class with fields, not a returned object: it runs once per record fetched. */
-export class StoredRecordWalker {
-  end = 0;
-  sizeBytes = 0;
-  private readonly view: DataView;
-
-  constructor(payload: Uint8Array) {
-    this.view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  }
-
-  /** Walks the record starting at `at`, which the log stored (so it is well formed). */
-  walk(at: number): void {
-    let p = at + 8;
-    let size = 0;
-    for (let f = 0; f < 2; f++) {
-      const length = this.view.getInt32(p, true);
-      p += 4 + Math.max(length, 0);
-      size += Math.max(length, 0);
-    }
-    const headerCount = this.view.getUint16(p, true);
-    p += 2;
-    for (let f = 0; f < headerCount * 2; f++) {
-      const length = this.view.getInt32(p, true);
-      invariant(length >= 0, "stored header names and values are never null");
-      p += 4 + length;
-      size += length;
-    }
-    this.end = p;
-    this.sizeBytes = size;
-  }
-}
-
 /** The records of one stored row in order: next() moves to the following record, whose
- * offset, bytes [start, end) (timestamp first, as in version 1) and size it then holds. */
+ * offset, bytes [start, end) (timestamp first, as in version 1) and size as limits count
+ * it (recordSizeBytes) it then holds. A class with fields, not an object per record: it
+ * runs once per record read. */
 export class StoredRowRecords {
   readonly view: DataView;
   readonly format: RecordFormat;
@@ -63,7 +32,6 @@ export class StoredRowRecords {
   sizeBytes = 0;
   private index = 0;
   private readonly count: number;
-  private readonly walker: StoredRecordWalker;
 
   constructor(
     readonly payload: Uint8Array,
@@ -73,10 +41,9 @@ export class StoredRowRecords {
     const version = this.view.getUint8(0);
     invariant(version === BATCH_VERSION || version === COMPACTED_VERSION, `a stored row of version ${version}`);
     this.compacted = version === COMPACTED_VERSION;
-    this.format = this.view.getUint8(1) === FORMAT_CODE.binary ? "binary" : "json";
+    this.format = storedFormat(this.view);
     this.count = this.view.getUint32(2, true);
     this.end = this.compacted ? COMPACTED_FIXED_BYTES : BATCH_FIXED_BYTES;
-    this.walker = new StoredRecordWalker(payload);
   }
 
   /** Stored bytes per record, on average. */
@@ -90,15 +57,31 @@ export class StoredRowRecords {
       invariant(this.end === this.payload.length, `a row of ${this.count} records ends at ${this.end}`);
       return false;
     }
+    const { view } = this;
     let at = this.end;
-    const delta = this.compacted ? this.view.getUint32(at, true) : this.index;
+    const delta = this.compacted ? view.getUint32(at, true) : this.index;
     if (this.compacted) at += OFFSET_DELTA_BYTES;
-    this.walker.walk(at);
     this.index++;
     this.offset = this.baseOffset + delta;
     this.start = at;
-    this.end = this.walker.end;
-    this.sizeBytes = this.walker.sizeBytes;
+    // The log stored the record, so it is well formed: timestamp, key, value, headers.
+    let p = at + 8;
+    let size = 0;
+    for (let f = 0; f < 2; f++) {
+      const length = view.getInt32(p, true);
+      p += 4 + Math.max(length, 0);
+      size += Math.max(length, 0);
+    }
+    const headerCount = view.getUint16(p, true);
+    p += 2;
+    for (let f = 0; f < headerCount * 2; f++) {
+      const length = view.getInt32(p, true);
+      invariant(length >= 0, "stored header names and values are never null");
+      p += 4 + length;
+      size += length;
+    }
+    this.end = p;
+    this.sizeBytes = size;
     return true;
   }
 }
