@@ -78,7 +78,11 @@ async function instantProduceProxy(baseUrl) {
         res.end(JSON.stringify({ results: [{ partition: 0, offset }] }));
         return;
       }
-      const onward = http.request(new URL(req.url ?? "/", baseUrl), { method: req.method, headers: req.headers, agent });
+      const onward = http.request(new URL(req.url ?? "/", baseUrl), {
+        method: req.method,
+        headers: req.headers,
+        agent,
+      });
       onward.on("response", (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

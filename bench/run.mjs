@@ -107,6 +107,23 @@ function produceScenario(name) {
   };
 }
 
+/**
+ * kafkajs through the gateway, 8 sends of 100 records in flight, against the HTTP route;
+ * `instant`: with Edgelog's produces answered at once (bench/gateway.mjs).
+ * @param {string} name @param {boolean} instant @returns {Scenario}
+ */
+function kafkajsScenario(name, instant) {
+  return {
+    name,
+    system: "edgelog",
+    run: (env, ctx) =>
+      G.gatewayProduce(ctx, /** @type {string} */ (env.edgelog), { name, batch: 100, concurrency: 8, instant }),
+    peers: { http: "produce-rf1-b100" },
+    ratio: "throughput",
+    plannedMs: durationMs + warmupMs,
+  };
+}
+
 /** @type {Scenario[]} */
 const PEERS = [
   { name: "floor-b100", system: "floor", batch: 100, concurrency: 8 },
@@ -183,33 +200,8 @@ const EDGELOG_OTHERS = [
     run: (env, ctx) => S.endToEndGroup(ctx, /** @type {string} */ (env.edgelog), { name: "e2e-group" }),
     plannedMs: messages * 15,
   },
-  {
-    name: "gateway-kafkajs-b100",
-    system: "edgelog",
-    run: (env, ctx) =>
-      G.gatewayProduce(ctx, /** @type {string} */ (env.edgelog), {
-        name: "gateway-kafkajs-b100",
-        batch: 100,
-        concurrency: 8,
-      }),
-    peers: { http: "produce-rf1-b100" },
-    ratio: "throughput",
-    plannedMs: durationMs + warmupMs,
-  },
-  {
-    name: "gateway-kafkajs-instant",
-    system: "edgelog",
-    run: (env, ctx) =>
-      G.gatewayProduce(ctx, /** @type {string} */ (env.edgelog), {
-        name: "gateway-kafkajs-instant",
-        batch: 100,
-        concurrency: 8,
-        instant: true,
-      }),
-    peers: { http: "produce-rf1-b100" },
-    ratio: "throughput",
-    plannedMs: durationMs + warmupMs,
-  },
+  kafkajsScenario("gateway-kafkajs-b100", false),
+  kafkajsScenario("gateway-kafkajs-instant", true),
   {
     name: "gateway-kcat-produce",
     system: "edgelog",

@@ -4,19 +4,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { ProducerBatch } from "../../src/partition/producer-state.js";
 import type { FetchRequest, ReplicaConfig } from "../../src/partition/replica-types.js";
-import { jsonRecord, produceRequest, type reopen } from "./replica-helpers.js";
+import { fetchFrom, jsonRecord, produceRequest, type reopen } from "./replica-helpers.js";
 
 export type Stub = ReturnType<typeof reopen>;
 export const COMPACT: Partial<ReplicaConfig> = { cleanupPolicy: "compact", minCleanableDirtyRatio: 0 };
-export const fetchFrom = (offset: FetchRequest["offset"], maxRecords = 1_000): FetchRequest => ({
-  offset,
-  maxRecords,
-  maxBytes: 1 << 20,
-  maxWaitMs: 0,
-  encoding: "json",
-  waitKey: null,
-  allowFollower: false,
-});
 
 /** Appends `[key, value]` pairs as one batch (one row); null values are tombstones. */
 export async function send(stub: Stub, pairs: [string, unknown][], producer: ProducerBatch | null = null) {

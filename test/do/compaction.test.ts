@@ -8,7 +8,6 @@ import { STEP_ROWS } from "../../src/partition/compaction.js";
 import {
   COMPACT,
   compactUntil,
-  fetchFrom,
   type Inside,
   type Progress,
   progressOf,
@@ -19,6 +18,7 @@ import {
 import {
   advance,
   assignment,
+  fetchFrom,
   jsonRecord,
   leaderReplica,
   manualClock,

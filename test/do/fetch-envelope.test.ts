@@ -4,22 +4,14 @@
 
 import { describe, expect, it } from "vitest";
 import { partitionFetchBody } from "../../src/protocol/fetched-records.js";
-import { jsonRecord, leaderReplica, produceRequest } from "./replica-helpers.js";
+import { fetchFrom, jsonRecord, leaderReplica, produceRequest } from "./replica-helpers.js";
 
 describe("the partition fetch's answer", () => {
   it("wraps the records a replica answered without copying them", async () => {
     const { stub } = await leaderReplica();
     const records = Array.from({ length: 200 }, (_, i) => jsonRecord({ i, pad: "x".repeat(100) }, { key: `k${i}` }));
     await stub.produce(produceRequest({ acks: "all", producer: null, format: "json", records }));
-    const fetched = await stub.fetchRecords({
-      offset: 0,
-      maxRecords: 10_000,
-      maxBytes: 8 * 1024 * 1024,
-      maxWaitMs: 0,
-      encoding: "json",
-      waitKey: null,
-      allowFollower: false,
-    });
+    const fetched = await stub.fetchRecords(fetchFrom(0));
     if (!fetched.ok) throw new Error(fetched.error.message);
     const answer = partitionFetchBody(fetched);
     expect(answer.buffer).toBe(fetched.records.buffer);

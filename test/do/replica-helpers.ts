@@ -2,7 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { TimerClock } from "../../src/common/clock.js";
 import type { ProducerBatch } from "../../src/partition/producer-state.js";
-import type { Acks, ProduceRequest, ReplicaAssignment, ReplicaConfig } from "../../src/partition/replica-types.js";
+import type {
+  Acks,
+  FetchRequest,
+  ProduceRequest,
+  ReplicaAssignment,
+  ReplicaConfig,
+} from "../../src/partition/replica-types.js";
 import { encodeBatch, type ProduceRecord, type RecordFormat } from "../../src/protocol/record-codec.js";
 import { ManualClock } from "../manual-clock.js";
 
@@ -67,6 +73,17 @@ export function produceRequest(request: {
 }): ProduceRequest {
   return { acks: request.acks, producer: request.producer, batch: encodeBatch(request.records, request.format) };
 }
+
+/** A leader's JSON fetch from `offset` that does not wait. */
+export const fetchFrom = (offset: FetchRequest["offset"], maxRecords = 1_000): FetchRequest => ({
+  offset,
+  maxRecords,
+  maxBytes: 1 << 20,
+  maxWaitMs: 0,
+  encoding: "json",
+  waitKey: null,
+  allowFollower: false,
+});
 
 /** A record whose value is `sizeBytes` long once JSON-encoded. */
 export function sizedRecord(sizeBytes: number, timestamp?: number): ProduceRecord {
